@@ -1,0 +1,147 @@
+package com.example.vega.health.internal;
+
+/**
+ * A small JSON writer that always produces valid, bounded output: every string is escaped (quotes,
+ * backslashes, control characters, lone surrogates, U+2028/2029) and cut at a maximum length.
+ * Core has no JSON library on purpose; this is the one place JSON is written.
+ */
+public final class Json {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private final StringBuilder sb;
+  private boolean needComma;
+
+  public Json(int capacity) {
+    sb = new StringBuilder(capacity);
+  }
+
+  public Json beginObject() {
+    comma();
+    sb.append('{');
+    needComma = false;
+    return this;
+  }
+
+  public Json endObject() {
+    sb.append('}');
+    needComma = true;
+    return this;
+  }
+
+  public Json name(String name) {
+    comma();
+    string(name, Integer.MAX_VALUE);
+    sb.append(':');
+    needComma = false;
+    return this;
+  }
+
+  public Json value(String value, int maxChars) {
+    comma();
+    string(value, maxChars);
+    needComma = true;
+    return this;
+  }
+
+  public Json value(long value) {
+    comma();
+    sb.append(value);
+    needComma = true;
+    return this;
+  }
+
+  public Json value(boolean value) {
+    comma();
+    sb.append(value);
+    needComma = true;
+    return this;
+  }
+
+  /** A number, a boolean, or anything else as a bounded string. NaN and infinities become strings. */
+  public Json value(Object value, int maxChars) {
+    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return value(((Number) value).longValue());
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isFinite(d)) {
+        comma();
+        sb.append(d);
+        needComma = true;
+        return this;
+      }
+    }
+    if (value instanceof Boolean b) {
+      return value(b.booleanValue());
+    }
+    if (value instanceof java.math.BigDecimal || value instanceof java.math.BigInteger) {
+      comma();
+      sb.append(value);
+      needComma = true;
+      return this;
+    }
+    return value(String.valueOf(value), maxChars);
+  }
+
+  public Json field(String name, String value, int maxChars) {
+    return name(name).value(value, maxChars);
+  }
+
+  public Json field(String name, long value) {
+    return name(name).value(value);
+  }
+
+  @Override
+  public String toString() {
+    return sb.toString();
+  }
+
+  private void comma() {
+    if (needComma) {
+      sb.append(',');
+    }
+  }
+
+  private void string(String s, int maxChars) {
+    sb.append('"');
+    int n = s.length();
+    int limit = Math.min(n, maxChars);
+    for (int i = 0; i < limit; i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '\u2028', '\u2029' -> unicode(c);
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            unicode(c);
+          } else if (Character.isHighSurrogate(c)) {
+            if (i + 1 < limit && Character.isLowSurrogate(s.charAt(i + 1))) {
+              sb.append(c).append(s.charAt(++i));
+            } else {
+              sb.append('\ufffd');
+            }
+          } else if (Character.isLowSurrogate(c)) {
+            sb.append('\ufffd');
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    if (n > limit) {
+      sb.append("...(").append(n - limit).append(" more chars)");
+    }
+    sb.append('"');
+  }
+
+  private void unicode(char c) {
+    sb.append("\\u00").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+    if (c > 0xff) {
+      sb.setLength(sb.length() - 4);
+      sb.append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+    }
+  }
+}

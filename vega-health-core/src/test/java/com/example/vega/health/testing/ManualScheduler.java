@@ -1,0 +1,97 @@
+package com.example.vega.health.testing;
+
+import com.example.vega.health.internal.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.PriorityQueue;
+
+/**
+ * A scheduler whose time moves only when a test calls {@link #advance}. Due tasks run on the
+ * calling thread, in time order. {@link #clock()} is a wall clock that moves with it.
+ */
+public final class ManualScheduler implements Scheduler {
+  private static final Instant EPOCH = Instant.parse("2026-11-28T12:00:00Z");
+  private final PriorityQueue<Task> queue = new PriorityQueue<>();
+  private long now;
+  private long seq;
+  private boolean closed;
+
+  @Override
+  public synchronized long nanoTime() {
+    return now;
+  }
+
+  @Override
+  public synchronized Cancellable schedule(Runnable task, long delayNanos) {
+    Task t = new Task(now + Math.max(0, delayNanos), seq++, task);
+    if (!closed) {
+      queue.add(t);
+    }
+    return () -> {
+      synchronized (ManualScheduler.this) {
+        queue.remove(t);
+      }
+    };
+  }
+
+  /** Moves time forward, running every task that falls due on the way. */
+  public void advance(Duration d) {
+    long target;
+    synchronized (this) {
+      target = now + d.toNanos();
+    }
+    while (true) {
+      Task t;
+      synchronized (this) {
+        t = queue.peek();
+        if (t == null || t.at > target) {
+          now = target;
+          return;
+        }
+        queue.poll();
+        now = t.at;
+      }
+      t.task.run();
+    }
+  }
+
+  /** Runs what is due now without moving time. */
+  public void runDue() {
+    advance(Duration.ZERO);
+  }
+
+  public Clock clock() {
+    return new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return EPOCH.plusNanos(nanoTime());
+      }
+    };
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    queue.clear();
+  }
+
+  private record Task(long at, long seq, Runnable task) implements Comparable<Task> {
+    @Override
+    public int compareTo(Task o) {
+      int c = Long.compare(at, o.at);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+}
