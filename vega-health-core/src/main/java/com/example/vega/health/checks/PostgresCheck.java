@@ -1,0 +1,366 @@
+package com.example.vega.health.checks;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthCheck;
+import com.example.vega.health.internal.JdbcUrl;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Postgres through the service's own pool: a validation query within the check's timeout (never
+ * {@code isValid(0)}), the pool's figures, and whether {@code schema_migrations} holds the
+ * expected migrations.
+ *
+ * <p>Bounded whatever the driver does: the connection's network timeout and the statement's
+ * timeout are set to the time left, and the monitor abandons (interrupts) the run at the deadline,
+ * which also frees a thread waiting in HikariCP for a connection. When a HikariCP pool holds no
+ * connection at all, one diagnostic connection is opened beside the pool with the same settings
+ * and bounded timeouts, so that "refused", "authentication failed" and "database missing" are told
+ * apart at once instead of after the pool's own 30 s connection timeout.
+ */
+public final class PostgresCheck implements HealthCheck {
+  public static final String NAME = "postgres";
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+  private static final Executor DIRECT = Runnable::run;
+
+  private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
+
+  private final DataSource dataSource;
+  private final @Nullable HikariPoolView pool;
+  private final String validationQuery;
+  private final List<String> expectedMigrations;
+  private final String migrationsTable;
+  private final String migrationsColumn;
+  private final String role;
+  private final String environment;
+  private final String target;
+  private volatile Phase phase = Phase.IDLE;
+
+  private PostgresCheck(Builder b) {
+    this.dataSource = b.dataSource;
+    this.pool = HikariPoolView.of(b.dataSource);
+    this.validationQuery = b.validationQuery;
+    this.expectedMigrations = List.copyOf(b.expectedMigrations);
+    this.migrationsTable = b.migrationsTable;
+    this.migrationsColumn = b.migrationsColumn;
+    this.role = b.role;
+    this.environment = b.environment;
+    String url = pool != null ? pool.jdbcUrl() : null;
+    this.target = url == null ? "the database"
+        : JdbcUrl.parse(url).map(JdbcUrl::address).orElse("the database");
+  }
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** This check as the monitor registers it: {@code postgres:responseTime}, a datastore. */
+  public CheckRegistration registration(CheckPolicy policy) {
+    return new CheckRegistration(NAME, "datastore", "responseTime", policy, this);
+  }
+
+  @Override
+  public CheckResult check(CheckContext ctx) throws Exception {
+    try {
+      return run(ctx);
+    } finally {
+      phase = Phase.IDLE;
+    }
+  }
+
+  private CheckResult run(CheckContext ctx) throws Exception {
+    if (pool != null && pool.stats().total() == 0) {
+      phase = Phase.DIAGNOSE;
+      CheckResult diagnosis = diagnoseBesideThePool(ctx);
+      if (diagnosis != null) {
+        return diagnosis;
+      }
+    }
+    phase = Phase.ACQUIRE;
+    long start = System.nanoTime();
+    try (Connection c = dataSource.getConnection()) {
+      phase = Phase.QUERY;
+      int previous = c.getNetworkTimeout();
+      try {
+        c.setNetworkTimeout(DIRECT, ctx.remainingMillis());
+        try (Statement st = c.createStatement()) {
+          st.setQueryTimeout(seconds(ctx));
+          st.execute(validationQuery);
+        }
+        long responseMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        phase = Phase.MIGRATIONS;
+        CheckResult migrations = expectedMigrations.isEmpty() ? null : checkMigrations(c, ctx);
+        return withPool(healthy(responseMs, migrations));
+      } finally {
+        try {
+          c.setNetworkTimeout(DIRECT, previous);
+        } catch (SQLException ignored) {
+          // the connection is broken; the pool will discard it
+        }
+      }
+    } catch (SQLException e) {
+      return withPool(classify(e, phase));
+    }
+  }
+
+  private CheckResult healthy(long responseMs, @Nullable CheckResult migrations) {
+    if (migrations != null && migrations.status() != com.example.vega.health.Status.UP) {
+      return migrations.with("responseTime", responseMs, "ms");
+    }
+    CheckResult r;
+    if (pool != null) {
+      HikariPoolView.Stats s = pool.stats();
+      if (s.waiting() > 0) {
+        r = CheckResult.degraded(ErrorKind.SATURATED,
+            s.waiting() + " callers waiting for a connection (" + s.active() + "/" + s.max() + " in use)",
+            "requests hold connections too long: look for slow queries, locks or a connection leak "
+                + "in the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
+                + " --since 30m); raise maximumPoolSize only after that");
+        return r.with("responseTime", responseMs, "ms");
+      }
+    }
+    String msg = "validation query answered in " + responseMs + "ms on " + target;
+    if (migrations != null) {
+      msg += "; " + migrations.message();
+    }
+    r = CheckResult.up(msg).with("responseTime", responseMs, "ms");
+    return migrations == null ? r : r.with(migrations.observations());
+  }
+
+  private CheckResult checkMigrations(Connection c, CheckContext ctx) throws SQLException {
+    Set<String> applied = new HashSet<>();
+    try (Statement st = c.createStatement()) {
+      st.setQueryTimeout(seconds(ctx));
+      try (ResultSet rs = st.executeQuery(
+          "SELECT " + migrationsColumn + " FROM " + migrationsTable)) {
+        while (rs.next()) {
+          applied.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return CheckResult.down(ErrorKind.MIGRATION_MISSING,
+            "table " + migrationsTable + " does not exist: no migration has run",
+            "run the migrations (scripts/aws/run-migrations.sh " + environment
+                + ") and check the vega-maintenance logs (aws logs tail /vega/" + environment
+                + "/vega-maintenance --since 30m)");
+      }
+      if ("42703".equals(e.getSQLState())) {
+        return CheckResult.down(ErrorKind.MISCONFIGURED,
+            "column " + migrationsColumn + " does not exist in " + migrationsTable,
+            "set the migrations column this check reads to the one vega-maintenance writes");
+      }
+      throw e;
+    }
+    List<String> missing = new ArrayList<>();
+    for (String m : expectedMigrations) {
+      if (!applied.contains(m)) {
+        missing.add(m);
+      }
+    }
+    String latest = expectedMigrations.get(expectedMigrations.size() - 1);
+    if (!missing.isEmpty()) {
+      return CheckResult.down(ErrorKind.MIGRATION_MISSING,
+          "migration" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+              + " not applied (" + applied.size() + " applied in " + migrationsTable + ")",
+          "run the migrations (scripts/aws/run-migrations.sh " + environment
+              + "); if that fails, inspect the stopped vega-maintenance task and its logs "
+              + "(aws logs tail /vega/" + environment + "/vega-maintenance --since 30m)")
+          .with("missingMigrations", missing.size(), null);
+    }
+    return CheckResult.up("migrations up to " + latest + " applied")
+        .with("latestMigration", latest, null);
+  }
+
+  private @Nullable CheckResult diagnoseBesideThePool(CheckContext ctx) {
+    HikariPoolView p = Objects.requireNonNull(pool);
+    try (Connection c = p.connectDirectly(seconds(ctx))) {
+      return null; // the server takes connections: go on through the pool
+    } catch (SQLException e) {
+      return classify(e, Phase.DIAGNOSE);
+    }
+  }
+
+  private CheckResult withPool(CheckResult r) {
+    if (pool == null) {
+      return r;
+    }
+    HikariPoolView.Stats s = pool.stats();
+    return r.with("activeConnections", s.active(), "connections")
+        .with("idleConnections", s.idle(), "connections")
+        .with("maxConnections", s.max(), "connections")
+        .with("waitingThreads", s.waiting(), "threads");
+  }
+
+  private CheckResult classify(SQLException e, Phase during) {
+    String user = pool != null ? pool.username() : null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.equals("28P01") || state.equals("28000")) {
+          return CheckResult.down(ErrorKind.AUTHENTICATION,
+              "authentication failed for user " + (user == null ? "" : "'" + user + "' ") + "on " + target,
+              "check the database credentials in Secrets Manager (the secret referenced in the "
+                  + role + " task definition) and VEGA_DATABASE_URL");
+        }
+        if (state.equals("3D000")) {
+          return CheckResult.down(ErrorKind.NOT_FOUND, "the database named in VEGA_DATABASE_URL does not exist on " + target,
+              "check the database name in VEGA_DATABASE_URL, and that migrations created it");
+        }
+        if (state.equals("53300")) {
+          return CheckResult.down(ErrorKind.SATURATED, target + " has no connection slots left (too many connections)",
+              "the database's max_connections is used up: look for services holding connections; "
+                  + "check pool sizes against max_connections");
+        }
+        if (state.equals("57P03") || state.equals("57P01")) {
+          return CheckResult.down(ErrorKind.SERVER_ERROR, target + " is starting up or shutting down",
+              "check the RDS instance status and events (a reboot or failover in progress)");
+        }
+      }
+      if (t instanceof ConnectException) {
+        return CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused on " + target,
+            "check VEGA_DATABASE_URL and the database security group");
+      }
+      if (t instanceof UnknownHostException) {
+        return CheckResult.down(ErrorKind.UNKNOWN_HOST, "the database host in VEGA_DATABASE_URL does not resolve",
+            "check VEGA_DATABASE_URL and the VPC's DNS settings");
+      }
+      if (t instanceof SocketTimeoutException ste) {
+        String m = String.valueOf(ste.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("connect") && during != Phase.QUERY && during != Phase.MIGRATIONS) {
+          return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no TCP connection to " + target + " in time",
+              "check the database security group and that this task's subnets route to the database");
+        }
+        return hung();
+      }
+    }
+    if (during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
+      return exhausted(pool.stats());
+    }
+    String msg = e.getMessage();
+    return CheckResult.down(ErrorKind.OTHER,
+        "database error" + (e.getSQLState() == null ? "" : " " + e.getSQLState()) + (msg == null ? "" : ": " + msg),
+        "see the " + role + " logs (aws logs tail /vega/" + environment + "/" + role + " --since 30m)");
+  }
+
+  private CheckResult hung() {
+    return CheckResult.down(ErrorKind.TIMEOUT,
+        target + " accepted the connection but did not answer in time",
+        "the database is frozen or overloaded: check the RDS instance status, CPU, storage and "
+            + "blocking locks (pg_stat_activity)");
+  }
+
+  private CheckResult exhausted(HikariPoolView.Stats s) {
+    return CheckResult.down(ErrorKind.SATURATED,
+        "pool exhausted: " + s.active() + "/" + s.max() + " connections in use, " + s.waiting()
+            + " callers waiting",
+        "requests hold connections too long: look for slow queries, locks or a connection leak in "
+            + "the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
+            + " --since 30m); raise maximumPoolSize only after that");
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    String within = " within " + timeout.toMillis() + "ms";
+    Phase p = phase;
+    HikariPoolView.Stats s = pool != null ? pool.stats() : null;
+    CheckResult r;
+    if (p == Phase.ACQUIRE && s != null && s.saturated()) {
+      CheckResult e = exhausted(s);
+      r = e.withText(e.message() + "; no connection" + within, e.hint(), e.observations());
+    } else if (p == Phase.ACQUIRE || p == Phase.DIAGNOSE) {
+      r = CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
+          "the database does not complete new connections: check the RDS instance status, "
+              + "VEGA_DATABASE_URL and the database security group");
+    } else {
+      CheckResult h = hung();
+      r = h.withText(target + " accepted the connection but did not answer" + within, h.hint(), h.observations());
+    }
+    return s == null ? r : r.with("activeConnections", s.active(), "connections")
+        .with("idleConnections", s.idle(), "connections")
+        .with("maxConnections", s.max(), "connections")
+        .with("waitingThreads", s.waiting(), "threads");
+  }
+
+  private static int seconds(CheckContext ctx) {
+    return (int) Math.max(1, ctx.remaining().toSeconds());
+  }
+
+  /** Builds a {@link PostgresCheck}; settings are validated by {@link #build()}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String validationQuery = "SELECT 1";
+    private List<String> expectedMigrations = List.of();
+    private String migrationsTable = "schema_migrations";
+    private String migrationsColumn = "version";
+    private String role = "vega-api";
+    private String environment = "dev";
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    public Builder validationQuery(String sql) {
+      this.validationQuery = Objects.requireNonNull(sql, "validationQuery");
+      return this;
+    }
+
+    /** Migrations that must be applied, oldest first; the last is the expected latest. */
+    public Builder expectedMigrations(List<String> names) {
+      this.expectedMigrations = List.copyOf(names);
+      return this;
+    }
+
+    public Builder migrationsTable(String table, String column) {
+      this.migrationsTable = table;
+      this.migrationsColumn = column;
+      return this;
+    }
+
+    /** The service name used in hints, e.g. {@code vega-worker}. */
+    public Builder role(String role) {
+      this.role = Objects.requireNonNull(role, "role");
+      return this;
+    }
+
+    /** The environment used in hints, e.g. {@code dev}. */
+    public Builder environment(String environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    public PostgresCheck build() {
+      if (!IDENTIFIER.matcher(migrationsTable).matches()) {
+        throw new IllegalArgumentException("migrations table '" + migrationsTable + "' is not a plain SQL identifier");
+      }
+      if (!IDENTIFIER.matcher(migrationsColumn).matches()) {
+        throw new IllegalArgumentException("migrations column '" + migrationsColumn + "' is not a plain SQL identifier");
+      }
+      for (String m : expectedMigrations) {
+        if (m == null || m.isBlank()) {
+          throw new IllegalArgumentException("expected migration names must not be blank");
+        }
+      }
+      return new PostgresCheck(this);
+    }
+  }
+}

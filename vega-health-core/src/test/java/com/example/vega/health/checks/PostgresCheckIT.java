@@ -1,0 +1,258 @@
+package com.example.vega.health.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.Status;
+import com.example.vega.health.testing.PostgresServer;
+import com.example.vega.health.testing.TcpFaultProxy;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Postgres check against a real PostgreSQL server, with faults made for real. */
+class PostgresCheckIT {
+  private static final List<String> MIGRATIONS = List.of(
+      "001_init.sql", "002_scans.sql", "003_findings.sql", "004_findings_columns.sql");
+  private static final Duration INTERVAL = Duration.ofSeconds(1);
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  /** Detection must happen within timeout + one interval; this covers scheduling on a busy CI box. */
+  private static final Duration SLACK = Duration.ofSeconds(3);
+
+  private static PostgresServer pg;
+  private TcpFaultProxy proxy;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeAll
+  static void startPostgres() {
+    pg = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    pg.close();
+  }
+
+  @BeforeEach
+  void migrate() throws Exception {
+    pg.sql("DROP TABLE IF EXISTS schema_migrations");
+    pg.sql("CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT now())");
+    for (String m : MIGRATIONS) {
+      pg.sql("INSERT INTO schema_migrations(version) VALUES ('" + m + "')");
+    }
+    proxy = new TcpFaultProxy(pg.port());
+    closeables.add(proxy);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    closeables.clear();
+    pg.sql("ALTER ROLE vega PASSWORD '" + PostgresServer.PASSWORD + "'");
+  }
+
+  private HikariDataSource pool(String url, String password, int max) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url);
+    c.setUsername(PostgresServer.USER);
+    c.setPassword(password);
+    c.setMaximumPoolSize(max);
+    c.setMinimumIdle(0);
+    c.setInitializationFailTimeout(-1); // services start even when the database is down
+    c.setConnectionTimeout(30_000); // HikariCP's default: the check must not wait for it
+    HikariDataSource ds = new HikariDataSource(c);
+    closeables.add(ds);
+    return ds;
+  }
+
+  private HikariDataSource pool() {
+    return pool(PostgresServer.jdbcUrl(proxy.port()), PostgresServer.PASSWORD, 4);
+  }
+
+  private static PostgresCheck check(HikariDataSource ds) {
+    return PostgresCheck.builder(ds).role("vega-worker").environment("dev")
+        .expectedMigrations(MIGRATIONS).build();
+  }
+
+  private HealthMonitor monitor(PostgresCheck check) {
+    CheckPolicy policy = CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT)
+        .failureThreshold(1).successThreshold(1).critical(true).build();
+    HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-worker"))
+        .register(check.registration(policy)).build().start();
+    closeables.add(m);
+    return m;
+  }
+
+  /** Waits for the postgres state to match, failing after timeout + interval + slack. */
+  private static CheckState await(HealthMonitor m, Predicate<CheckState> p) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.plus(INTERVAL).plus(SLACK).toNanos();
+    CheckState s = m.snapshot().check("postgres");
+    while (!p.test(s) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      s = m.snapshot().check("postgres");
+    }
+    assertThat(s).matches(p, "state within timeout + interval, last seen: " + s.status() + " "
+        + (s.lastResult() == null ? "" : s.lastResult().errorKind() + " " + s.lastResult().message()));
+    return s;
+  }
+
+  private static boolean is(CheckState s, Status status, ErrorKind kind) {
+    return s.status() == status && s.lastResult() != null && s.lastResult().errorKind() == kind;
+  }
+
+  @Test
+  void healthyDatabaseReportsUpWithPoolFiguresAndLatestMigration() throws Exception {
+    CheckResult r = check(pool()).check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.UP);
+    assertThat(r.message()).contains("validation query answered", "004_findings_columns.sql");
+    assertThat(r.observation("responseTime").unit()).isEqualTo("ms");
+    assertThat(r.observation("latestMigration").value()).isEqualTo("004_findings_columns.sql");
+    assertThat(r.observation("maxConnections").value()).isEqualTo(4);
+    assertThat(r.observation("waitingThreads").value()).isEqualTo(0);
+  }
+
+  @Test
+  void stoppedServerReportsConnectionRefusedAndRecovers() throws Exception {
+    HealthMonitor m = monitor(check(pool()));
+    await(m, s -> s.status() == Status.UP);
+
+    proxy.mode(TcpFaultProxy.Mode.REFUSE);
+    CheckState down = await(m, s -> is(s, Status.DOWN, ErrorKind.CONNECTION_REFUSED));
+    assertThat(down.lastResult().message()).isEqualTo("connection refused on 127.0.0.1:" + proxy.port());
+    assertThat(down.lastResult().hint()).isEqualTo("check VEGA_DATABASE_URL and the database security group");
+
+    proxy.mode(TcpFaultProxy.Mode.FORWARD);
+    await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void frozenServerReportsDownWithinTimeoutWhileSnapshotReadsStayImmediate() throws Exception {
+    HealthMonitor m = monitor(check(pool()));
+    await(m, s -> s.status() == Status.UP);
+
+    proxy.mode(TcpFaultProxy.Mode.FREEZE);
+    CheckState down = await(m, s -> s.status() == Status.DOWN
+        && (s.lastResult().errorKind() == ErrorKind.TIMEOUT || s.lastResult().errorKind() == ErrorKind.CONNECT_TIMEOUT));
+    assertThat(down.lastResult().message()).contains("127.0.0.1:" + proxy.port());
+    assertThat(down.lastResult().hint()).contains("RDS instance status");
+    assertThat(down.timeouts()).isGreaterThanOrEqualTo(1);
+    // A check thread is stuck on the frozen socket; reading the snapshot must not wait for it.
+    assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+      for (int i = 0; i < 10_000; i++) {
+        assertThat(m.snapshot().check("postgres").status()).isEqualTo(Status.DOWN);
+      }
+    });
+
+    proxy.mode(TcpFaultProxy.Mode.FORWARD);
+    await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void wrongPasswordReportsAuthenticationFailureWithoutPrintingIt() throws Exception {
+    String wrong = "not-the-password-42";
+    PostgresCheck check = check(pool(PostgresServer.jdbcUrl(proxy.port()), wrong, 2));
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.AUTHENTICATION);
+    assertThat(r.message()).isEqualTo("authentication failed for user 'vega' on 127.0.0.1:" + proxy.port());
+    assertThat(r.hint()).contains("Secrets Manager");
+    assertThat(r.message() + r.hint() + r.observations()).doesNotContain(wrong, PostgresServer.PASSWORD);
+
+    pg.sql("ALTER ROLE vega PASSWORD '" + wrong + "'"); // the credentials are fixed
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void missingDatabaseIsNamedAsSuch() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/no_such_db";
+    CheckResult r = check(pool(url, PostgresServer.PASSWORD, 2)).check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.NOT_FOUND);
+    assertThat(r.message()).contains("does not exist");
+    assertThat(r.hint()).contains("VEGA_DATABASE_URL");
+  }
+
+  @Test
+  void exhaustedPoolReportsDownWithinTimeoutAndRecovers() throws Exception {
+    HikariDataSource ds = pool(PostgresServer.jdbcUrl(proxy.port()), PostgresServer.PASSWORD, 2);
+    HealthMonitor m = monitor(check(ds));
+    await(m, s -> s.status() == Status.UP);
+
+    Connection a = ds.getConnection();
+    Connection b = ds.getConnection();
+    ExecutorService waiters = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 2; i++) {
+        waiters.execute(() -> {
+          try (Connection c = ds.getConnection()) {
+            Thread.sleep(10); // got one after the pool was freed
+          } catch (Exception e) {
+            // timed out or interrupted at the end of the test
+          }
+        });
+      }
+      CheckState down = await(m, s -> is(s, Status.DOWN, ErrorKind.SATURATED));
+      assertThat(down.lastResult().message()).startsWith("pool exhausted: 2/2 connections in use");
+      assertThat(down.lastResult().hint()).contains("connection leak");
+      assertThat(down.lastResult().observation("waitingThreads").value()).isNotEqualTo(0);
+    } finally {
+      a.close();
+      b.close();
+      waiters.shutdownNow();
+    }
+    await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void missingMigrationIsNamedAndRecoveryFollowsItsApplication() throws Exception {
+    pg.sql("DELETE FROM schema_migrations WHERE version = '004_findings_columns.sql'");
+    PostgresCheck check = check(pool());
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).startsWith("migration 004_findings_columns.sql not applied");
+    assertThat(r.hint()).contains("scripts/aws/run-migrations.sh dev", "/vega/dev/vega-maintenance");
+
+    pg.sql("INSERT INTO schema_migrations(version) VALUES ('004_findings_columns.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void absentMigrationTableSaysNoMigrationHasRun() throws Exception {
+    pg.sql("DROP TABLE schema_migrations");
+    CheckResult r = check(pool()).check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("table schema_migrations does not exist: no migration has run");
+  }
+
+  @Test
+  void passwordInTheUrlNeverAppears() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/vega?password=" + PostgresServer.PASSWORD;
+    proxy.mode(TcpFaultProxy.Mode.REFUSE);
+    HikariDataSource ds = pool(url, PostgresServer.PASSWORD, 2);
+    CheckResult r = check(ds).check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.message() + r.hint() + r.observations()).doesNotContain(PostgresServer.PASSWORD);
+  }
+}
