@@ -27,6 +27,19 @@ public final class Json {
     return this;
   }
 
+  public Json beginArray() {
+    comma();
+    sb.append('[');
+    needComma = false;
+    return this;
+  }
+
+  public Json endArray() {
+    sb.append(']');
+    needComma = true;
+    return this;
+  }
+
   public Json name(String name) {
     comma();
     string(name, Integer.MAX_VALUE);
