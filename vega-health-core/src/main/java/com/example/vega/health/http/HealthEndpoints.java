@@ -22,13 +22,34 @@ public final class HealthEndpoints {
   private static final String PROBE_CACHE = "no-store";
 
   private final HealthMonitor monitor;
+  private final HealthJson.Cache json = new HealthJson.Cache();
   private final String detailCache;
   private volatile Rendered rendered;
 
   /** An HTTP answer: status code, content type, body and Cache-Control. */
   public record Response(int status, String contentType, byte[] body, String cacheControl) {}
 
-  private record Rendered(long sequence, byte[] json, byte[] html) {}
+  private static final class Rendered {
+    final long sequence;
+    final HealthSnapshot snapshot;
+    final byte[] json;
+    private volatile byte @org.jspecify.annotations.Nullable [] html; // only when a browser asks
+
+    Rendered(HealthSnapshot snapshot, HealthJson.Cache cache) {
+      this.sequence = snapshot.sequence();
+      this.snapshot = snapshot;
+      this.json = cache.full(snapshot).getBytes(StandardCharsets.UTF_8);
+    }
+
+    byte[] html() {
+      byte[] h = html;
+      if (h == null) {
+        h = HtmlView.render(snapshot).getBytes(StandardCharsets.UTF_8);
+        html = h;
+      }
+      return h;
+    }
+  }
 
   public HealthEndpoints(HealthMonitor monitor) {
     this.monitor = monitor;
@@ -53,7 +74,7 @@ public final class HealthEndpoints {
       rendered = r;
     }
     if (wantsHtml(accept)) {
-      return new Response(code, "text/html; charset=utf-8", r.html, detailCache);
+      return new Response(code, "text/html; charset=utf-8", r.html(), detailCache);
     }
     return new Response(code, HealthJson.CONTENT_TYPE, r.json, detailCache);
   }
@@ -100,10 +121,8 @@ public final class HealthEndpoints {
     return json < 0 || html < json;
   }
 
-  private static Rendered render(HealthSnapshot s) {
-    return new Rendered(s.sequence(),
-        HealthJson.full(s).getBytes(StandardCharsets.UTF_8),
-        HtmlView.render(s).getBytes(StandardCharsets.UTF_8));
+  private Rendered render(HealthSnapshot s) {
+    return new Rendered(s, json);
   }
 
   private static long minIntervalSeconds(HealthSnapshot s) {

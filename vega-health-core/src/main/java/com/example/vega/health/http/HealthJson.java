@@ -37,11 +37,45 @@ public final class HealthJson {
     return status == Status.DOWN ? 503 : 200;
   }
 
-  /** Every field, for authorized callers. */
+  /** Every field, for authorized callers. Renders every check; see {@link Cache} for the fast path. */
   public static String full(HealthSnapshot snapshot) {
+    return full(snapshot, null);
+  }
+
+  /**
+   * Renders snapshots, re-rendering only the checks whose state changed since the last call (a
+   * check's entries depend on its immutable {@link CheckState} alone). Thread-safe.
+   */
+  public static final class Cache {
+    private final java.util.concurrent.ConcurrentHashMap<String, Fragment> fragments =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Fragment(CheckState state, String json) {}
+
+    public String full(HealthSnapshot snapshot) {
+      return HealthJson.full(snapshot, this);
+    }
+
+    String fragment(CheckState c) {
+      Fragment f = fragments.get(c.name());
+      if (f == null || f.state != c) {
+        f = new Fragment(c, HealthJson.fragment(c));
+        fragments.put(c.name(), f);
+      }
+      return f.json;
+    }
+  }
+
+  private static String fragment(CheckState c) {
+    Json j = new Json(1024);
+    writeCheck(j, c);
+    return j.toString();
+  }
+
+  private static String full(HealthSnapshot snapshot, Cache cache) {
     ServiceInfo svc = snapshot.service();
     Status overall = snapshot.status();
-    Json j = new Json(256 + 512 * snapshot.checks().size());
+    Json j = new Json(512);
     j.beginObject()
         .field("status", overall.healthJson(), MAX_VALUE)
         .field("version", svc.version(), MAX_VALUE)
@@ -58,18 +92,33 @@ public final class HealthJson {
       j.field("output", String.join(", ", notUp), MAX_OUTPUT);
     }
     j.name("checks").beginObject();
-    for (CheckState c : snapshot.checks()) {
-      writeCheck(j, c, snapshot);
+    String head = j.toString();
+    List<CheckState> checks = snapshot.checks();
+    String[] parts = new String[checks.size()];
+    int size = head.length() + 2 + parts.length;
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = cache != null ? cache.fragment(checks.get(i)) : fragment(checks.get(i));
+      size += parts[i].length();
     }
-    j.endObject();
-    j.endObject();
-    return j.toString();
+    StringBuilder out = new StringBuilder(size).append(head);
+    boolean first = true;
+    for (String f : parts) {
+      if (f.isEmpty()) {
+        continue;
+      }
+      if (!first) {
+        out.append(',');
+      }
+      out.append(f);
+      first = false;
+    }
+    return out.append("}}").toString();
   }
 
-  private static void writeCheck(Json j, CheckState c, HealthSnapshot snapshot) {
+  private static void writeCheck(Json j, CheckState c) {
     CheckResult r = c.lastResult();
     String measurement = c.registration().measurement();
-    String time = (r != null && r.time() != null ? r.time() : snapshot.time()).toString();
+    String time = (r != null && r.time() != null ? r.time() : c.since()).toString();
     Observation primary = r == null ? null : r.observation(measurement);
 
     j.name(c.name() + ":" + measurement).beginArray().beginObject();

@@ -118,7 +118,16 @@ public final class Json {
     sb.append('"');
     int n = s.length();
     int limit = Math.min(n, maxChars);
-    for (int i = 0; i < limit; i++) {
+    int clean = 0;
+    while (clean < limit && plain(s.charAt(clean))) {
+      clean++;
+    }
+    if (clean == n) {
+      sb.append(s).append('"'); // most strings need no escaping: one array copy
+      return;
+    }
+    sb.append(s, 0, clean);
+    for (int i = clean; i < limit; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> sb.append("\\\"");
@@ -148,6 +157,11 @@ public final class Json {
       sb.append("...(").append(n - limit).append(" more chars)");
     }
     sb.append('"');
+  }
+
+  private static boolean plain(char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+        || c > 0x7f && c < Character.MIN_SURROGATE && c != '\u2028' && c != '\u2029';
   }
 
   private void unicode(char c) {
