@@ -1,0 +1,74 @@
+package com.example.vega.examples.common;
+
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The example services' AWS clients, from an environment map. Endpoints come from the SDK's own
+ * variables ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}); read here from the map
+ * so that services started in one JVM by the demo can each have their own.
+ */
+public final class Aws {
+  private final Map<String, String> env;
+  private final Region region;
+  private final AwsCredentialsProvider credentials;
+
+  public Aws(Map<String, String> env) {
+    this.env = env;
+    this.region = Region.of(env.getOrDefault("AWS_REGION", "us-west-1"));
+    String key = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    this.credentials = key != null && secret != null
+        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret))
+        : DefaultCredentialsProvider.builder().build();
+  }
+
+  private URI endpoint(String service) {
+    String v = env.get("AWS_ENDPOINT_URL_" + service);
+    if (v == null) {
+      v = env.get("AWS_ENDPOINT_URL");
+    }
+    return v == null ? null : URI.create(v);
+  }
+
+  public SqsClient sqs() {
+    var b = SqsClient.builder().region(region).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create());
+    URI e = endpoint("SQS");
+    return (e == null ? b : b.endpointOverride(e)).build();
+  }
+
+  public S3Client s3() {
+    var b = S3Client.builder().region(region).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create())
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .forcePathStyle(true);
+    URI e = endpoint("S3");
+    return (e == null ? b : b.endpointOverride(e)).build();
+  }
+
+  public EcsClient ecs() {
+    var b = EcsClient.builder().region(region).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create());
+    URI e = endpoint("ECS");
+    return (e == null ? b : b.endpointOverride(e)).build();
+  }
+
+  public SecretsManagerClient secrets() {
+    var b = SecretsManagerClient.builder().region(region).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create());
+    URI e = endpoint("SECRETS_MANAGER");
+    return (e == null ? b : b.endpointOverride(e)).build();
+  }
+}
