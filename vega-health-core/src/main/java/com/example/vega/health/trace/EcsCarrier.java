@@ -75,7 +75,9 @@ public final class EcsCarrier {
         }
       }
       recordDrops(f, new String[3]);
-      return request.toBuilder().overrides(withContext(base, containerName, new String[3])).build();
+      // Nothing fits: launch as asked, minus any stale context (removing never lengthens it).
+      return request.overrides() == null ? request
+          : request.toBuilder().overrides(withoutContext(base, containerName)).build();
     } catch (RuntimeException e) {
       return request;
     }
@@ -131,6 +133,15 @@ public final class EcsCarrier {
     }
     if (!found) {
       containers.add(withEnvironment(ContainerOverride.builder().name(containerName).build(), values));
+    }
+    return base.toBuilder().containerOverrides(containers).build();
+  }
+
+  private static TaskOverride withoutContext(TaskOverride base, String containerName) {
+    List<ContainerOverride> containers = new ArrayList<>();
+    for (ContainerOverride c : base.containerOverrides()) {
+      containers.add(containerName.equals(c.name()) && c.hasEnvironment()
+          ? withEnvironment(c, new String[3]) : c);
     }
     return base.toBuilder().containerOverrides(containers).build();
   }

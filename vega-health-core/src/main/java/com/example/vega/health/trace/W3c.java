@@ -211,7 +211,24 @@ final class W3c {
 
   static boolean validBaggage(@Nullable String s) {
     return s != null && !s.isEmpty() && s.length() <= MAX_BAGGAGE_LENGTH
-        && printable(s, 0, s.length()) && count(s, ',') < MAX_BAGGAGE_MEMBERS;
+        && printable(s, 0, s.length()) && count(s, ',') < MAX_BAGGAGE_MEMBERS && percentEncoded(s);
+  }
+
+  /**
+   * Every '%' starts a two-digit escape. Checked here because the OpenTelemetry parser logs a
+   * stack trace per bad escape, which would let any caller fill our logs.
+   */
+  private static boolean percentEncoded(String s) {
+    for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+      if (i + 2 >= s.length() || !anyHex(s.charAt(i + 1)) || !anyHex(s.charAt(i + 2))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean anyHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static boolean lowerHex(String s, int from, int to) {
