@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -18,6 +19,10 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.http.HttpMetric;
+import software.amazon.awssdk.metrics.MetricCollection;
+import software.amazon.awssdk.metrics.MetricPublisher;
 
 /**
  * The one mapping from an AWS SDK failure to a result, shared by every AWS check, so that access
@@ -41,13 +46,49 @@ final class AwsFailures {
 
   private AwsFailures() {}
 
+  /** A per-request override bounding the call by what is left of the check's budget. */
+  static Budget budget(CheckContext ctx) {
+    return new Budget(ctx);
+  }
+
   /**
    * Per-request override so the SDK's own retries end within what is left of the check's budget.
+   * It also remembers why the last attempt failed (published synchronously by the SDK before the
+   * call returns), so that retries of a throttled or 5xx answer that ran out of time still read as
+   * throttled or 5xx (DEGRADED), not as an unreachable endpoint.
    */
-  static Consumer<AwsRequestOverrideConfiguration.Builder> budget(CheckContext ctx) {
-    Duration left = ctx.remaining();
-    Duration d = left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
-    return o -> o.apiCallTimeout(d);
+  static final class Budget implements Consumer<AwsRequestOverrideConfiguration.Builder>, MetricPublisher {
+    private final CheckContext ctx;
+    private volatile String lastErrorType = "";
+    private volatile int lastStatus;
+
+    private Budget(CheckContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void accept(AwsRequestOverrideConfiguration.Builder o) {
+      Duration left = ctx.remaining();
+      o.apiCallTimeout(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left)
+          .addMetricPublisher(this);
+    }
+
+    @Override
+    public void publish(MetricCollection call) {
+      for (MetricCollection attempt : call.children()) {
+        List<String> types = attempt.metricValues(CoreMetric.ERROR_TYPE);
+        List<Integer> codes = attempt.metricValues(HttpMetric.HTTP_STATUS_CODE);
+        if (!types.isEmpty()) {
+          lastErrorType = types.get(types.size() - 1);
+        }
+        if (!codes.isEmpty()) {
+          lastStatus = codes.get(codes.size() - 1);
+        }
+      }
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** The service's error code, or "" when there is none (S3 HEAD answers have no body). */
@@ -73,6 +114,24 @@ final class AwsFailures {
    * {@code resource}, for anything that is not specific to the check.
    */
   static CheckResult map(Throwable e, String service, String action, String resource, Caller who) {
+    return map(e, service, action, resource, who, null);
+  }
+
+  /** As above; {@code budget} tells a timeout after throttled or 5xx attempts from a silent one. */
+  static CheckResult map(Throwable e, String service, String action, String resource, Caller who,
+      @Nullable Budget budget) {
+    if (budget != null && e instanceof ApiCallTimeoutException) {
+      if ("Throttling".equals(budget.lastErrorType) || budget.lastStatus == 429) {
+        return CheckResult.degraded(ErrorKind.THROTTLED,
+            service + " throttled " + action + " until the check's time ran out",
+            throttledHint(service));
+      }
+      if (budget.lastStatus >= 500) {
+        return CheckResult.degraded(ErrorKind.SERVER_ERROR,
+            service + " answered " + budget.lastStatus + " to " + action + " until the check's time ran out",
+            serverErrorHint(service, who));
+      }
+    }
     String code = errorCode(e);
     String lc = code.toLowerCase(Locale.ROOT);
     int status = statusCode(e);
@@ -90,14 +149,12 @@ final class AwsFailures {
         || (e instanceof SdkServiceException s && s.isThrottlingException())) {
       return CheckResult.degraded(ErrorKind.THROTTLED,
           service + " throttled " + action + (code.isEmpty() ? "" : " (" + code + ")"),
-          service + " is throttling this account: the check tries again on its next run; if it "
-              + "persists, look for another caller using up the " + service + " request rate");
+          throttledHint(service));
     }
     if (status >= 500) {
       return CheckResult.degraded(ErrorKind.SERVER_ERROR,
           service + " answered " + status + " to " + action + (code.isEmpty() ? "" : " (" + code + ")"),
-          "a transient " + service + " error: the check tries again on its next run; if it persists "
-              + "check the AWS Health Dashboard for " + who.region());
+          serverErrorHint(service, who));
     }
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
         || cause(e, SocketTimeoutException.class) != null) {
@@ -137,6 +194,16 @@ final class AwsFailures {
         action + " denied on " + resource,
         "the " + who.role() + " task role may not call " + action + " on " + resource + ": "
             + who.iamHint());
+  }
+
+  private static String throttledHint(String service) {
+    return service + " is throttling this account: the check tries again on its next run; if it "
+        + "persists, look for another caller using up the " + service + " request rate";
+  }
+
+  private static String serverErrorHint(String service, Caller who) {
+    return "a transient " + service + " error: the check tries again on its next run; if it persists "
+        + "check the AWS Health Dashboard for " + who.region();
   }
 
   private static String endpointHint(String service, Caller who) {

@@ -80,9 +80,10 @@ public final class SqsCheck implements HealthCheck {
   @Override
   public CheckResult check(CheckContext ctx) {
     Map<QueueAttributeName, String> attrs;
+    AwsFailures.Budget budget = AwsFailures.budget(ctx);
     try {
       attrs = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(ATTRIBUTES)
-          .overrideConfiguration(AwsFailures.budget(ctx))).attributes();
+          .overrideConfiguration(budget)).attributes();
     } catch (QueueDoesNotExistException e) {
       return missing();
     } catch (SdkException e) {
@@ -90,7 +91,7 @@ public final class SqsCheck implements HealthCheck {
       if (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist")) {
         return missing();
       }
-      return AwsFailures.map(e, "SQS", ACTION, "queue " + queueName, who);
+      return AwsFailures.map(e, "SQS", ACTION, "queue " + queueName, who, budget);
     }
     long visible = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     long inFlight = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
