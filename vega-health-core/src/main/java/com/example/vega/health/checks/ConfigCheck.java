@@ -192,6 +192,28 @@ public final class ConfigCheck implements HealthCheck {
     return List.copyOf(c.problems);
   }
 
+  /**
+   * The auth settings alone ({@code VEGA_AUTH_PROVIDER} and the Cognito ones), so that the Cognito
+   * check words them exactly as this check does.
+   */
+  static List<Problem> authProblems(VegaRole role, VegaSettings s) {
+    Checker c = new Checker(role, s);
+    String env = s.value(ENVIRONMENT);
+    c.prod = productionLike(env);
+    c.env = env == null ? "unset" : env;
+    String auth = c.require(AUTH_PROVIDER);
+    c.expect(AUTH_PROVIDER, auth, "cognito");
+    if ("cognito".equals(auth)) {
+      c.cognito();
+    }
+    for (Rule r : RULES) {
+      if (r.name().equals(AUTH_PROVIDER) || r.name().startsWith("VEGA_COGNITO_")) {
+        c.wellFormed(r);
+      }
+    }
+    return List.copyOf(c.problems);
+  }
+
   @Override
   public CheckResult check(CheckContext ctx) {
     List<Problem> problems = problems(role, settings);
