@@ -116,6 +116,16 @@ public final class ConfigCheck implements HealthCheck {
     return new CheckRegistration("config", "system", "problems", policy, this);
   }
 
+  /** Whether {@code value} has the shape {@code name} needs (true for settings without a rule). */
+  static boolean wellFormed(String name, String value) {
+    for (Rule r : RULES) {
+      if (r.name().equals(name)) {
+        return r.pattern().matcher(value).matches();
+      }
+    }
+    return true;
+  }
+
   /** Whether an environment gets production rules: everything but {@link #NON_PRODUCTION}. */
   public static boolean productionLike(@Nullable String environment) {
     return environment == null || !NON_PRODUCTION.contains(environment.toLowerCase(Locale.ROOT));
