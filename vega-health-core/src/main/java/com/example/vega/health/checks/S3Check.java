@@ -53,12 +53,14 @@ public final class S3Check implements HealthCheck {
   private final S3Client s3;
   private final Map<Bucket, String> buckets;
   private final boolean writeProbe;
+  private final boolean crossRegion;
   private final Caller who;
 
   private S3Check(Builder b, Caller who) {
     this.s3 = b.s3;
     this.buckets = Map.copyOf(b.buckets);
     this.writeProbe = b.writeProbe;
+    this.crossRegion = b.crossRegion;
     this.who = who;
   }
 
@@ -118,7 +120,7 @@ public final class S3Check implements HealthCheck {
       String actual = s3.headBucket(r -> r.bucket(name).overrideConfiguration(budget)).bucketRegion();
       // Some endpoints (and emulators) answer a HEAD from the wrong region with 200; the region
       // header still tells.
-      return actual == null || actual.equals(who.region()) || who.region().startsWith("<")
+      return crossRegion || actual == null || actual.equals(who.region()) || who.region().startsWith("<")
           ? null : wrongRegion(kind, name, actual);
     } catch (SdkException e) {
       int status = AwsFailures.statusCode(e);
@@ -204,6 +206,7 @@ public final class S3Check implements HealthCheck {
     private final S3Client s3;
     private final Map<Bucket, String> buckets = new LinkedHashMap<>();
     private boolean writeProbe;
+    private boolean crossRegion;
     private String role = "runner";
     private String environment = "dev";
     private @Nullable String region;
@@ -235,6 +238,15 @@ public final class S3Check implements HealthCheck {
      */
     public Builder writeProbe(boolean enabled) {
       this.writeProbe = enabled;
+      return this;
+    }
+
+    /**
+     * Set when the client was built with {@code crossRegionAccessEnabled(true)}: a bucket in
+     * another region is then reachable and not reported. Default false.
+     */
+    public Builder crossRegionAccess(boolean enabled) {
+      this.crossRegion = enabled;
       return this;
     }
 

@@ -91,6 +91,14 @@ class VegaChecksTest {
   }
 
   @Test
+  void missingClientsAreBuiltFromTheSdkDefaultChain() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
+    s.put("AWS_REGION", "us-west-1");
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.defaults());
+    assertThat(names(regs)).containsExactly("config", "sqs", "ecs-runtask");
+  }
+
+  @Test
   void secretValuesCoverTheTokenAndTheDatabasePassword() {
     Map<String, String> s = Map.of("VEGA_LLM_PROXY_TOKEN", "tok.en.value",
         "VEGA_DATABASE_URL", "postgresql://vega:pa55word@db:5432/vega");
