@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -132,6 +133,14 @@ public final class CognitoCheck implements HealthCheck {
 
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    String region = settings.value(ConfigCheck.COGNITO_REGION);
+    String host = "cognito-idp." + (region == null ? "<region>" : region) + ".amazonaws.com";
+    return CheckResult.down(ErrorKind.TIMEOUT, "no answer from " + host + " within " + timeout.toMillis() + "ms",
+        "the " + role.serviceName() + " task needs outbound HTTPS to " + host + ": check its security group and NAT route");
   }
 
   /** Builds a {@link CognitoCheck}. */

@@ -6,6 +6,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -264,6 +265,11 @@ public final class EcsRunTaskCheck implements HealthCheck {
       return Evidence.ALLOWED;
     }
     return null; // throttling, 5xx, network: no evidence either way; the shared mapping says what
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("ECS", "ecs:DescribeClusters", who);
   }
 
   /** Builds an {@link EcsRunTaskCheck}; {@link #build()} validates. */

@@ -191,6 +191,12 @@ public final class LlmProxyCheck implements HealthCheck {
     return (seconds / 3600) + "h";
   }
 
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return CheckResult.down(ErrorKind.TIMEOUT,
+        "no answer from the LLM proxy at " + origin + " within " + timeout.toMillis() + "ms", unreachableHint());
+  }
+
   /** Builds an {@link LlmProxyCheck}; {@link #build()} validates. */
   public static final class Builder {
     private final HttpClient http;

@@ -7,6 +7,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Status;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,6 +200,11 @@ public final class S3Check implements HealthCheck {
           .orElse("another region");
     }
     return "another region";
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("S3", "HeadBucket", who);
   }
 
   /** Builds an {@link S3Check}; {@link #build()} validates. */

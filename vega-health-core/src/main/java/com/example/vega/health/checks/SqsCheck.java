@@ -206,6 +206,11 @@ public final class SqsCheck implements HealthCheck {
     }
   }
 
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("SQS", ACTION, who);
+  }
+
   /** Builds an {@link SqsCheck}; {@link #build()} validates. */
   public static final class Builder {
     private final SqsClient sqs;
