@@ -161,7 +161,9 @@ public final class ConfigCheck implements HealthCheck {
         if ("cognito".equals(auth)) {
           c.cognito();
         }
-        c.require(SQS_QUEUE_URL);
+        if (prod) {
+          c.require(SQS_QUEUE_URL);
+        }
         String fs = c.require(FILE_STORAGE_BACKEND);
         c.expect(FILE_STORAGE_BACKEND, fs, "s3");
         if ("s3".equals(fs) || prod) {
@@ -170,7 +172,9 @@ public final class ConfigCheck implements HealthCheck {
       }
       case WORKER -> {
         c.require(DATABASE_URL);
-        c.require(SQS_QUEUE_URL);
+        if (prod) {
+          c.require(SQS_QUEUE_URL);
+        }
         String mode = c.require(EXECUTION_MODE);
         c.expect(EXECUTION_MODE, mode, "ecs");
         if ("ecs".equals(mode) || prod) {

@@ -72,9 +72,9 @@ public final class EcsRunTaskCheck implements HealthCheck {
     return new Builder(ecs, cluster, taskDefinition);
   }
 
-  /** Registered as {@code ecs-runtask}, a component measured by {@code permissions} verified. */
+  /** Registered as {@code ecs-runtask}, a component measured by {@code permissionsAllowed}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("ecs-runtask", "component", "permissions", policy, this);
+    return new CheckRegistration("ecs-runtask", "component", "permissionsAllowed", policy, this);
   }
 
   @Override

@@ -214,6 +214,7 @@ public final class VegaChecks {
   private static final class Defaults {
     private final Clients clients;
     private final @Nullable String region;
+    private @Nullable HttpClient http;
 
     Defaults(Clients clients, @Nullable String region) {
       this.clients = clients;
@@ -258,8 +259,13 @@ public final class VegaChecks {
     }
 
     HttpClient http() {
-      return clients.http != null ? clients.http
-          : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      if (clients.http != null) {
+        return clients.http;
+      }
+      if (http == null) {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      }
+      return http;
     }
   }
 
