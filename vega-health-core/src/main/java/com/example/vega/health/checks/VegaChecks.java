@@ -60,7 +60,7 @@ public final class VegaChecks {
 
     List<CheckRegistration> regs = new ArrayList<>();
     regs.add(ConfigCheck.of(role, settings).registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
-    // TODO(PostgresCheck, lead): when com.example.vega.health.checks.PostgresCheck is merged, replace this comment with: if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) regs.add(PostgresCheck.builder(clients.dataSource()).role(who).environment(environment).expectedMigrations(expectedMigrations(settings)).build().registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), role != VegaRole.MAINTENANCE)));
+    // TODO(PostgresCheck, lead): when com.example.vega.health.checks.PostgresCheck is merged, replace this comment with: if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment).expectedMigrations(expectedMigrations(settings)).build().registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), true)));
 
     switch (role) {
       case API -> {
