@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * }</pre>
  *
  * <p>A check whose settings are missing is not registered; the {@code config} check, always
- * registered, names what is missing. No check ever feeds liveness: a shared dependency outage must
- * not make ECS restart every task. Critical checks feed readiness.
+ * registered, names what is missing. Only the process-local deadlock check feeds liveness: a shared
+ * dependency outage must not make ECS restart every task. Critical checks feed readiness.
  */
 public final class VegaChecks {
   private static final System.Logger LOG = System.getLogger(VegaChecks.class.getName());
@@ -60,7 +60,12 @@ public final class VegaChecks {
 
     List<CheckRegistration> regs = new ArrayList<>();
     regs.add(ConfigCheck.of(role, settings).registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
-    // TODO(PostgresCheck, lead): when com.example.vega.health.checks.PostgresCheck is merged, replace this comment with: if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment).expectedMigrations(expectedMigrations(settings)).build().registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), true)));
+    regs.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy())); // process-local: liveness
+    if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) {
+      regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment)
+          .expectedMigrations(expectedMigrations(settings)).build()
+          .registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), true)));
+    }
 
     switch (role) {
       case API -> {
@@ -132,7 +137,7 @@ public final class VegaChecks {
         }
       }
       case MAINTENANCE -> {
-        // Postgres only (see the TODO above).
+        // Postgres only (registered above for every role with a DataSource).
       }
     }
     LOG.log(System.Logger.Level.DEBUG, "vega-health: {0} registers {1} checks", role.serviceName(), regs.size());

@@ -43,8 +43,7 @@ public final class HealthServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException("cannot listen on " + address + " for /v1/healthz: " + e.getMessage(), e);
     }
-    HealthEndpoints endpoints = new HealthEndpoints(monitor);
-    server.createContext(HealthEndpoints.BASE_PATH, ex -> handle(ex, endpoints, access));
+    server.createContext(HealthEndpoints.BASE_PATH, handler(monitor, access));
     ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("vega-health-http"));
     server.setExecutor(executor);
     server.start();
@@ -60,6 +59,15 @@ public final class HealthServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * The same endpoints as a handler, for an application that runs its own JDK {@link HttpServer}
+   * and wants {@code /v1/healthz} on its own port too: {@code server.createContext("/v1/healthz", handler)}.
+   */
+  public static com.sun.net.httpserver.HttpHandler handler(HealthMonitor monitor, DetailAccess access) {
+    HealthEndpoints endpoints = new HealthEndpoints(monitor);
+    return ex -> handle(ex, endpoints, access);
   }
 
   private static void handle(HttpExchange ex, HealthEndpoints endpoints, DetailAccess access) throws IOException {

@@ -35,19 +35,39 @@ class VegaChecksTest {
     return regs.stream().map(CheckRegistration::name).toList();
   }
 
+  /** Only the process-local deadlock check feeds liveness; no dependency ever does. */
   private static void neverLiveness(List<CheckRegistration> regs) {
-    assertThat(regs).allSatisfy(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).as(r.name()).isFalse());
+    assertThat(regs).filteredOn(r -> !r.name().equals(DeadlockCheck.NAME))
+        .allSatisfy(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).as(r.name()).isFalse());
+    assertThat(regs).filteredOn(r -> r.name().equals(DeadlockCheck.NAME))
+        .singleElement().satisfies(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).isTrue());
+  }
+
+  @Test
+  void aDataSourceAddsACriticalPostgresCheckExpectingTheConfiguredMigration() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
+    s.put("VEGA_EXPECTED_MIGRATION", "004_findings_columns.sql");
+    javax.sql.DataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get,
+        VegaChecks.Clients.builder().sqs(aws.sqs()).ecs(aws.ecs()).dataSource(ds).build());
+    assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "postgres", "sqs", "ecs-runtask");
+    CheckRegistration pg = regs.get(2);
+    assertThat(pg.policy().critical()).isTrue();
+    assertThat(pg.policy().feeds(Probe.READINESS)).isTrue();
+    neverLiveness(regs);
+    assertThat(names(VegaChecks.forRole(VegaRole.LLM_PROXY, ConfigCheckTest.worker()::get,
+        VegaChecks.Clients.builder().dataSource(ds).build()))).doesNotContain("postgres");
   }
 
   @Test
   void workerGetsConfigSqsAndEcsWithSqsCriticalForReadiness() {
     Map<String, String> s = ConfigCheckTest.worker();
     List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, clients);
-    assertThat(names(regs)).containsExactly("config", "sqs", "ecs-runtask");
-    CheckRegistration sqs = regs.get(1);
+    assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
+    CheckRegistration sqs = regs.get(2);
     assertThat(sqs.policy().critical()).isTrue();
     assertThat(sqs.policy().feeds(Probe.READINESS)).isTrue();
-    assertThat(regs.get(2).policy().critical()).isFalse();
+    assertThat(regs.get(3).policy().critical()).isFalse();
     neverLiveness(regs);
   }
 
@@ -56,7 +76,7 @@ class VegaChecksTest {
     Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
     s.put("VEGA_ENVIRONMENT", "local");
     s.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
-    assertThat(names(VegaChecks.forRole(VegaRole.WORKER, s::get, clients))).containsExactly("config", "sqs");
+    assertThat(names(VegaChecks.forRole(VegaRole.WORKER, s::get, clients))).containsExactly("config", "jvm-deadlock", "sqs");
   }
 
   @Test
@@ -64,9 +84,9 @@ class VegaChecksTest {
     Map<String, String> s = new HashMap<>(ConfigCheckTest.api());
     s.put("VEGA_S3_FRONTEND_BUCKET", "vega-dev-frontend");
     List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.API, s::get, clients);
-    assertThat(names(regs)).containsExactly("config", "cognito", "sqs", "s3");
-    assertThat(regs.get(1).policy().critical()).isTrue();
-    assertThat(regs.get(2).policy().critical()).as("the api only sends to SQS").isFalse();
+    assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "cognito", "sqs", "s3");
+    assertThat(regs.get(2).policy().critical()).isTrue();
+    assertThat(regs.get(3).policy().critical()).as("the api only sends to SQS").isFalse();
     neverLiveness(regs);
   }
 
@@ -75,11 +95,11 @@ class VegaChecksTest {
     Map<String, String> runner = Map.of("VEGA_ENVIRONMENT", "dev", "VEGA_DATABASE_URL", "jdbc:postgresql://db:5432/vega",
         "VEGA_LLM_PROXY_BASE_URL", "http://proxy.internal:8080", "VEGA_FILE_STORAGE_BACKEND", "s3",
         "VEGA_S3_SOURCE_BUCKET", "vega-dev-source", "VEGA_S3_ARTIFACTS_BUCKET", "vega-dev-artifacts");
-    assertThat(names(VegaChecks.forRole(VegaRole.RUNNER, runner::get, clients))).containsExactly("config", "s3", "llm-proxy");
+    assertThat(names(VegaChecks.forRole(VegaRole.RUNNER, runner::get, clients))).containsExactly("config", "jvm-deadlock", "s3", "llm-proxy");
 
     Map<String, String> proxy = Map.of("VEGA_ENVIRONMENT", "dev", "VEGA_PROVIDER_SECRET_ID", "vega/dev/provider-api-key");
-    assertThat(names(VegaChecks.forRole(VegaRole.LLM_PROXY, proxy::get, clients))).containsExactly("config", "secrets");
-    assertThat(names(VegaChecks.forRole(VegaRole.MAINTENANCE, proxy::get, clients))).containsExactly("config");
+    assertThat(names(VegaChecks.forRole(VegaRole.LLM_PROXY, proxy::get, clients))).containsExactly("config", "jvm-deadlock", "secrets");
+    assertThat(names(VegaChecks.forRole(VegaRole.MAINTENANCE, proxy::get, clients))).containsExactly("config", "jvm-deadlock");
   }
 
   @Test
@@ -87,7 +107,7 @@ class VegaChecksTest {
     Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
     s.put("VEGA_SQS_QUEUE_URL", "not a url");
     s.remove("VEGA_ECS_CLUSTER");
-    assertThat(names(VegaChecks.forRole(VegaRole.WORKER, s::get, clients))).containsExactly("config");
+    assertThat(names(VegaChecks.forRole(VegaRole.WORKER, s::get, clients))).containsExactly("config", "jvm-deadlock");
   }
 
   @Test
@@ -95,7 +115,7 @@ class VegaChecksTest {
     Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
     s.put("AWS_REGION", "us-west-1");
     List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.defaults());
-    assertThat(names(regs)).containsExactly("config", "sqs", "ecs-runtask");
+    assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
   }
 
   @Test
