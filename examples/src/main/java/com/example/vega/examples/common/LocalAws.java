@@ -68,6 +68,7 @@ public final class LocalAws implements AutoCloseable {
   @Override
   public void close() throws Exception {
     s3.stop();
-    sqs.stopAndWait();
+    // stopAndWait() can block for minutes on ElasticMQ's actor system; the demo is exiting anyway.
+    sqs.stopAndGetFuture();
   }
 }

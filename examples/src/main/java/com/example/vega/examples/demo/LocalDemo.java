@@ -1,14 +1,17 @@
 package com.example.vega.examples.demo;
 
+import com.example.vega.examples.api.ApiService;
+import com.example.vega.examples.common.Aws;
+import com.example.vega.examples.common.LocalAws;
+import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.examples.maintenance.Migrations;
-import com.example.vega.health.CheckPolicy;
+import com.example.vega.examples.proxy.FakeProvider;
+import com.example.vega.examples.proxy.LlmProxyService;
+import com.example.vega.examples.worker.LocalRunnerLauncher;
+import com.example.vega.examples.worker.WorkerService;
+import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
-import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
-import com.example.vega.health.checks.DeadlockCheck;
-import com.example.vega.health.checks.PostgresCheck;
-import com.example.vega.health.http.HealthServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,71 +20,315 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The local demo on embedded defaults: a real PostgreSQL (embedded), the migrations applied, the
- * health monitor checking it in the background, and {@code /v1/healthz} served and printed.
- * Exits 0 when the service is healthy, 1 when not.
+ * The local demo: every Vega service on embedded defaults (PostgreSQL, SQS via ElasticMQ, S3 via
+ * s3proxy, a fake LLM provider, local execution mode), one scan submitted and followed to the end,
+ * then each service's health and the scan's trace as a waterfall.
+ *
+ * <p>{@code --break <fault>} breaks one thing on purpose and shows which service reports it, with
+ * which hint. Exits 0 when the scan finished and everything is healthy (or, with --break, when the
+ * fault was reported by the service that should report it); 1 otherwise.
  */
 public final class LocalDemo {
+  /** The faults --break knows, and the service and check that must report each. */
+  static final Map<String, String[]> FAULTS = new LinkedHashMap<>();
+
+  static {
+    FAULTS.put("postgres-down", new String[] {"vega-worker", "postgres"});
+    FAULTS.put("migration-missing", new String[] {"vega-worker", "postgres"});
+    FAULTS.put("queue-missing", new String[] {"vega-worker", "sqs"});
+    FAULTS.put("proxy-token-expired", new String[] {"vega-v16-runner", "llm-proxy"});
+    FAULTS.put("artifacts-bucket-missing", new String[] {"vega-v16-runner", "s3"});
+  }
+
+  private static final PrintStream OUT = System.out;
+  private static final Pattern ID = Pattern.compile("\"id\":\"([a-z0-9-]+)\"");
+  private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
+
   private LocalDemo() {}
 
   public static void main(String[] args) throws Exception {
+    String fault = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--break") && i + 1 < args.length) {
+        fault = args[++i];
+      } else if (args[i].startsWith("--break=")) {
+        fault = args[i].substring(8);
+      } else {
+        System.err.println("usage: vega-demo [--break " + String.join("|", FAULTS.keySet()) + "]");
+        System.exit(2);
+      }
+    }
+    if (fault != null && !FAULTS.containsKey(fault)) {
+      System.err.println("unknown fault '" + fault + "'; known: " + String.join(", ", FAULTS.keySet()));
+      System.exit(2);
+    }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    PrintStream out = System.out;
-    out.println("Vega Health local demo: starting an embedded PostgreSQL ...");
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-      HikariConfig cfg = new HikariConfig();
-      cfg.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
-      cfg.setMaximumPoolSize(4);
-      cfg.setPoolName("vega-demo");
-      try (HikariDataSource ds = new HikariDataSource(cfg)) {
-        out.println("applied migrations: " + Migrations.apply(ds));
+    System.exit(run(fault) ? 0 : 1);
+  }
 
-        PostgresCheck postgres = PostgresCheck.builder(ds).role("vega-worker").environment("local")
-            .expectedMigrations(Migrations.ALL).build();
-        CheckPolicy critical = CheckPolicy.builder().interval(Duration.ofSeconds(2))
-            .timeout(Duration.ofSeconds(1)).critical(true).build();
-        try (HealthMonitor monitor = HealthMonitor.builder()
-                .service(new ServiceInfo("vega-worker", "0.1.0", "local", "Vega scan worker (demo)", "local"))
-                .register(postgres.registration(critical))
-                .register(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()))
-                .build().start();
-            HealthServer server = HealthServer.start(monitor, 0)) {
-          awaitFirstResults(monitor, Duration.ofSeconds(15));
-          String base = "http://127.0.0.1:" + server.port() + "/v1/healthz";
-          HttpClient http = HttpClient.newHttpClient();
-          out.println();
-          for (String path : new String[] {"/live", "/ready", ""}) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            out.println("GET " + base + path + " -> " + r.statusCode() + " "
-                + r.headers().firstValue("Content-Type").orElse(""));
-            if (path.isEmpty()) {
-              out.println(PrettyJson.indent(r.body()));
-            }
+  static boolean run(String fault) throws Exception {
+    Path logs = Files.createTempDirectory("vega-demo-");
+    OUT.println("Vega local demo" + (fault == null ? "" : " (breaking: " + fault + ")") + "; logs in " + logs);
+    step("starting PostgreSQL (embedded)");
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      String dbUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
+      Map<String, String> base = new HashMap<>();
+      boolean external = System.getenv("AWS_ENDPOINT_URL") != null;
+      if (external) {
+        step("using AWS at " + System.getenv("AWS_ENDPOINT_URL"));
+        System.getenv().forEach((k, v) -> {
+          if (k.startsWith("AWS_")) {
+            base.put(k, v);
           }
-          out.println();
-          for (CheckState c : monitor.snapshot().checks()) {
-            out.printf("  %-14s %-8s %s%n", c.name(), c.status(),
-                c.lastResult() == null ? "" : c.lastResult().message());
+        });
+      } else {
+        step("starting SQS (ElasticMQ) and S3 (s3proxy), embedded");
+        LocalAws aws = LocalAws.start();
+        open.add(aws);
+        base.put("AWS_REGION", "us-east-1");
+        base.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
+        base.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+        base.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString());
+        base.put("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString());
+      }
+      TraceCollector traces = new TraceCollector();
+      open.add(traces);
+      FakeProvider provider = new FakeProvider("provider-key-" + Long.toHexString(System.nanoTime()));
+      open.add(provider);
+
+      step("vega-maintenance: applying migrations");
+      HikariConfig cfg = new HikariConfig();
+      cfg.setJdbcUrl(dbUrl);
+      try (HikariDataSource ds = new HikariDataSource(cfg)) {
+        OUT.println("    applied " + Migrations.apply(ds));
+      }
+      Aws aws = new Aws(base);
+      String queueUrl;
+      try (var sqs = aws.sqs(); var s3 = aws.s3()) {
+        queueUrl = sqs.createQueue(b -> b.queueName("vega-scans")).queueUrl();
+        for (String bucket : List.of("vega-source", "vega-artifacts")) {
+          try {
+            s3.createBucket(b -> b.bucket(bucket));
+          } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {
+            // reused emulator
           }
-          Status overall = monitor.snapshot().status();
-          out.println("\nvega-worker is " + overall + ".");
-          System.exit(overall == Status.DOWN ? 1 : 0);
         }
+      }
+      String signingKey = "signing-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+      base.put("VEGA_ENVIRONMENT", "local");
+      base.put("VEGA_DATABASE_URL", dbUrl);
+      base.put("VEGA_EXPECTED_MIGRATION", Migrations.ALL.get(Migrations.ALL.size() - 1));
+      base.put("VEGA_SQS_QUEUE_URL", queueUrl);
+      base.put("VEGA_S3_SOURCE_BUCKET", "vega-source");
+      base.put("VEGA_S3_ARTIFACTS_BUCKET", "vega-artifacts");
+      base.put("VEGA_FILE_STORAGE_BACKEND", "s3");
+      base.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
+      base.put("VEGA_AUTH_PROVIDER", "local");
+      base.put("VEGA_HEALTH_INTERVAL", "PT1S"); // the demo wants answers in seconds
+      base.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
+      base.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+      base.put("OTEL_BSP_SCHEDULE_DELAY", "100");
+      base.put("OTEL_METRICS_EXPORTER", "none");
+      base.put("OTEL_LOGS_EXPORTER", "none");
+
+      step("starting vega-llm-proxy");
+      Map<String, String> proxyEnv = new HashMap<>(base);
+      proxyEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);
+      proxyEnv.put("VEGA_PROVIDER_BASE_URL", provider.baseUrl());
+      proxyEnv.put("VEGA_PROVIDER_API_KEY", provider.apiKey());
+      LlmProxyService proxy = new LlmProxyService(proxyEnv);
+      open.add(proxy);
+
+      Map<String, String> runnerEnv = new HashMap<>(base);
+      runnerEnv.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.port());
+      step("starting vega-worker (local execution mode: the runner is a child process)");
+      Map<String, String> workerEnv = new HashMap<>(base);
+      workerEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);
+      if ("proxy-token-expired".equals(fault)) {
+        workerEnv.put("VEGA_SCAN_TOKEN_TTL", "PT-1M");
+      }
+      WorkerService worker = new WorkerService(workerEnv, runnerEnv, logs);
+      open.add(worker);
+      step("starting vega-api");
+      ApiService api = new ApiService(new HashMap<>(base));
+      open.add(api);
+      Map<String, ServiceRuntime> services = new LinkedHashMap<>();
+      services.put("vega-api", api.runtime());
+      services.put("vega-worker", worker.runtime());
+      services.put("vega-llm-proxy", proxy.runtime());
+      awaitFirstResults(services.values());
+
+      if (fault != null) {
+        step("breaking " + fault);
+        Faults.apply(fault, pg, base, dbUrl);
+      }
+
+      HttpClient http = HttpClient.newHttpClient();
+      String scanId = null;
+      String finalStatus = "not submitted";
+      if (!"postgres-down".equals(fault) && !"queue-missing".equals(fault) && !"migration-missing".equals(fault)) {
+        step("submitting a scan to POST /v1/scans");
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + api.port() + "/v1/scans"))
+            .POST(HttpRequest.BodyPublishers.ofString("password = 'hunter2'\ncursor.execute(request.args['q'])\n"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = ID.matcher(created.body());
+        if (created.statusCode() != 202 || !m.find()) {
+          OUT.println("    POST /v1/scans -> " + created.statusCode() + " " + created.body());
+        } else {
+          scanId = m.group(1);
+          finalStatus = follow(http, api.port(), scanId);
+          String prefix = "scans/" + scanId + "/";
+          try (var s3 = new Aws(base).s3()) {
+            s3.listObjectsV2(b -> b.bucket("vega-artifacts").prefix(prefix)).contents()
+                .forEach(o -> OUT.println("    artifact s3://vega-artifacts/" + o.key() + " (" + o.size() + " bytes)"));
+          } catch (RuntimeException e) {
+            OUT.println("    no artifacts: " + e.getClass().getSimpleName());
+          }
+        }
+      }
+      if (worker.launcher() instanceof LocalRunnerLauncher local) {
+        local.awaitChildren(30_000);
+      }
+      Thread.sleep(fault == null ? 500 : 2500); // let the last spans and check results arrive
+
+      OUT.println();
+      OUT.println("== health, as each service reports it");
+      Map<String, List<String[]>> notUp = new LinkedHashMap<>();
+      for (Map.Entry<String, ServiceRuntime> e : services.entrySet()) {
+        notUp.put(e.getKey(), printHealth(e.getKey(), e.getValue()));
+      }
+      List<String[]> runnerReports = runnerChecks(logs);
+      notUp.put("vega-v16-runner", runnerReports);
+      OUT.printf("  %-16s %s%n", "vega-v16-runner", runnerReports.isEmpty()
+          ? "all checks UP (from its log)" : runnerReports.size() + " checks not UP (from its log)");
+      for (String[] r : runnerReports) {
+        OUT.printf("      %-12s %-8s %s%n      %12s next: %s%n", r[0], r[1], r[2], "", r[3]);
+      }
+
+      if (scanId != null) {
+        OUT.println();
+        OUT.println("== the scan's trace (" + scanId + ")");
+        String id = scanId;
+        String traceId = traces.spans().stream()
+            .filter(s -> id.equals(s.attributes().get("vega.scan.id")))
+            .map(TraceCollector.Received::traceId).findFirst().orElse(null);
+        OUT.print(traceId == null ? "(no spans received)\n" : Waterfall.render(traces.trace(traceId)));
+      }
+
+      if (fault == null) {
+        boolean healthy = notUp.values().stream().allMatch(List::isEmpty);
+        OUT.println();
+        OUT.println("scan " + scanId + " " + finalStatus + "; services " + (healthy ? "healthy" : "NOT healthy"));
+        return "done".equals(finalStatus) && healthy;
+      }
+      String[] expected = FAULTS.get(fault);
+      boolean reported = notUp.getOrDefault(expected[0], List.of()).stream().anyMatch(r -> r[0].equals(expected[1]));
+      OUT.println();
+      OUT.println(reported
+          ? "fault '" + fault + "' reported by " + expected[0] + " (check " + expected[1] + "), as it should be"
+          : "fault '" + fault + "' was NOT reported by " + expected[0] + " (check " + expected[1] + ")");
+      return reported;
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).close();
+        } catch (Exception ignored) {
+          // shutting down
+        }
+      }
+      try {
+        pg.close();
+      } catch (Exception ignored) {
+        // already stopped by a fault
       }
     }
   }
 
-  private static void awaitFirstResults(HealthMonitor monitor, Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (monitor.snapshot().checks().stream().allMatch(c -> c.lastResult() != null)) {
-        return;
-      }
+  private static void step(String what) {
+    OUT.println("--> " + what);
+  }
+
+  private static void awaitFirstResults(java.util.Collection<ServiceRuntime> services) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && services.stream().anyMatch(s ->
+        s.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null))) {
       Thread.sleep(50);
     }
+  }
+
+  private static String follow(HttpClient http, int port, String scanId) throws Exception {
+    String last = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/v1/scans/" + scanId)).build(), HttpResponse.BodyHandlers.ofString());
+      Matcher m = STATUS.matcher(r.body());
+      String status = m.find() ? m.group(1) : "?";
+      if (!status.equals(last)) {
+        OUT.println("    " + scanId + " " + status + (status.equals("failed") || status.equals("done") ? "  " + r.body() : ""));
+        last = status;
+      }
+      if (status.equals("done") || status.equals("failed")) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+    return last + " (gave up after 60s)";
+  }
+
+  /** Prints a service's checks; returns those not UP as {check, status, message, hint}. */
+  private static List<String[]> printHealth(String service, ServiceRuntime rt) {
+    List<String[]> bad = new ArrayList<>();
+    List<CheckState> checks = rt.monitor().snapshot().checks();
+    StringBuilder ok = new StringBuilder();
+    for (CheckState c : checks) {
+      CheckResult r = c.lastResult();
+      if (c.status() == Status.UP) {
+        ok.append(c.name()).append(' ');
+      } else {
+        bad.add(new String[] {c.name(), c.status().name(), r == null ? "not checked yet" : r.message(),
+            r == null ? "" : r.hint()});
+      }
+    }
+    OUT.printf("  %-16s %s (/v1/healthz on 127.0.0.1:%d)%n", service,
+        rt.monitor().snapshot().status().healthJson(), rt.healthPort());
+    OUT.printf("      UP: %s%n", ok.toString().trim());
+    for (String[] b : bad) {
+      OUT.printf("      %-12s %-8s %s%n      %12s next: %s%n", b[0], b[1], b[2], "", b[3]);
+    }
+    return bad;
+  }
+
+  private static final Pattern RUNNER_CHECK = Pattern.compile("check (\\S+) (\\w+): (.*) \\(next: (.*)\\)$");
+
+  /** The runner is a process of its own: it logs what its checks found before it starts work. */
+  private static List<String[]> runnerChecks(Path logs) throws java.io.IOException {
+    List<String[]> out = new ArrayList<>();
+    try (var files = Files.list(logs)) {
+      for (Path p : files.toList()) {
+        for (String line : Files.readAllLines(p)) {
+          Matcher m = RUNNER_CHECK.matcher(line);
+          if (m.find()) {
+            out.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
+          }
+        }
+      }
+    }
+    return out;
   }
 }

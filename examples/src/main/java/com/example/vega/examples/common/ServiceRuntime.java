@@ -1,0 +1,117 @@
+package com.example.vega.examples.common;
+
+import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.checks.ConfigCheck;
+import com.example.vega.health.checks.VegaChecks;
+import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.HealthServer;
+import com.example.vega.health.trace.ScanTracing;
+import com.example.vega.health.trace.VegaOpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+
+/**
+ * What every example service embeds, as a Vega service would: its settings validated at start
+ * (fail fast, naming the setting), its role's checks in the background, the health endpoints on a
+ * probe port of their own, and OpenTelemetry configured by the standard {@code OTEL_*} variables.
+ */
+public final class ServiceRuntime implements AutoCloseable {
+  private final VegaRole role;
+  private final Env env;
+  private final OpenTelemetrySdk otel;
+  private final ScanTracing tracing;
+  private HealthMonitor monitor;
+  private HealthServer health;
+
+  public ServiceRuntime(VegaRole role, Map<String, String> environment) {
+    this.role = role;
+    this.env = new Env(environment);
+    ConfigCheck.validate(role, settings());
+    this.otel = VegaOpenTelemetry.builder(role.serviceName()).environment(environment).shutdownHook(false).build();
+    this.tracing = ScanTracing.create(otel);
+  }
+
+  public VegaSettings settings() {
+    return env.map()::get;
+  }
+
+  public Env env() {
+    return env;
+  }
+
+  public ScanTracing tracing() {
+    return tracing;
+  }
+
+  /** Registers the role's checks with the clients the service already has, and serves health. */
+  public HealthMonitor startHealth(VegaChecks.Clients clients) throws IOException {
+    monitor = HealthMonitor.builder()
+        .service(new ServiceInfo(role.serviceName(), "0.1.0", env.get("VEGA_RELEASE_ID", "local"),
+            role.serviceName(), env.get("VEGA_ENVIRONMENT", "local")))
+        .registerAll(tuned(VegaChecks.forRole(role, settings(), clients)))
+        .secretValues(VegaChecks.secretValues(settings()).toArray(String[]::new))
+        .build()
+        .start();
+    int port = env.port("VEGA_HEALTH_PORT", 0);
+    health = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        DetailAccess.loopback());
+    return monitor;
+  }
+
+  /**
+   * {@code VEGA_HEALTH_INTERVAL} (an ISO-8601 duration) caps every check's interval: the demo wants
+   * answers in seconds, production keeps the profile's intervals.
+   */
+  private List<CheckRegistration> tuned(List<CheckRegistration> regs) {
+    String cap = env.get("VEGA_HEALTH_INTERVAL", null);
+    if (cap == null) {
+      return regs;
+    }
+    Duration max;
+    try {
+      max = Duration.parse(cap);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("VEGA_HEALTH_INTERVAL must be an ISO-8601 duration like PT5S, was '" + cap + "'");
+    }
+    List<CheckRegistration> out = new ArrayList<>();
+    for (CheckRegistration r : regs) {
+      CheckPolicy p = r.policy();
+      if (p.interval().compareTo(max) > 0) {
+        Duration timeout = p.timeout().compareTo(max) > 0 ? max : p.timeout();
+        p = p.toBuilder().interval(max).timeout(timeout).failureThreshold(1).successThreshold(1).build();
+      }
+      out.add(r.withPolicy(p));
+    }
+    return out;
+  }
+
+  public HealthMonitor monitor() {
+    return monitor;
+  }
+
+  public int healthPort() {
+    return health.port();
+  }
+
+  @Override
+  public void close() {
+    if (health != null) {
+      health.close();
+    }
+    if (monitor != null) {
+      monitor.close();
+    }
+    otel.shutdown().join(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}

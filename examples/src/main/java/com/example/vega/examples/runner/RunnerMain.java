@@ -1,0 +1,232 @@
+package com.example.vega.examples.runner;
+
+import com.example.vega.examples.common.Aws;
+import com.example.vega.examples.common.Database;
+import com.example.vega.examples.common.ServiceRuntime;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.Status;
+import com.example.vega.health.checks.VegaChecks;
+import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.trace.ClientSpans;
+import com.example.vega.health.trace.EcsCarrier;
+import com.example.vega.health.trace.HttpCarrier;
+import com.zaxxer.hikari.HikariDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * vega-v16-runner: one scan per process (an ECS RunTask task, or a local child process). Downloads
+ * the source from S3, asks the LLM through the proxy with its scan-scoped token, upserts findings
+ * in Postgres, and writes {@code v16-events.jsonl} and {@code v16-report.json} to the artifacts
+ * bucket. Its trace continues the worker's, from TRACEPARENT/TRACESTATE/BAGGAGE read once here.
+ */
+public final class RunnerMain {
+  private static final System.Logger LOG = System.getLogger(RunnerMain.class.getName());
+
+  private RunnerMain() {}
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    int code;
+    try (ServiceRuntime runtime = new ServiceRuntime(VegaRole.RUNNER, env)) {
+      code = run(runtime, env);
+    } catch (IllegalArgumentException e) {
+      LOG.log(System.Logger.Level.ERROR, "vega-v16-runner cannot start: " + e.getMessage());
+      code = 2;
+    }
+    System.exit(code);
+  }
+
+  private record Finding(String severity, String title, String path) {}
+
+  private static int run(ServiceRuntime runtime, Map<String, String> env) {
+    String scanId = runtime.env().require("VEGA_SCAN_ID");
+    Context parent = EcsCarrier.extract(env); // once, at start
+    Context scan = runtime.tracing().startScan(scanId, "vega-v16-runner scan", SpanKind.INTERNAL, parent);
+    ClientSpans spans = ClientSpans.create(runtime.tracing());
+    Aws aws = new Aws(env);
+    try (Scope ignored = scan.makeCurrent();
+        HikariDataSource db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-runner", 2);
+        S3Client s3 = aws.s3()) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).s3(s3).http(http).build());
+      reportFailingChecks(runtime);
+      try {
+        update(db, spans, "UPDATE scans SET status = 'running', updated_at = now() WHERE id = ?", scanId);
+        String sourceBucket = runtime.env().require("VEGA_S3_SOURCE_BUCKET");
+        String artifacts = runtime.env().require("VEGA_S3_ARTIFACTS_BUCKET");
+        String key = "scans/" + scanId + "/source.txt";
+        Span get = spans.startS3(Context.current(), "GetObject", sourceBucket, key);
+        String source;
+        try {
+          source = s3.getObjectAsBytes(b -> b.bucket(sourceBucket).key(key)).asUtf8String();
+        } catch (RuntimeException e) {
+          ClientSpans.fail(get, e);
+          throw new IllegalStateException("cannot download the source from s3://" + sourceBucket
+              + ": check bucket permissions and VEGA_S3_SOURCE_BUCKET", e);
+        } finally {
+          get.end();
+        }
+        List<Finding> findings = askTheModel(runtime, spans, http, source);
+        upsert(db, spans, scanId, findings);
+        writeArtifacts(s3, spans, artifacts, scanId, findings);
+        update(db, spans, "UPDATE scans SET status = 'done', updated_at = now() WHERE id = ?", scanId);
+        LOG.log(System.Logger.Level.INFO, scanId + " done with " + findings.size() + " findings");
+        return 0;
+      } catch (RuntimeException e) {
+        ClientSpans.fail(Span.current(), e);
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        LOG.log(System.Logger.Level.ERROR, scanId + " failed: " + reason);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "UPDATE scans SET status = 'failed', failure_reason = ?, updated_at = now() WHERE id = ?")) {
+          ps.setString(1, reason.length() > 500 ? reason.substring(0, 500) : reason);
+          ps.setString(2, scanId);
+          ps.executeUpdate();
+        } catch (Exception ignoredToo) {
+          // the database is what failed; the log says so
+        }
+        return 1;
+      }
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.ERROR, scanId + " failed: " + e);
+      return 1;
+    } finally {
+      Span.fromContext(scan).end();
+    }
+  }
+
+  /** The service says by itself what is wrong before it starts working. */
+  private static void reportFailingChecks(ServiceRuntime runtime) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline
+        && runtime.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null)) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    for (CheckState c : runtime.monitor().snapshot().checks()) {
+      if (c.lastResult() != null && c.lastResult().status() != Status.UP) {
+        LOG.log(System.Logger.Level.WARNING, "check " + c.name() + " " + c.lastResult().status() + ": "
+            + c.lastResult().message() + " (next: " + c.lastResult().hint() + ")");
+      }
+    }
+  }
+
+  private static List<Finding> askTheModel(ServiceRuntime runtime, ClientSpans spans, HttpClient http, String source) {
+    URI uri = URI.create(runtime.env().require("VEGA_LLM_PROXY_BASE_URL") + "/v1/complete");
+    Span call = spans.startHttp(Context.current(), "POST", uri);
+    try (Scope s = call.makeCurrent()) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + runtime.env().require("VEGA_LLM_PROXY_TOKEN"))
+          .POST(HttpRequest.BodyPublishers.ofString(source));
+      HttpCarrier.inject(Context.current(), b::header);
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      call.setAttribute(ClientSpans.HTTP_RESPONSE_STATUS_CODE, (long) r.statusCode());
+      if (r.statusCode() == 401 || r.statusCode() == 403) {
+        throw new IllegalStateException("the LLM proxy rejected the scan token (" + r.statusCode()
+            + "): check that the runner has a valid scan-scoped proxy token");
+      }
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("the LLM proxy answered " + r.statusCode()
+            + ": check the vega-llm-proxy logs for provider authentication errors");
+      }
+      List<Finding> out = new ArrayList<>();
+      for (String line : r.body().split("\n")) {
+        String[] f = line.split("\\|", 3);
+        if (f.length == 3) {
+          out.add(new Finding(f[0].trim(), f[1].trim(), f[2].trim()));
+        }
+      }
+      return out;
+    } catch (java.io.IOException e) {
+      ClientSpans.fail(call, e);
+      throw new IllegalStateException("the LLM proxy is unreachable at VEGA_LLM_PROXY_BASE_URL: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      call.end();
+    }
+  }
+
+  private static void upsert(HikariDataSource db, ClientSpans spans, String scanId, List<Finding> findings) {
+    Span span = spans.startDb(Context.current(), "INSERT", "findings");
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO findings(id, scan_id, title, severity, path) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity")) {
+      int i = 0;
+      for (Finding f : findings) {
+        ps.setString(1, scanId + "-" + (++i));
+        ps.setString(2, scanId);
+        ps.setString(3, f.title());
+        ps.setString(4, f.severity());
+        ps.setString(5, f.path());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (Exception e) {
+      ClientSpans.fail(span, e);
+      throw new IllegalStateException("finding_upsert failed: " + e.getMessage()
+          + " (is migration 004_findings_columns.sql applied?)", e);
+    } finally {
+      span.end();
+    }
+  }
+
+  private static void writeArtifacts(S3Client s3, ClientSpans spans, String bucket, String scanId, List<Finding> findings) {
+    StringBuilder events = new StringBuilder();
+    int i = 0;
+    for (Finding f : findings) {
+      events.append("{\"type\":\"finding_updated\",\"finding\":\"").append(scanId).append('-').append(++i)
+          .append("\",\"severity\":\"").append(f.severity().replaceAll("[^a-z]", "")).append("\"}\n");
+    }
+    events.append("{\"type\":\"scan_done\",\"scan\":\"").append(scanId).append("\"}\n");
+    put(s3, spans, bucket, "scans/" + scanId + "/v16-events.jsonl", events.toString());
+    put(s3, spans, bucket, "scans/" + scanId + "/v16-report.json",
+        "{\"scan\":\"" + scanId + "\",\"findings\":" + findings.size() + "}");
+  }
+
+  private static void put(S3Client s3, ClientSpans spans, String bucket, String key, String body) {
+    Span span = spans.startS3(Context.current(), "PutObject", bucket, key);
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(body));
+    } catch (RuntimeException e) {
+      ClientSpans.fail(span, e);
+      throw new IllegalStateException("cannot write " + key + " to s3://" + bucket
+          + ": check VEGA_S3_ARTIFACTS_BUCKET and s3:PutObject on the runner task role", e);
+    } finally {
+      span.end();
+    }
+  }
+
+  private static void update(HikariDataSource db, ClientSpans spans, String sql, String scanId) {
+    Span span = spans.startDb(Context.current(), "UPDATE", "scans");
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, scanId);
+      ps.executeUpdate();
+    } catch (Exception e) {
+      ClientSpans.fail(span, e);
+      throw new IllegalStateException("Postgres write failed: " + e.getMessage()
+          + " (check the database security group and credentials)", e);
+    } finally {
+      span.end();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package com.example.vega.examples.worker;
+
+import com.example.vega.health.trace.EcsCarrier;
+import io.opentelemetry.context.Context;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Local mode: the runner as a child process with the environment a RunTask override would give
+ * it: the task definition's environment (this worker's runner settings) plus the overrides and
+ * the trace context, through the same carrier as ECS.
+ */
+public final class LocalRunnerLauncher implements RunnerLauncher {
+  private final Map<String, String> taskEnvironment;
+  private final Path logDir;
+  private final List<Process> children = new CopyOnWriteArrayList<>();
+
+  public LocalRunnerLauncher(Map<String, String> taskEnvironment, Path logDir) {
+    this.taskEnvironment = Map.copyOf(taskEnvironment);
+    this.logDir = logDir;
+  }
+
+  @Override
+  public String launch(Context context, Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(taskEnvironment);
+    env.putAll(overrides);
+    env.putAll(EcsCarrier.environment(context));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String scanId = overrides.getOrDefault("VEGA_SCAN_ID", "scan");
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "com.example.vega.examples.runner.RunnerMain")
+        .redirectErrorStream(true)
+        .redirectOutput(logDir.resolve("vega-v16-runner-" + scanId + ".log").toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Process p = pb.start();
+    children.add(p);
+    return "local:" + p.pid();
+  }
+
+  /** Waits for the runners started so far (the demo flushes their spans before printing). */
+  public void awaitChildren(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    for (Process p : children) {
+      p.waitFor(Math.max(1, deadline - System.currentTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    children.forEach(Process::destroy);
+  }
+
+  static String classPath() {
+    return System.getProperty("java.class.path").replace(File.pathSeparatorChar, ':');
+  }
+}

@@ -1,0 +1,181 @@
+package com.example.vega.examples.worker;
+
+import com.example.vega.examples.common.Aws;
+import com.example.vega.examples.common.Database;
+import com.example.vega.examples.common.ScanToken;
+import com.example.vega.examples.common.ServiceRuntime;
+import com.example.vega.health.checks.VegaChecks;
+import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.trace.ClientSpans;
+import com.example.vega.health.trace.EcsCarrier;
+import com.example.vega.health.trace.SqsCarrier;
+import com.zaxxer.hikari.HikariDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+
+/**
+ * vega-worker: takes scan messages off SQS, claims the scan row in Postgres, and launches the
+ * runner (ECS RunTask when {@code VEGA_SCAN_WORKER_EXECUTION_MODE=ecs}, a local process otherwise)
+ * with a scan-scoped proxy token and the trace context.
+ */
+public final class WorkerService implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(WorkerService.class.getName());
+  private final ServiceRuntime runtime;
+  private final HikariDataSource db;
+  private final SqsClient sqs;
+  private final EcsClient ecs;
+  private final SqsCarrier sqsCarrier;
+  private final ClientSpans spans;
+  private final RunnerLauncher launcher;
+  private final String queueUrl;
+  private final byte[] signingKey;
+  private final Duration tokenTtl;
+  private final Thread loop;
+  private volatile boolean running = true;
+
+  public WorkerService(Map<String, String> environment, Map<String, String> runnerEnvironment, Path logDir)
+      throws Exception {
+    runtime = new ServiceRuntime(VegaRole.WORKER, environment);
+    Aws aws = new Aws(environment);
+    db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-worker", 4);
+    sqs = aws.sqs();
+    ecs = aws.ecs();
+    sqsCarrier = SqsCarrier.create(runtime.tracing());
+    spans = ClientSpans.create(runtime.tracing());
+    queueUrl = runtime.env().require("VEGA_SQS_QUEUE_URL");
+    signingKey = runtime.env().require("VEGA_LLM_PROXY_SIGNING_KEY").getBytes(StandardCharsets.UTF_8);
+    tokenTtl = Duration.parse(runtime.env().get("VEGA_SCAN_TOKEN_TTL", "PT30M"));
+    EcsCarrier ecsCarrier = EcsCarrier.create(runtime.tracing());
+    launcher = "ecs".equals(runtime.env().get("VEGA_SCAN_WORKER_EXECUTION_MODE", "local"))
+        ? new EcsRunnerLauncher(ecs, ecsCarrier, runtime.env().require("VEGA_ECS_CLUSTER"),
+            runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"))
+        : new LocalRunnerLauncher(runnerEnvironment, logDir);
+    runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).sqs(sqs).ecs(ecs).build());
+    loop = new Thread(this::poll, "vega-worker-poll");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  public ServiceRuntime runtime() {
+    return runtime;
+  }
+
+  public RunnerLauncher launcher() {
+    return launcher;
+  }
+
+  private void poll() {
+    ReceiveMessageRequest receive = SqsCarrier.withTraceAttributes(ReceiveMessageRequest.builder()
+        .queueUrl(queueUrl).maxNumberOfMessages(5).waitTimeSeconds(1).build());
+    while (running) {
+      try {
+        for (Message m : sqs.receiveMessage(receive).messages()) {
+          handle(m);
+        }
+      } catch (RuntimeException e) {
+        if (running) {
+          LOG.log(System.Logger.Level.WARNING, "receive failed: " + e.getMessage());
+          sleep();
+        }
+      }
+    }
+  }
+
+  private void handle(Message m) {
+    String scanId = m.body().trim();
+    Context process = sqsCarrier.startProcess(m, queueUrl);
+    try (Scope ignored = process.makeCurrent()) {
+      if (!scanId.matches("[a-z0-9-]{1,64}")) {
+        throw new IllegalArgumentException("message body is not a scan id");
+      }
+      if (claim(scanId)) {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("VEGA_SCAN_ID", scanId);
+        overrides.put("VEGA_LLM_PROXY_TOKEN", ScanToken.mint(scanId, Instant.now().plus(tokenTtl), signingKey));
+        Span run = spans.startAws(Context.current(), "ECS", "RunTask");
+        String task;
+        try (Scope r = run.makeCurrent()) {
+          task = launcher.launch(Context.current(), overrides);
+        } catch (Exception e) {
+          ClientSpans.fail(run, e);
+          fail(scanId, "runner launch failed: " + e.getMessage());
+          throw new IllegalStateException(e);
+        } finally {
+          run.end();
+        }
+        update("UPDATE scans SET runner_task = ?, updated_at = now() WHERE id = ?", task, scanId);
+      }
+      sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+    } catch (RuntimeException e) {
+      ClientSpans.fail(Span.fromContext(process), e);
+      LOG.log(System.Logger.Level.WARNING, "scan " + scanId + ": " + e.getMessage());
+    } finally {
+      Span.fromContext(process).end();
+    }
+  }
+
+  private boolean claim(String scanId) {
+    Span span = spans.startDb(Context.current(), "UPDATE", "scans");
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "UPDATE scans SET status = 'claimed', updated_at = now() WHERE id = ? AND status = 'queued'")) {
+      ps.setString(1, scanId);
+      return ps.executeUpdate() == 1;
+    } catch (Exception e) {
+      ClientSpans.fail(span, e);
+      throw new IllegalStateException("claim failed: " + e.getMessage(), e);
+    } finally {
+      span.end();
+    }
+  }
+
+  private void fail(String scanId, String reason) {
+    update("UPDATE scans SET status = 'failed', failure_reason = ?, updated_at = now() WHERE id = ?", reason, scanId);
+  }
+
+  private void update(String sql, String a, String b) {
+    Span span = spans.startDb(Context.current(), "UPDATE", "scans");
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, a);
+      ps.setString(2, b);
+      ps.executeUpdate();
+    } catch (Exception e) {
+      ClientSpans.fail(span, e);
+      LOG.log(System.Logger.Level.WARNING, "update failed: " + e.getMessage());
+    } finally {
+      span.end();
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    running = false;
+    loop.join(3000);
+    launcher.close();
+    runtime.close();
+    db.close();
+    sqs.close();
+    ecs.close();
+  }
+}
