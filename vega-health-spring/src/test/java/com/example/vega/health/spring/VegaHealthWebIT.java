@@ -118,6 +118,11 @@ class VegaHealthWebIT {
         assertThat(detail.body()).contains("\"status\":\"fail\"", "\"hint\"", "\"componentId\":\"postgres\"")
             .doesNotContain(PostgresServer.PASSWORD);
       }
+      // The Actuator bridge: Boot's own probe groups say the same, from the same snapshot.
+      assertThat(get(appPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+      HttpResponse<String> actuatorLive = get(appPort, "/actuator/health/liveness");
+      assertThat(actuatorLive.statusCode()).isEqualTo(200);
+      assertThat(actuatorLive.body()).contains("jvm-deadlock").doesNotContain("postgres");
     } finally {
       PROXY.mode(TcpFaultProxy.Mode.FORWARD);
     }
