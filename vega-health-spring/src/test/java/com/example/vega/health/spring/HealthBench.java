@@ -143,6 +143,28 @@ public final class HealthBench {
       }
     }
     print(cells, seconds, users);
+
+    // Request threads exhausted: 220 /actuator/health calls block Tomcat's 200 threads on the
+    // frozen database (HikariCP waits 30 s for a connection, isValid(0) on a frozen one waits
+    // for ever); then each liveness probe is measured while they are still blocked.
+    List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> flood = new ArrayList<>();
+    HttpRequest blocking = HttpRequest.newBuilder(URI.create(endpoints[2][1])).timeout(Duration.ofSeconds(60)).build();
+    for (int i = 0; i < 220; i++) {
+      flood.add(client.sendAsync(blocking, HttpResponse.BodyHandlers.discarding()));
+    }
+    Thread.sleep(2000);
+    List<Cell> exhausted = new ArrayList<>();
+    String[][] probes = {
+      {"/v1/healthz/live (app port)", "http://127.0.0.1:" + app + "/v1/healthz/live"},
+      {"/v1/healthz/live (probe port)", "http://127.0.0.1:" + probe + "/v1/healthz/live"},
+      {"/actuator/health/liveness", "http://127.0.0.1:" + app + "/actuator/health/liveness"},
+    };
+    int probeSeconds = Math.max(3, seconds / 2);
+    for (String[] e : probes) {
+      exhausted.add(run(client, e[1], 4, probeSeconds, "Tomcat threads blocked", e[0], registry));
+    }
+    print(exhausted, probeSeconds, 4);
+    flood.forEach(f -> f.cancel(true));
     watchdog.interrupt();
     Runtime.getRuntime().halt(0); // Tomcat threads blocked on the frozen database would hold a normal exit
   }

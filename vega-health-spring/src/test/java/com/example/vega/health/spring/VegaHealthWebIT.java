@@ -121,8 +121,9 @@ class VegaHealthWebIT {
       // The Actuator bridge: Boot's own probe groups say the same, from the same snapshot.
       assertThat(get(appPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
       HttpResponse<String> actuatorLive = get(appPort, "/actuator/health/liveness");
-      assertThat(actuatorLive.statusCode()).isEqualTo(200);
-      assertThat(actuatorLive.body()).contains("jvm-deadlock").doesNotContain("postgres");
+      // Membership (jvm-deadlock in liveness, postgres in readiness) is asserted in
+      // ActuatorBridgeTest; Boot's probe groups do not show their components here.
+      assertThat(actuatorLive.statusCode()).as(actuatorLive.body()).isEqualTo(200);
     } finally {
       PROXY.mode(TcpFaultProxy.Mode.FORWARD);
     }
