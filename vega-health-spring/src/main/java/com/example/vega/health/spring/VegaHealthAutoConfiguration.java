@@ -14,9 +14,11 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +33,9 @@ import org.springframework.util.ClassUtils;
  * <p>Every check is a {@link CheckRegistration}: a service adds its own by declaring one as a bean.
  * {@code vega.health.checks.<name>.*} turns any of them off or tunes it.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "vega.health.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(VegaHealthProperties.class)
 public final class VegaHealthAutoConfiguration {
@@ -56,6 +60,13 @@ public final class VegaHealthAutoConfiguration {
   @ConditionalOnBooleanProperty(name = "vega.health.checks.jvm-deadlock.enabled", matchIfMissing = true)
   CheckRegistration vegaDeadlockCheck() {
     return new DeadlockCheck().registration(DeadlockCheck.defaultPolicy());
+  }
+
+  @Bean
+  @ConditionalOnBean(ApplicationAvailability.class)
+  @ConditionalOnBooleanProperty(name = "vega.health.checks.app-readiness.enabled", matchIfMissing = true)
+  CheckRegistration vegaReadinessStateCheck(ApplicationAvailability availability) {
+    return new ReadinessStateCheck(availability).registration(ReadinessStateCheck.POLICY);
   }
 
   @Bean(destroyMethod = "close")

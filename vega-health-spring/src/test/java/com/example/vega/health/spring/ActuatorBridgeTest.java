@@ -75,7 +75,7 @@ class ActuatorBridgeTest {
       assertThat(CRITICAL_CALLS.get()).as("dependency calls caused by /actuator/health").isEqualTo(before);
 
       CompositeHealthDescriptor vega = (CompositeHealthDescriptor) endpoint.healthForPath("vega");
-      assertThat(vega.getComponents()).containsOnlyKeys("database", "cache", "jvm-deadlock");
+      assertThat(vega.getComponents()).containsOnlyKeys("database", "cache", "jvm-deadlock", "app-readiness");
       IndicatedHealthDescriptor db = (IndicatedHealthDescriptor) vega.getComponents().get("database");
       assertThat(db.getStatus()).isEqualTo(Status.DOWN);
       assertThat(db.getDetails()).containsEntry("hint", "check the URL").containsEntry("critical", true);
@@ -96,7 +96,7 @@ class ActuatorBridgeTest {
       CompositeHealthDescriptor ready = (CompositeHealthDescriptor) endpoint.healthForPath("readiness");
       assertThat(ready.getComponents()).containsKeys("readinessState", "vega");
       assertThat(((CompositeHealthDescriptor) vega(ready)).getComponents())
-          .containsOnlyKeys("database", "jvm-deadlock");
+          .containsOnlyKeys("database", "jvm-deadlock", "app-readiness");
       assertThat(vega(ready).getStatus()).isEqualTo(Status.DOWN);
     });
   }

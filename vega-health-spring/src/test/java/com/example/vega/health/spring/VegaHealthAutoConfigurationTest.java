@@ -2,12 +2,14 @@ package com.example.vega.health.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Probe;
+import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
@@ -19,6 +21,9 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Every condition of the auto-configuration, without a web server. */
@@ -227,6 +232,23 @@ class VegaHealthAutoConfigurationTest {
           assertThat(m.snapshot().check("echo").lastResult().message())
               .doesNotContain("pool-password-never-shown");
         });
+  }
+
+  @Test
+  void springReadinessStateFeedsReadinessSoTheProbePortWaitsForTheApplication() {
+    runner.withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class)).run(ctx -> {
+      CheckState state = ctx.getBean(HealthMonitor.class).snapshot().check(ReadinessStateCheck.NAME);
+      assertThat(state).isNotNull();
+      assertThat(state.registration().policy().feeds(Probe.READINESS)).isTrue();
+      assertThat(state.registration().policy().feeds(Probe.LIVENESS)).isFalse();
+      var check = state.registration().check();
+      // No ApplicationReadyEvent yet: Boot says REFUSING_TRAFFIC, so /v1/healthz/ready is 503.
+      assertThat(check.check(CheckContext.of(Duration.ofSeconds(1))).status()).isEqualTo(Status.DOWN);
+      AvailabilityChangeEvent.publish(ctx, ReadinessState.ACCEPTING_TRAFFIC);
+      assertThat(check.check(CheckContext.of(Duration.ofSeconds(1))).status()).isEqualTo(Status.UP);
+    });
+    runner.run(ctx -> assertThat(ctx.getBean(HealthMonitor.class).snapshot().check(ReadinessStateCheck.NAME))
+        .as("without ApplicationAvailability").isNull());
   }
 
   private static String stackTrace(Throwable e) {
