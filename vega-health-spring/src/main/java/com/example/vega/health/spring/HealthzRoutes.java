@@ -43,8 +43,7 @@ final class HealthzRoutes {
 
   private ServerResponse healthz(ServerRequest request) {
     String accept = request.headers().firstHeader(HttpHeaders.ACCEPT);
-    ServerResponse response = write(endpoints.healthz(detail(request), accept == null ? "" : accept));
-    return response;
+    return write(endpoints.healthz(detail(request), accept == null ? "" : accept));
   }
 
   /** Full detail for the networks/token of DetailAccess, or a principal holding the authority. */
