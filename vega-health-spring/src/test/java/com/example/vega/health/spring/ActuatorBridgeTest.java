@@ -102,6 +102,19 @@ class ActuatorBridgeTest {
   }
 
   @Test
+  void anExplicitGroupMembershipKeepsItsMembersAndGetsOursOnTop() {
+    runner.withPropertyValues("management.endpoint.health.group.readiness.include=readinessState,ping")
+        .run(ctx -> {
+          awaitFirstResults(ctx.getBean(HealthMonitor.class));
+          CompositeHealthDescriptor ready =
+              (CompositeHealthDescriptor) ctx.getBean(HealthEndpoint.class).healthForPath("readiness");
+          assertThat(ready.getComponents()).containsOnlyKeys("readinessState", "ping", "vega");
+          assertThat(((CompositeHealthDescriptor) vega(ready)).getComponents())
+              .containsOnlyKeys("database", "jvm-deadlock", "app-readiness");
+        });
+  }
+
+  @Test
   void withoutActuatorThereIsNoBridge() {
     runner.withClassLoader(new FilteredClassLoader(HealthContributor.class))
         .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(HealthMonitor.class)
