@@ -402,12 +402,15 @@ public final class HealthMonitor implements AutoCloseable {
         LOG.log(cur.status() == Status.UP ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
             "vega-health: {0} is {1}: {2}{3}", reg.name(), cur.status(), r.message(),
             r.hint().isEmpty() ? "" : " (hint: " + r.hint() + ")");
-        for (StatusListener l : listeners) {
-          try {
+      }
+      for (StatusListener l : listeners) {
+        try {
+          if (changed) {
             l.onChange(prev, cur);
-          } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "vega-health: a status listener failed: " + e);
           }
+          l.onResult(cur);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "vega-health: a status listener failed: " + e);
         }
       }
     }

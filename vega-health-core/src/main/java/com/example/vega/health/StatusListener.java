@@ -9,4 +9,10 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface StatusListener {
   void onChange(@Nullable CheckState previous, CheckState current);
+
+  /**
+   * Hears every result, whether or not the reported status changed (after {@link #onChange} when
+   * it did). For meters that record each run, such as its duration. Does nothing by default.
+   */
+  default void onResult(CheckState current) {}
 }

@@ -19,6 +19,17 @@ import java.util.concurrent.Executors;
  */
 public final class HealthServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HealthServer.class.getName());
+  private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+  static {
+    // The JDK server sends the headers and the body as two segments; with Nagle's algorithm on,
+    // the body waits for the client's delayed ACK (40 ms on Linux). Measured: 44 ms per probe and
+    // 360 requests/s instead of well under a millisecond. The JDK reads this property once, when
+    // its first HttpServer starts; an explicit setting by the application wins.
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+  }
   private final HttpServer server;
   private final ExecutorService executor;
 

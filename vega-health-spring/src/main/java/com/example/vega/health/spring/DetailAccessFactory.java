@@ -1,0 +1,33 @@
+package com.example.vega.health.spring;
+
+import com.example.vega.health.http.DetailAccess;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/** Builds the {@link DetailAccess} of {@code vega.health.detail.*}, naming the key on a bad value. */
+final class DetailAccessFactory {
+  private DetailAccessFactory() {}
+
+  static DetailAccess from(VegaHealthProperties.Detail p) {
+    DetailAccess access = p.isLoopback() ? DetailAccess.loopback() : DetailAccess.never();
+    for (int i = 0; i < p.getNetworks().size(); i++) {
+      String cidr = p.getNetworks().get(i);
+      try {
+        access = access.or(DetailAccess.fromNetworks(cidr));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigurationPropertyValueException(
+            "vega.health.detail.networks[" + i + "]", cidr, e.getMessage());
+      }
+    }
+    String token = p.getToken();
+    if (token != null && !token.isBlank()) {
+      try {
+        access = access.or(DetailAccess.bearerToken(token.trim()));
+      } catch (IllegalArgumentException e) {
+        // Never echo the token itself.
+        throw new InvalidConfigurationPropertyValueException(
+            "vega.health.detail.token", "(" + token.length() + " characters, not shown)", e.getMessage());
+      }
+    }
+    return access;
+  }
+}

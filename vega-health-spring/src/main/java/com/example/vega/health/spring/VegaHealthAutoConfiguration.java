@@ -1,0 +1,153 @@
+package com.example.vega.health.spring;
+
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.checks.DeadlockCheck;
+import com.example.vega.health.checks.PostgresCheck;
+import com.example.vega.health.http.DetailAccess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Vega Health for a Spring Boot service: a started {@link HealthMonitor} with the checks for the
+ * beans the application has (its DataSource, the JVM, and the AWS clients of its role), and the
+ * probe server on its own port.
+ *
+ * <p>Every check is a {@link CheckRegistration}: a service adds its own by declaring one as a bean.
+ * {@code vega.health.checks.<name>.*} turns any of them off or tunes it.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration"})
+@ConditionalOnBooleanProperty(name = "vega.health.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(VegaHealthProperties.class)
+public final class VegaHealthAutoConfiguration {
+
+  /** The postgres check's policy unless tuned: critical (it feeds readiness), every 10 s, 3 s timeout. */
+  static final CheckPolicy POSTGRES_POLICY = CheckPolicy.builder()
+      .interval(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(3)).critical(true).build();
+
+  @Bean
+  @ConditionalOnMissingBean
+  VegaSettings vegaSettings(Environment environment) {
+    return new SpringVegaSettings(environment);
+  }
+
+  @Bean
+  ResolvedSettings vegaHealthSettings(
+      VegaHealthProperties properties, VegaSettings settings, Environment environment) {
+    return ResolvedSettings.resolve(properties, settings, environment.getProperty("spring.application.name"));
+  }
+
+  @Bean
+  @ConditionalOnBooleanProperty(name = "vega.health.checks.jvm-deadlock.enabled", matchIfMissing = true)
+  CheckRegistration vegaDeadlockCheck() {
+    return new DeadlockCheck().registration(DeadlockCheck.defaultPolicy());
+  }
+
+  @Bean
+  @ConditionalOnBean(ApplicationAvailability.class)
+  @ConditionalOnBooleanProperty(name = "vega.health.checks.app-readiness.enabled", matchIfMissing = true)
+  CheckRegistration vegaReadinessStateCheck(ApplicationAvailability availability) {
+    return new ReadinessStateCheck(availability).registration(ReadinessStateCheck.POLICY);
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  HealthMonitor vegaHealthMonitor(
+      ResolvedSettings resolved,
+      VegaHealthProperties properties,
+      VegaSettings settings,
+      ObjectProvider<CheckRegistration> checks,
+      ObjectProvider<VegaHealthCustomizer> customizers,
+      ObjectProvider<DataSource> dataSources,
+      ListableBeanFactory beans) {
+    List<CheckRegistration> all = new ArrayList<>(checks.orderedStream().toList());
+    all.addAll(roleChecks(resolved, settings, beans));
+    HealthMonitor.Builder builder = HealthMonitor.builder()
+        .service(resolved.service())
+        .registerAll(CheckTuning.apply(all, properties.getChecks()));
+    // Whatever a driver or server echoes back, these never leave the module.
+    dataSources.orderedStream().forEach(ds -> builder.secretValues(DataSourceSecrets.password(ds)));
+    builder.secretValues(properties.getDetail().getToken());
+    // Tracing: the tracing module adds its scan context to checks and listeners through a
+    // VegaHealthCustomizer bean; nothing here needs to change for it.
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    return builder.build();
+  }
+
+  /**
+   * The checks of the role beyond the DataSource and the JVM, built from the clients the
+   * application already has (never a second credential chain).
+   */
+  static List<CheckRegistration> roleChecks(
+      ResolvedSettings resolved, VegaSettings settings, ListableBeanFactory beans) {
+    // AWS checks: wired after aws-checks merges. Then this returns
+    //   VegaChecks.forRole(VegaRole.of(resolved.role()), settings, clients)
+    // with `clients` taken from the SqsClient, S3Client, SecretsManagerClient, EcsClient ... beans
+    // (beans.getBeanProvider(SqsClient.class).getIfUnique(), guarded by ClassUtils.isPresent).
+    // CheckTuning then applies vega.health.checks.<name>.* to them like to every other check.
+    return List.of();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  DetailAccess vegaHealthDetailAccess(VegaHealthProperties properties) {
+    return DetailAccessFactory.from(properties.getDetail());
+  }
+
+  @Bean
+  VegaHealthLifecycle vegaHealthLifecycle(
+      HealthMonitor monitor, VegaHealthProperties properties, DetailAccess access) {
+    return new VegaHealthLifecycle(monitor, properties.getServer(), access);
+  }
+
+  /** The postgres check, when the application has one DataSource. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnSingleCandidate(DataSource.class)
+  @ConditionalOnBooleanProperty(name = "vega.health.checks.postgres.enabled", matchIfMissing = true)
+  static final class PostgresCheckConfiguration {
+
+    @Bean
+    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved) {
+      return PostgresCheck.builder(dataSource)
+          .role(resolved.service().serviceId())
+          .environment(resolved.environment())
+          .expectedMigrations(resolved.expectedMigrations())
+          .build()
+          .registration(POSTGRES_POLICY);
+    }
+  }
+
+  /** Reads a pool's password only to mask it; HikariCP is optional. */
+  static final class DataSourceSecrets {
+    private static final boolean HIKARI =
+        ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource", DataSourceSecrets.class.getClassLoader());
+
+    private DataSourceSecrets() {}
+
+    static String[] password(DataSource ds) {
+      if (HIKARI && ds instanceof com.zaxxer.hikari.HikariDataSource h && h.getPassword() != null) {
+        return new String[] {h.getPassword()};
+      }
+      return new String[0];
+    }
+  }
+}

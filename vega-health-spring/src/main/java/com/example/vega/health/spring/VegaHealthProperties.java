@@ -1,0 +1,323 @@
+package com.example.vega.health.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code vega.health.*}: what Vega Health checks in a Spring Boot service and where it answers.
+ *
+ * <p>Bound once at startup and validated when the monitor is built; a malformed value stops the
+ * application with a message that names the key. Every key can also come from the environment
+ * with Spring's relaxed binding ({@code VEGA_HEALTH_SERVER_PORT}); the settings the services
+ * already have ({@code VEGA_ROLE}, {@code VEGA_ENVIRONMENT}, {@code VEGA_EXPECTED_MIGRATION}) are
+ * honoured when the matching key is not set.
+ */
+@ConfigurationProperties("vega.health")
+public class VegaHealthProperties {
+
+  /** Whether Vega Health runs at all. */
+  private boolean enabled = true;
+
+  /**
+   * This service's role: api, worker, runner, llm-proxy or maintenance. Decides which checks are
+   * registered and tags the meters. Falls back to VEGA_ROLE.
+   */
+  private @Nullable String role;
+
+  /** The environment, e.g. dev or prod; used in hints (log groups, parameter paths). Falls back to VEGA_ENVIRONMENT, then dev. */
+  private @Nullable String environment;
+
+  private final Service service = new Service();
+
+  /**
+   * Per-check switches and tuning, keyed by check name (postgres, jvm-deadlock, and the AWS
+   * checks of the role). Unset values keep the check's defaults.
+   */
+  private final Map<String, Check> checks = new LinkedHashMap<>();
+
+  private final Postgres postgres = new Postgres();
+
+  private final Detail detail = new Detail();
+
+  private final Endpoints endpoints = new Endpoints();
+
+  private final Server server = new Server();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public @Nullable String getRole() {
+    return role;
+  }
+
+  public void setRole(@Nullable String role) {
+    this.role = role;
+  }
+
+  public @Nullable String getEnvironment() {
+    return environment;
+  }
+
+  public void setEnvironment(@Nullable String environment) {
+    this.environment = environment;
+  }
+
+  public Service getService() {
+    return service;
+  }
+
+  public Map<String, Check> getChecks() {
+    return checks;
+  }
+
+  public Postgres getPostgres() {
+    return postgres;
+  }
+
+  public Detail getDetail() {
+    return detail;
+  }
+
+  public Endpoints getEndpoints() {
+    return endpoints;
+  }
+
+  public Server getServer() {
+    return server;
+  }
+
+  /** Who is reporting: the top-level fields of health+json. */
+  public static class Service {
+    /** serviceId in health+json. Defaults to spring.application.name, then vega-ROLE. */
+    private @Nullable String id;
+
+    /** version in health+json, e.g. 1.4.2. */
+    private String version = "unknown";
+
+    /** releaseId in health+json, e.g. the image's git sha. */
+    private String release = "unknown";
+
+    /** description in health+json. Defaults to the service id. */
+    private @Nullable String description;
+
+    public @Nullable String getId() {
+      return id;
+    }
+
+    public void setId(@Nullable String id) {
+      this.id = id;
+    }
+
+    public String getVersion() {
+      return version;
+    }
+
+    public void setVersion(String version) {
+      this.version = version;
+    }
+
+    public String getRelease() {
+      return release;
+    }
+
+    public void setRelease(String release) {
+      this.release = release;
+    }
+
+    public @Nullable String getDescription() {
+      return description;
+    }
+
+    public void setDescription(@Nullable String description) {
+      this.description = description;
+    }
+  }
+
+  /** One check's switch and policy. Unset values keep the check's defaults. */
+  public static class Check {
+    /** Whether the check is registered. */
+    private boolean enabled = true;
+
+    /** Time between the starts of two runs, e.g. 15s. */
+    private @Nullable Duration interval;
+
+    /** A run not finished by then is abandoned and reported DOWN, e.g. 2s. At most the interval. */
+    private @Nullable Duration timeout;
+
+    /** Consecutive worse results before the reported status gets worse. */
+    private @Nullable Integer failureThreshold;
+
+    /** Consecutive better results before the reported status gets better. */
+    private @Nullable Integer successThreshold;
+
+    /** Whether the service cannot work without this dependency; critical checks feed /v1/healthz/ready. */
+    private @Nullable Boolean critical;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public @Nullable Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(@Nullable Duration interval) {
+      this.interval = interval;
+    }
+
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public @Nullable Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(@Nullable Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public @Nullable Integer getSuccessThreshold() {
+      return successThreshold;
+    }
+
+    public void setSuccessThreshold(@Nullable Integer successThreshold) {
+      this.successThreshold = successThreshold;
+    }
+
+    public @Nullable Boolean getCritical() {
+      return critical;
+    }
+
+    public void setCritical(@Nullable Boolean critical) {
+      this.critical = critical;
+    }
+  }
+
+  /** The postgres check of the application's DataSource. */
+  public static class Postgres {
+    /**
+     * Migrations that must be applied (schema_migrations.version), oldest first; the last is the
+     * expected latest. Falls back to VEGA_EXPECTED_MIGRATION (comma-separated).
+     */
+    private List<String> expectedMigrations = new ArrayList<>();
+
+    public List<String> getExpectedMigrations() {
+      return expectedMigrations;
+    }
+
+    public void setExpectedMigrations(List<String> expectedMigrations) {
+      this.expectedMigrations = expectedMigrations;
+    }
+  }
+
+  /** Who sees every check on /v1/healthz; everyone else gets the top-level status only. */
+  public static class Detail {
+    /** Whether callers from the loopback address see detail (a person on the box, a container health check). */
+    private boolean loopback = true;
+
+    /** Networks whose callers see detail, e.g. 10.0.0.0/16. Behind an ALB the caller is the ALB: prefer a token. */
+    private List<String> networks = new ArrayList<>();
+
+    /** Callers presenting "Authorization: Bearer TOKEN" see detail. At least 16 characters. */
+    private @Nullable String token;
+
+    /**
+     * With Spring Security: an authenticated principal holding this authority sees detail, e.g.
+     * ROLE_vega-ops or SCOPE_vega/health.
+     */
+    private @Nullable String authority;
+
+    public boolean isLoopback() {
+      return loopback;
+    }
+
+    public void setLoopback(boolean loopback) {
+      this.loopback = loopback;
+    }
+
+    public List<String> getNetworks() {
+      return networks;
+    }
+
+    public void setNetworks(List<String> networks) {
+      this.networks = networks;
+    }
+
+    public @Nullable String getToken() {
+      return token;
+    }
+
+    public void setToken(@Nullable String token) {
+      this.token = token;
+    }
+
+    public @Nullable String getAuthority() {
+      return authority;
+    }
+
+    public void setAuthority(@Nullable String authority) {
+      this.authority = authority;
+    }
+  }
+
+  /** /v1/healthz, /v1/healthz/live and /v1/healthz/ready on the application's own port. */
+  public static class Endpoints {
+    /** Whether the application's own web server answers /v1/healthz. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /**
+   * The same three paths on a dedicated probe port with its own two threads, which the
+   * application's request threads cannot exhaust. Point the ALB and ECS health checks here.
+   */
+  public static class Server {
+    /** The probe port; 0 picks a free one, -1 turns the probe server off. */
+    private int port = 8081;
+
+    /** The address the probe server binds; 0.0.0.0 so that the ALB reaches it in a container. */
+    private String address = "0.0.0.0";
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getAddress() {
+      return address;
+    }
+
+    public void setAddress(String address) {
+      this.address = address;
+    }
+  }
+}

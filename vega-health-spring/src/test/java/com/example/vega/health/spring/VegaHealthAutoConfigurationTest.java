@@ -1,0 +1,259 @@
+package com.example.vega.health.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.Probe;
+import com.example.vega.health.Status;
+import com.example.vega.health.VegaSettings;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Every condition of the auto-configuration, without a web server. */
+class VegaHealthAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(VegaHealthAutoConfiguration.class))
+      .withPropertyValues("vega.health.server.port=-1");
+
+  static DataSource unreachablePool() {
+    HikariDataSource ds = new HikariDataSource();
+    ds.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/vega");
+    ds.setUsername("vega");
+    ds.setPassword("pool-password-never-shown");
+    ds.setInitializationFailTimeout(-1);
+    ds.setConnectionTimeout(250);
+    return ds;
+  }
+
+  private static List<String> checkNames(HealthMonitor m) {
+    return m.snapshot().checks().stream().map(CheckState::name).toList();
+  }
+
+  @Test
+  void withoutDataSourceOnlyTheJvmIsChecked() {
+    runner.run(ctx -> {
+      assertThat(ctx).hasNotFailed().hasSingleBean(HealthMonitor.class);
+      assertThat(checkNames(ctx.getBean(HealthMonitor.class))).containsExactly("jvm-deadlock");
+    });
+  }
+
+  @Test
+  void applicationDataSourceGetsACriticalPostgresCheck() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool).run(ctx -> {
+      HealthMonitor m = ctx.getBean(HealthMonitor.class);
+      assertThat(checkNames(m)).containsExactlyInAnyOrder("postgres", "jvm-deadlock");
+      CheckPolicy p = m.snapshot().check("postgres").registration().policy();
+      assertThat(p.critical()).isTrue();
+      assertThat(p.feeds(Probe.READINESS)).isTrue();
+      assertThat(p.feeds(Probe.LIVENESS)).isFalse();
+      assertThat(m.snapshot().check("jvm-deadlock").registration().policy().feeds(Probe.LIVENESS)).isTrue();
+    });
+  }
+
+  @Test
+  void propertyTurnsEachCheckOff() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.checks.postgres.enabled=false")
+        .run(ctx -> assertThat(checkNames(ctx.getBean(HealthMonitor.class))).containsExactly("jvm-deadlock"));
+    runner.withPropertyValues("vega.health.checks.jvm-deadlock.enabled=false")
+        .run(ctx -> assertThat(checkNames(ctx.getBean(HealthMonitor.class))).isEmpty());
+  }
+
+  @Test
+  void tunedPolicyIsApplied() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues(
+            "vega.health.checks.postgres.interval=42s",
+            "vega.health.checks.postgres.timeout=5s",
+            "vega.health.checks.postgres.failure-threshold=4",
+            "vega.health.checks.postgres.success-threshold=1",
+            "vega.health.checks.postgres.critical=false")
+        .run(ctx -> {
+          CheckPolicy p = ctx.getBean(HealthMonitor.class).snapshot().check("postgres").registration().policy();
+          assertThat(p.interval()).isEqualTo(Duration.ofSeconds(42));
+          assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(5));
+          assertThat(p.failureThreshold()).isEqualTo(4);
+          assertThat(p.successThreshold()).isEqualTo(1);
+          assertThat(p.critical()).isFalse();
+          assertThat(p.feeds(Probe.READINESS)).isFalse();
+        });
+  }
+
+  @Test
+  void applicationCheckBeansAreRegisteredAndTunedLikeOurs() {
+    runner.withBean("cacheCheck", CheckRegistration.class,
+            () -> CheckRegistration.of("cache", ctx -> CheckResult.up("ok"), CheckPolicy.DEFAULT))
+        .withPropertyValues("vega.health.checks.cache.critical=true")
+        .run(ctx -> {
+          CheckState cache = ctx.getBean(HealthMonitor.class).snapshot().check("cache");
+          assertThat(cache).isNotNull();
+          assertThat(cache.critical()).isTrue();
+        });
+  }
+
+  @Test
+  void malformedDurationFailsNamingTheKey() {
+    runner.withPropertyValues("vega.health.checks.postgres.interval=soon").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.checks.postgres.interval"));
+  }
+
+  @Test
+  void timeoutLongerThanIntervalFailsNamingTheCheck() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.checks.postgres.interval=2s", "vega.health.checks.postgres.timeout=5s")
+        .run(ctx -> assertThat(ctx).getFailure()
+            .hasStackTraceContaining("vega.health.checks.postgres")
+            .hasStackTraceContaining("must not exceed interval"));
+  }
+
+  @Test
+  void malformedVegaSettingFailsNamingTheVariable() {
+    runner.withPropertyValues("VEGA_ROLE=scheduler").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("VEGA_ROLE").hasStackTraceContaining("worker"));
+    runner.withPropertyValues("VEGA_ENVIRONMENT=Prod Env").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("VEGA_ENVIRONMENT"));
+  }
+
+  @Test
+  void malformedDetailNetworkFailsNamingTheKey() {
+    runner.withPropertyValues("vega.health.detail.networks=10.0.0.0/16,office").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.detail.networks[1]"));
+  }
+
+  @Test
+  void shortDetailTokenFailsWithoutShowingIt() {
+    runner.withPropertyValues("vega.health.detail.token=hunter2-secret").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.detail.token")
+            .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("hunter2-secret")));
+  }
+
+  @Test
+  void outOfRangeProbePortFailsNamingTheKey() {
+    runner.withPropertyValues("vega.health.server.port=70000").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.server.port"));
+  }
+
+  @Test
+  void vegaSettingsComeFromTheSpringEnvironment() {
+    runner.withPropertyValues(
+            "VEGA_ROLE=WORKER", "VEGA_ENVIRONMENT=staging",
+            "VEGA_EXPECTED_MIGRATION=003_findings.sql,004_findings_columns.sql")
+        .run(ctx -> {
+          assertThat(ctx.getBean(VegaSettings.class).value("VEGA_ENVIRONMENT")).isEqualTo("staging");
+          ResolvedSettings s = ctx.getBean(ResolvedSettings.class);
+          assertThat(s.role()).isEqualTo("worker");
+          assertThat(s.environment()).isEqualTo("staging");
+          assertThat(s.service().serviceId()).isEqualTo("vega-worker");
+          assertThat(s.expectedMigrations()).containsExactly("003_findings.sql", "004_findings_columns.sql");
+        });
+  }
+
+  @Test
+  void propertiesWinOverVegaSettings() {
+    runner.withPropertyValues("VEGA_ENVIRONMENT=staging", "vega.health.environment=prod",
+            "spring.application.name=vega-api", "vega.health.service.version=1.4.2")
+        .run(ctx -> {
+          ResolvedSettings s = ctx.getBean(ResolvedSettings.class);
+          assertThat(s.environment()).isEqualTo("prod");
+          assertThat(s.service().serviceId()).isEqualTo("vega-api");
+          assertThat(s.service().version()).isEqualTo("1.4.2");
+        });
+  }
+
+  @Test
+  void turnedOffEntirelyByProperty() {
+    runner.withPropertyValues("vega.health.enabled=false").run(ctx ->
+        assertThat(ctx).hasNotFailed().doesNotHaveBean(HealthMonitor.class));
+  }
+
+  @Test
+  void monitorRunsWithTheContextAndStopsWithIt() {
+    HealthMonitor[] seen = new HealthMonitor[1];
+    runner.run(ctx -> {
+      seen[0] = ctx.getBean(HealthMonitor.class);
+      assertThat(seen[0].alive()).isTrue();
+    });
+    assertThat(seen[0].alive()).isFalse();
+  }
+
+  @Test
+  void customizersSeeTheBuilder() {
+    runner.withBean(VegaHealthCustomizer.class,
+            () -> b -> b.register("extra", ctx -> CheckResult.up("ok"), CheckPolicy.DEFAULT))
+        .run(ctx -> assertThat(checkNames(ctx.getBean(HealthMonitor.class))).contains("extra"));
+  }
+
+  @Test
+  void probeServerAnswersOnItsOwnPort() {
+    runner.withPropertyValues("vega.health.server.port=0", "vega.health.server.address=127.0.0.1").run(ctx -> {
+      int port = ctx.getBean(VegaHealthLifecycle.class).probePort();
+      assertThat(port).isPositive();
+      HttpResponse<String> live = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/healthz/live")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).isEqualTo(200);
+    });
+  }
+
+  @Test
+  void probeServerOffWithMinusOne() {
+    runner.run(ctx -> assertThat(ctx.getBean(VegaHealthLifecycle.class).probePort()).isEqualTo(-1));
+  }
+
+  @Test
+  void poolPasswordIsMaskedInEveryResult() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withBean("echo", CheckRegistration.class, () -> CheckRegistration.of("echo",
+            c -> CheckResult.up("connected with pool-password-never-shown"), CheckPolicy.DEFAULT))
+        .run(ctx -> {
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+          while (m.snapshot().check("echo").lastResult() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
+          assertThat(m.snapshot().check("echo").lastResult().message())
+              .doesNotContain("pool-password-never-shown");
+        });
+  }
+
+  @Test
+  void springReadinessStateFeedsReadinessSoTheProbePortWaitsForTheApplication() {
+    runner.withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class)).run(ctx -> {
+      CheckState state = ctx.getBean(HealthMonitor.class).snapshot().check(ReadinessStateCheck.NAME);
+      assertThat(state).isNotNull();
+      assertThat(state.registration().policy().feeds(Probe.READINESS)).isTrue();
+      assertThat(state.registration().policy().feeds(Probe.LIVENESS)).isFalse();
+      var check = state.registration().check();
+      // No ApplicationReadyEvent yet: Boot says REFUSING_TRAFFIC, so /v1/healthz/ready is 503.
+      assertThat(check.check(CheckContext.of(Duration.ofSeconds(1))).status()).isEqualTo(Status.DOWN);
+      AvailabilityChangeEvent.publish(ctx, ReadinessState.ACCEPTING_TRAFFIC);
+      assertThat(check.check(CheckContext.of(Duration.ofSeconds(1))).status()).isEqualTo(Status.UP);
+    });
+    runner.run(ctx -> assertThat(ctx.getBean(HealthMonitor.class).snapshot().check(ReadinessStateCheck.NAME))
+        .as("without ApplicationAvailability").isNull());
+  }
+
+  private static String stackTrace(Throwable e) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
+  }
+}
