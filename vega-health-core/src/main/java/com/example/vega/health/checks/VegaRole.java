@@ -29,6 +29,23 @@ public enum VegaRole {
     return serviceName;
   }
 
+  /**
+   * The role named by {@code name}: its short name ({@code llm-proxy}), service name
+   * ({@code vega-llm-proxy}) or constant ({@code LLM_PROXY}), case-insensitive.
+   *
+   * @throws IllegalArgumentException naming the value and the known roles
+   */
+  public static VegaRole of(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    for (VegaRole r : values()) {
+      if (r.hintName.equals(n) || r.serviceName.equals(n) || ("vega-" + r.hintName).equals(n)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("unknown Vega role '" + name
+        + "'; known: api, worker, runner, llm-proxy, maintenance");
+  }
+
   /** The CloudWatch log group the runbook tails, e.g. {@code /vega/dev/vega-worker}. */
   public String logGroup(String environment) {
     return "/vega/" + environment + "/" + serviceName;

@@ -6,10 +6,13 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
+import com.example.vega.health.checks.VegaChecks;
+import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -99,12 +102,49 @@ public final class VegaHealthAutoConfiguration {
    */
   static List<CheckRegistration> roleChecks(
       ResolvedSettings resolved, VegaSettings settings, ListableBeanFactory beans) {
-    // AWS checks: wired after aws-checks merges. Then this returns
-    //   VegaChecks.forRole(VegaRole.of(resolved.role()), settings, clients)
-    // with `clients` taken from the SqsClient, S3Client, SecretsManagerClient, EcsClient ... beans
-    // (beans.getBeanProvider(SqsClient.class).getIfUnique(), guarded by ClassUtils.isPresent).
-    // CheckTuning then applies vega.health.checks.<name>.* to them like to every other check.
-    return List.of();
+    if (resolved.role() == null || !AwsClientBeans.SDK) {
+      return List.of();
+    }
+    VegaRole role = VegaRole.of(resolved.role());
+    List<CheckRegistration> out = new ArrayList<>();
+    for (CheckRegistration r : VegaChecks.forRole(role, settings, AwsClientBeans.clients(beans))) {
+      // The JVM and the DataSource checks are beans of their own here, so properties can turn them off.
+      if (!r.name().equals(DeadlockCheck.NAME) && !r.name().equals(PostgresCheck.NAME)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The application's AWS SDK clients, each only if its module is on the class path. */
+  static final class AwsClientBeans {
+    private static final ClassLoader CL = AwsClientBeans.class.getClassLoader();
+    static final boolean SDK = ClassUtils.isPresent("software.amazon.awssdk.core.SdkClient", CL);
+
+    private AwsClientBeans() {}
+
+    static VegaChecks.Clients clients(ListableBeanFactory beans) {
+      VegaChecks.Clients.Builder c = VegaChecks.Clients.builder();
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.sqs.SqsClient", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.sqs.SqsClient.class).getIfUnique()).ifPresent(c::sqs);
+      }
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.s3.S3Client", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.s3.S3Client.class).getIfUnique()).ifPresent(c::s3);
+      }
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.secretsmanager.SecretsManagerClient", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.class).getIfUnique()).ifPresent(c::secrets);
+      }
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.ecs.EcsClient", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.ecs.EcsClient.class).getIfUnique()).ifPresent(c::ecs);
+      }
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.iam.IamClient", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.iam.IamClient.class).getIfUnique()).ifPresent(c::iam);
+      }
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.cloudwatch.CloudWatchClient", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class).getIfUnique()).ifPresent(c::cloudWatch);
+      }
+      return c.build();
+    }
   }
 
   @Bean
