@@ -37,6 +37,7 @@ class ConfigurationMetadataTest {
         VegaHealthAutoConfiguration.class.getName(),
         VegaHealthWebAutoConfiguration.class.getName(),
         VegaHealthActuatorAutoConfiguration.class.getName(),
-        VegaHealthMetricsAutoConfiguration.class.getName());
+        VegaHealthMetricsAutoConfiguration.class.getName(),
+        VegaTracingAutoConfiguration.class.getName());
   }
 }

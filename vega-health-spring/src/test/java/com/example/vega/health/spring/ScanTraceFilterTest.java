@@ -1,0 +1,79 @@
+package com.example.vega.health.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.trace.ScanContext;
+import com.example.vega.health.trace.ScanTracing;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class ScanTraceFilterTest {
+  private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+      .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+          W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+      .build();
+
+  private SpanData serve(ScanTraceFilter filter, String remote, String path) throws Exception {
+    MockHttpServletRequest req = new MockHttpServletRequest("GET", path);
+    req.setRemoteAddr(remote);
+    req.addHeader("traceparent", "00-" + TRACE + "-b7ad6b7169203331-01");
+    req.addHeader("baggage", ScanContext.SCAN_ID + "=scan-abc");
+    filter.doFilter(req, new MockHttpServletResponse(), new MockFilterChain());
+    return spans.getFinishedSpanItems().isEmpty() ? null : spans.getFinishedSpanItems().get(0);
+  }
+
+  @Test
+  void trustedCallersContinueTheTraceAndScan() throws Exception {
+    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.fromNetworks("10.0.0.0/8"));
+    SpanData s = serve(f, "10.1.2.3", "/v1/scans/scan-abc");
+    assertThat(s.getTraceId()).isEqualTo(TRACE);
+    assertThat(s.getAttributes().get(ScanContext.SCAN_ID_ATTRIBUTE)).isEqualTo("scan-abc");
+  }
+
+  @Test
+  void untrustedCallersRestartTheTraceAndLoseTheirBaggage() throws Exception {
+    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.fromNetworks("10.0.0.0/8"));
+    SpanData s = serve(f, "203.0.113.9", "/v1/scans");
+    assertThat(s.getTraceId()).isNotEqualTo(TRACE);
+    assertThat(s.getParentSpanContext().isValid()).isFalse();
+    assertThat(s.getAttributes().get(ScanContext.SCAN_ID_ATTRIBUTE)).isNull();
+  }
+
+  @Test
+  void healthProbesAreNotTraced() throws Exception {
+    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.never());
+    assertThat(serve(f, "127.0.0.1", "/v1/healthz/ready")).isNull();
+  }
+
+  @Test
+  void registeredOnlyWithAnOpenTelemetryBeanAndMalformedNetworksNameTheKey() {
+    WebApplicationContextRunner runner = new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(VegaHealthAutoConfiguration.class, VegaTracingAutoConfiguration.class))
+        .withPropertyValues("vega.health.server.port=-1");
+    runner.run(ctx -> assertThat(ctx).doesNotHaveBean(ScanTraceFilter.class));
+    runner.withBean(io.opentelemetry.api.OpenTelemetry.class, () -> otel)
+        .run(ctx -> assertThat(ctx).hasSingleBean(ScanTraceFilter.class).hasSingleBean(ScanTracing.class));
+    runner.withBean(io.opentelemetry.api.OpenTelemetry.class, () -> otel)
+        .withPropertyValues("vega.tracing.trusted-networks=10.0.0.0/99")
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("vega.tracing.trusted-networks: '10.0.0.0/99'"));
+    assertThatThrownBy(() -> DetailAccess.fromNetworks("nope")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
