@@ -106,8 +106,11 @@ public final class VegaHealthAutoConfiguration {
       return List.of();
     }
     VegaRole role = VegaRole.of(resolved.role());
+    // vega.health.environment counts like VEGA_ENVIRONMENT (production rules, hints).
+    VegaSettings withEnvironment = key -> "VEGA_ENVIRONMENT".equals(key) && settings.value(key) == null
+        ? resolved.environment() : settings.get(key);
     List<CheckRegistration> out = new ArrayList<>();
-    for (CheckRegistration r : VegaChecks.forRole(role, settings, AwsClientBeans.clients(beans))) {
+    for (CheckRegistration r : VegaChecks.forRole(role, withEnvironment, AwsClientBeans.clients(beans))) {
       // The JVM and the DataSource checks are beans of their own here, so properties can turn them off.
       if (!r.name().equals(DeadlockCheck.NAME) && !r.name().equals(PostgresCheck.NAME)) {
         out.add(r);

@@ -57,6 +57,19 @@ class RoleChecksAutoConfigurationTest {
   }
 
   @Test
+  void vegaHealthEnvironmentDecidesTheProductionRulesLikeVegaEnvironment() {
+    ApplicationContextRunner api = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(VegaHealthAutoConfiguration.class))
+        .withPropertyValues("vega.health.server.port=-1", "vega.health.role=api");
+    // Production-like (the default environment is dev): the api must prove its Cognito login.
+    api.run(ctx -> assertThat(ctx.getBean(HealthMonitor.class).snapshot().checks())
+        .extracting(CheckState::name).contains("cognito"));
+    api.withPropertyValues("vega.health.environment=test")
+        .run(ctx -> assertThat(ctx.getBean(HealthMonitor.class).snapshot().checks())
+            .extracting(CheckState::name).doesNotContain("cognito").contains("config"));
+  }
+
+  @Test
   void withoutARoleNoAwsCheckIsRegistered() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(VegaHealthAutoConfiguration.class))

@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {
       "spring.application.name=vega-api",
       "vega.health.role=api",
+      "vega.health.environment=test",
       "vega.health.server.port=0",
       "vega.health.server.address=127.0.0.1",
       "vega.health.checks.postgres.interval=1s",
