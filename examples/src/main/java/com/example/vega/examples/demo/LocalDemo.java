@@ -172,9 +172,11 @@ public final class LocalDemo {
       services.put("vega-llm-proxy", proxy.runtime());
       awaitFirstResults(services.values());
 
+      java.time.Instant brokenAt = null;
       if (fault != null) {
         step("breaking " + fault);
         Faults.apply(fault, pg, base, dbUrl);
+        brokenAt = java.time.Instant.now();
       }
 
       HttpClient http = HttpClient.newHttpClient();
@@ -204,7 +206,10 @@ public final class LocalDemo {
       if (worker.launcher() instanceof LocalRunnerLauncher local) {
         local.awaitChildren(30_000);
       }
-      Thread.sleep(fault == null ? 500 : 2500); // let the last spans and check results arrive
+      Thread.sleep(500); // let the last spans arrive
+      if (brokenAt != null && services.containsKey(FAULTS.get(fault)[0])) {
+        awaitDiagnosis(services.get(FAULTS.get(fault)[0]), FAULTS.get(fault)[1], brokenAt.plusSeconds(2));
+      }
 
       OUT.println();
       OUT.println("== health, as each service reports it");
@@ -214,8 +219,12 @@ public final class LocalDemo {
       }
       List<String[]> runnerReports = runnerChecks(logs);
       notUp.put("vega-v16-runner", runnerReports);
-      OUT.printf("  %-16s %s%n", "vega-v16-runner", runnerReports.isEmpty()
-          ? "all checks UP (from its log)" : runnerReports.size() + " checks not UP (from its log)");
+      boolean runnerRan;
+      try (var files = Files.list(logs)) {
+        runnerRan = files.findAny().isPresent();
+      }
+      OUT.printf("  %-16s %s%n", "vega-v16-runner", !runnerRan ? "not launched (no scan reached the worker)"
+          : runnerReports.isEmpty() ? "all checks UP (from its log)" : runnerReports.size() + " checks not UP (from its log)");
       for (String[] r : runnerReports) {
         OUT.printf("      %-12s %-8s %s%n      %12s next: %s%n", r[0], r[1], r[2], "", r[3]);
       }
@@ -268,6 +277,23 @@ public final class LocalDemo {
     while (System.nanoTime() < deadline && services.stream().anyMatch(s ->
         s.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null))) {
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Waits (at most 15 s) until the check has reported a result from a run that started after the
+   * fault had settled: the first run may only have seen a timeout, the next one names the cause.
+   */
+  private static void awaitDiagnosis(ServiceRuntime rt, String check, java.time.Instant after)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      CheckState c = rt.monitor().snapshot().check(check);
+      if (c != null && c.status() != Status.UP && c.lastResult() != null && c.lastResult().time() != null
+          && c.lastResult().time().minus(c.lastResult().duration()).isAfter(after)) {
+        return;
+      }
+      Thread.sleep(100);
     }
   }
 
