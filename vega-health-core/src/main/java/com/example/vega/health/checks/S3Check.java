@@ -1,0 +1,276 @@
+package com.example.vega.health.checks;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The buckets a service uses: HeadBucket on each configured one (source, artifacts, frontend),
+ * telling a missing bucket, a bucket in another region and a denied one apart; the frontend
+ * bucket must hold {@code index.html}. An opt-in write probe proves {@code s3:PutObject} on the
+ * artifacts bucket: a small object under {@code vega-health/}, deleted at once.
+ */
+public final class S3Check implements HealthCheck {
+  /** Where the write probe puts its object; a lifecycle rule on this prefix can sweep leftovers. */
+  public static final String PROBE_PREFIX = "vega-health/";
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  /** The buckets Vega uses, with the setting that names each. */
+  public enum Bucket {
+    SOURCE("source", "VEGA_S3_SOURCE_BUCKET"),
+    ARTIFACTS("artifacts", "VEGA_S3_ARTIFACTS_BUCKET"),
+    FRONTEND("frontend", "VEGA_S3_FRONTEND_BUCKET");
+
+    private final String label;
+    private final String setting;
+
+    Bucket(String label, String setting) {
+      this.label = label;
+      this.setting = setting;
+    }
+
+    public String setting() {
+      return setting;
+    }
+  }
+
+  private final S3Client s3;
+  private final Map<Bucket, String> buckets;
+  private final boolean writeProbe;
+  private final Caller who;
+
+  private S3Check(Builder b, Caller who) {
+    this.s3 = b.s3;
+    this.buckets = Map.copyOf(b.buckets);
+    this.writeProbe = b.writeProbe;
+    this.who = who;
+  }
+
+  public static Builder builder(S3Client s3) {
+    return new Builder(s3);
+  }
+
+  /** Registered as {@code s3}, a datastore measured by the number of {@code buckets} checked. */
+  public CheckRegistration registration(CheckPolicy policy) {
+    return new CheckRegistration("s3", "datastore", "buckets", policy, this);
+  }
+
+  @Override
+  public CheckResult check(CheckContext ctx) {
+    List<CheckResult> problems = new ArrayList<>();
+    List<String> fine = new ArrayList<>();
+    for (Bucket kind : Bucket.values()) {
+      String name = buckets.get(kind);
+      if (name == null) {
+        continue;
+      }
+      CheckResult r = headBucket(ctx, kind, name);
+      if (r == null && kind == Bucket.FRONTEND) {
+        r = indexHtml(ctx, name);
+      }
+      if (r == null && kind == Bucket.ARTIFACTS && writeProbe) {
+        r = writeProbe(ctx, name);
+      }
+      if (r == null) {
+        fine.add(kind.label + " " + name);
+      } else {
+        problems.add(r);
+      }
+    }
+    CheckResult result;
+    if (problems.isEmpty()) {
+      result = CheckResult.up("buckets reachable: " + String.join(", ", fine)
+          + (buckets.containsKey(Bucket.FRONTEND) ? "; index.html present" : "")
+          + (writeProbe && buckets.containsKey(Bucket.ARTIFACTS) ? "; write probe ok" : ""));
+    } else {
+      CheckResult worst = problems.get(0);
+      for (CheckResult p : problems) {
+        if (p.status().isWorseThan(worst.status())) {
+          worst = p;
+        }
+      }
+      result = problems.size() == 1 ? worst : worst.withText(
+          worst.message() + " (and " + (problems.size() - 1) + " more bucket problem"
+              + (problems.size() > 2 ? "s" : "") + ")", worst.hint(), worst.observations());
+    }
+    return result.with("buckets", buckets.size(), null).with("bucketsOk", fine.size(), null);
+  }
+
+  private @Nullable CheckResult headBucket(CheckContext ctx, Bucket kind, String name) {
+    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    try {
+      String actual = s3.headBucket(r -> r.bucket(name).overrideConfiguration(budget)).bucketRegion();
+      // Some endpoints (and emulators) answer a HEAD from the wrong region with 200; the region
+      // header still tells.
+      return actual == null || actual.equals(who.region()) || who.region().startsWith("<")
+          ? null : wrongRegion(kind, name, actual);
+    } catch (SdkException e) {
+      int status = AwsFailures.statusCode(e);
+      if (status == 404) {
+        return CheckResult.down(ErrorKind.NOT_FOUND,
+            kind.label + " bucket " + name + " does not exist",
+            "check " + kind.setting + " in the " + who.serviceName() + " task definition names an "
+                + "existing bucket in " + who.region());
+      }
+      if (status == 301 || "PermanentRedirect".equals(AwsFailures.errorCode(e))) {
+        return wrongRegion(kind, name, bucketRegion(e));
+      }
+      if (AwsFailures.isAccessDenied(e)) {
+        // HeadBucket is authorized by s3:ListBucket.
+        return AwsFailures.accessDenied("s3:ListBucket", "bucket " + name, who);
+      }
+      return AwsFailures.map(e, "S3", "s3:ListBucket", "bucket " + name, who, budget);
+    }
+  }
+
+  private CheckResult wrongRegion(Bucket kind, String name, String actual) {
+    return CheckResult.down(ErrorKind.MISCONFIGURED,
+        kind.label + " bucket " + name + " is in " + actual + ", not " + who.region(),
+        "the S3 client uses " + who.region() + ": set AWS_REGION to " + actual + " for "
+            + who.serviceName() + " or point " + kind.setting + " at the bucket in " + who.region());
+  }
+
+  private @Nullable CheckResult indexHtml(CheckContext ctx, String name) {
+    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    try {
+      s3.headObject(r -> r.bucket(name).key("index.html").overrideConfiguration(budget));
+      return null;
+    } catch (SdkException e) {
+      if (AwsFailures.statusCode(e) == 404) {
+        return CheckResult.down(ErrorKind.NOT_FOUND,
+            "frontend bucket " + name + " has no index.html",
+            "the frontend was not built and uploaded (a backend-only deploy leaves it stale): rerun the "
+                + "deploy scripts, then check the CloudFront distribution is Deployed");
+      }
+      return AwsFailures.map(e, "S3", "s3:GetObject", name + "/index.html", who, budget);
+    }
+  }
+
+  private @Nullable CheckResult writeProbe(CheckContext ctx, String name) {
+    String key = PROBE_PREFIX + "probe-" + UUID.randomUUID() + ".txt";
+    AwsFailures.Budget put = AwsFailures.budget(ctx);
+    try {
+      s3.putObject(r -> r.bucket(name).key(key).contentType("text/plain").overrideConfiguration(put),
+          RequestBody.fromString("vega-health write probe; safe to delete"));
+    } catch (SdkException e) {
+      if (AwsFailures.isAccessDenied(e)) {
+        return CheckResult.down(ErrorKind.ACCESS_DENIED, "s3:PutObject denied on " + name,
+            "check that the " + who.role() + " task role has s3:PutObject permission on the artifacts "
+                + "bucket " + name + ": " + who.iamHint());
+      }
+      return AwsFailures.map(e, "S3", "s3:PutObject", "bucket " + name, who, put);
+    }
+    AwsFailures.Budget delete = AwsFailures.budget(ctx);
+    try {
+      s3.deleteObject(r -> r.bucket(name).key(key).overrideConfiguration(delete));
+      return null;
+    } catch (SdkException e) {
+      // Writing works, which is what the service needs; the leftover object is worth a warning.
+      CheckResult r = AwsFailures.isAccessDenied(e)
+          ? AwsFailures.accessDenied("s3:DeleteObject", name + "/" + key, who)
+          : AwsFailures.map(e, "S3", "s3:DeleteObject", name + "/" + key, who, delete);
+      return new CheckResult(Status.DEGRADED, "write probe ok but " + r.message() + "; probe object left behind",
+          r.hint(), r.errorKind(), List.of(), r.duration(), null);
+    }
+  }
+
+  private static String bucketRegion(Throwable e) {
+    if (e instanceof AwsServiceException a && a.awsErrorDetails() != null
+        && a.awsErrorDetails().sdkHttpResponse() != null) {
+      return a.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region")
+          .orElse("another region");
+    }
+    return "another region";
+  }
+
+  /** Builds an {@link S3Check}; {@link #build()} validates. */
+  public static final class Builder {
+    private final S3Client s3;
+    private final Map<Bucket, String> buckets = new LinkedHashMap<>();
+    private boolean writeProbe;
+    private String role = "runner";
+    private String environment = "dev";
+    private @Nullable String region;
+
+    private Builder(S3Client s3) {
+      this.s3 = Objects.requireNonNull(s3, "s3");
+    }
+
+    public Builder bucket(Bucket kind, String name) {
+      buckets.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(name, "name"));
+      return this;
+    }
+
+    public Builder sourceBucket(String name) {
+      return bucket(Bucket.SOURCE, name);
+    }
+
+    public Builder artifactsBucket(String name) {
+      return bucket(Bucket.ARTIFACTS, name);
+    }
+
+    public Builder frontendBucket(String name) {
+      return bucket(Bucket.FRONTEND, name);
+    }
+
+    /**
+     * Opt-in: prove s3:PutObject on the artifacts bucket by writing a small object under
+     * {@value #PROBE_PREFIX} and deleting it. Off by default, since it writes.
+     */
+    public Builder writeProbe(boolean enabled) {
+      this.writeProbe = enabled;
+      return this;
+    }
+
+    /** The role whose task role the hints name; default {@code runner}. */
+    public Builder role(String role) {
+      this.role = role;
+      return this;
+    }
+
+    public Builder environment(String environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /** The region named in hints and compared with a bucket's; default the client's. */
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    public S3Check build() {
+      if (buckets.isEmpty()) {
+        throw new IllegalArgumentException(
+            "S3Check needs at least one bucket (VEGA_S3_SOURCE_BUCKET, VEGA_S3_ARTIFACTS_BUCKET or VEGA_S3_FRONTEND_BUCKET)");
+      }
+      for (Map.Entry<Bucket, String> e : buckets.entrySet()) {
+        if (!BUCKET.matcher(e.getValue()).matches()) {
+          throw new IllegalArgumentException(e.getKey().setting + " is not a valid S3 bucket name "
+              + "(3-63 lower-case letters, digits, dots and dashes): '" + e.getValue() + "'");
+        }
+      }
+      if (writeProbe && !buckets.containsKey(Bucket.ARTIFACTS)) {
+        throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
+      }
+      String r = region != null ? region : Regions.of(s3.serviceClientConfiguration().region());
+      return new S3Check(this, new Caller(role, environment, r));
+    }
+  }
+}

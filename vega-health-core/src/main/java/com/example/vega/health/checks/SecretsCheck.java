@@ -1,0 +1,184 @@
+package com.example.vega.health.checks;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthCheck;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * The secrets a service reads (the LLM provider's API key): DescribeSecret on each, telling a
+ * missing secret, one scheduled for deletion and a denied one apart. Opt-in, GetSecretValue proves
+ * the task role may decrypt it (KMS); the value is dropped at once, never logged, rendered or kept.
+ */
+public final class SecretsCheck implements HealthCheck {
+  private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+  private final SecretsManagerClient secrets;
+  private final List<String> ids;
+  private final String setting;
+  private final boolean verifyDecrypt;
+  private final Caller who;
+
+  private SecretsCheck(Builder b, Caller who) {
+    this.secrets = b.secrets;
+    this.ids = List.copyOf(b.ids);
+    this.setting = b.setting;
+    this.verifyDecrypt = b.verifyDecrypt;
+    this.who = who;
+  }
+
+  public static Builder builder(SecretsManagerClient secrets) {
+    return new Builder(secrets);
+  }
+
+  /** Registered as {@code secrets}, a component measured by the number of {@code secrets} checked. */
+  public CheckRegistration registration(CheckPolicy policy) {
+    return new CheckRegistration("secrets", "component", "secrets", policy, this);
+  }
+
+  @Override
+  public CheckResult check(CheckContext ctx) {
+    List<String> ok = new ArrayList<>();
+    for (String id : ids) {
+      CheckResult problem = checkOne(ctx, id);
+      if (problem != null) {
+        return problem.with("secrets", ids.size(), null).with("secretsOk", ok.size(), null);
+      }
+      ok.add(id);
+    }
+    return CheckResult.up((ids.size() == 1 ? "secret " : "secrets ") + String.join(", ", ok)
+            + (verifyDecrypt ? " present and decryptable" : " present"))
+        .with("secrets", ids.size(), null).with("secretsOk", ok.size(), null);
+  }
+
+  private @Nullable CheckResult checkOne(CheckContext ctx, String id) {
+    DescribeSecretResponse d;
+    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    try {
+      d = secrets.describeSecret(r -> r.secretId(id).overrideConfiguration(budget));
+    } catch (ResourceNotFoundException e) {
+      return missing(id);
+    } catch (SdkException e) {
+      if ("ResourceNotFoundException".equals(AwsFailures.errorCode(e))) {
+        return missing(id);
+      }
+      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who, budget);
+    }
+    if (d.deletedDate() != null) {
+      return CheckResult.down(ErrorKind.INACTIVE,
+          "secret " + id + " is scheduled for deletion on " + DAY.format(d.deletedDate()),
+          "restore it (aws secretsmanager restore-secret --secret-id " + id + " --region " + who.region()
+              + ") or point " + setting + " at the current secret");
+    }
+    if (!verifyDecrypt) {
+      return null;
+    }
+    AwsFailures.Budget get = AwsFailures.budget(ctx);
+    try {
+      // The response is dropped here: only whether the call succeeded matters.
+      secrets.getSecretValue(r -> r.secretId(id).overrideConfiguration(get));
+      return null;
+    } catch (SdkException e) {
+      String code = AwsFailures.errorCode(e);
+      String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+      if ("DecryptionFailure".equals(code) || (AwsFailures.isAccessDenied(e) && text.contains("kms"))) {
+        String key = d.kmsKeyId() == null ? "the secret's KMS key" : "KMS key " + d.kmsKeyId();
+        return CheckResult.down(ErrorKind.ACCESS_DENIED, "kms:Decrypt denied for secret " + id,
+            "the " + who.role() + " task role may not decrypt with " + key + ": check the key policy "
+                + "and the IAM policy on the " + who.role() + " task role (kms:Decrypt)");
+      }
+      if ("ResourceNotFoundException".equals(code)) {
+        return missing(id);
+      }
+      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who, get);
+    }
+  }
+
+  private CheckResult missing(String id) {
+    return CheckResult.down(ErrorKind.NOT_FOUND, "secret " + id + " does not exist",
+        "check Secrets Manager in " + who.region() + " for the secret referenced in the "
+            + who.serviceName() + " task definition (" + setting + ")");
+  }
+
+  /** Builds a {@link SecretsCheck}; {@link #build()} validates. */
+  public static final class Builder {
+    private final SecretsManagerClient secrets;
+    private final Set<String> ids = new LinkedHashSet<>();
+    private String setting = "VEGA_PROVIDER_SECRET_ID";
+    private boolean verifyDecrypt;
+    private String role = "llm-proxy";
+    private String environment = "dev";
+    private @Nullable String region;
+
+    private Builder(SecretsManagerClient secrets) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** A secret name or ARN the service reads. */
+    public Builder secret(String secretId) {
+      ids.add(Objects.requireNonNull(secretId, "secretId"));
+      return this;
+    }
+
+    /** The setting that names the secrets, for hints; default {@code VEGA_PROVIDER_SECRET_ID}. */
+    public Builder setting(String setting) {
+      this.setting = Objects.requireNonNull(setting, "setting");
+      return this;
+    }
+
+    /**
+     * Opt-in: call GetSecretValue to prove the task role may decrypt the secret (KMS). The value
+     * is discarded at once. Off by default.
+     */
+    public Builder verifyDecrypt(boolean enabled) {
+      this.verifyDecrypt = enabled;
+      return this;
+    }
+
+    /** The role whose task role the hints name; default {@code llm-proxy}. */
+    public Builder role(String role) {
+      this.role = role;
+      return this;
+    }
+
+    public Builder environment(String environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    public SecretsCheck build() {
+      if (ids.isEmpty()) {
+        throw new IllegalArgumentException("SecretsCheck needs at least one secret id (" + setting + ")");
+      }
+      for (String id : ids) {
+        if (!SECRET_ID.matcher(id).matches()) {
+          throw new IllegalArgumentException(setting + " is not a valid secret name or ARN");
+        }
+      }
+      String r = region != null ? region : Regions.of(secrets.serviceClientConfiguration().region());
+      return new SecretsCheck(this, new Caller(role, environment, r));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package com.example.vega.health.checks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.Status;
+import com.example.vega.health.testing.MotoServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The shared AWS failure mapping, through the SQS check against WireMock: what an emulator cannot
+ * produce (denials, throttling, 5xx, slow answers, resets, bad credentials).
+ */
+class AwsFailuresTest {
+  private WireMockServer wm;
+  private SqsCheck check;
+
+  @BeforeEach
+  void start() {
+    wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    check = checkAt(URI.create(wm.baseUrl()), AwsClients.DUMMY);
+  }
+
+  @AfterEach
+  void stop() {
+    wm.stop();
+  }
+
+  private static SqsCheck checkAt(URI endpoint,
+      software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials) {
+    SqsClient sqs = new AwsClients(endpoint, credentials).sqs();
+    return SqsCheck.builder(sqs, "https://sqs.us-west-1.amazonaws.com/123456789012/vega-scans")
+        .role("api").environment("dev").build();
+  }
+
+  /** An SQS (JSON protocol, query-compatible) error answer. */
+  private void sqsError(int status, String code) {
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status)
+        .withHeader("Content-Type", "application/x-amz-json-1.0")
+        .withHeader("x-amzn-query-error", code + ";Sender")
+        .withBody("{\"__type\":\"com.amazonaws.sqs#" + code + "\",\"message\":\"nope\"}")));
+  }
+
+  private CheckResult run(Duration timeout) {
+    return check.check(CheckContext.of(timeout));
+  }
+
+  @Test
+  void accessDeniedIsDownNamingTheActionAndTheTaskRole() {
+    sqsError(403, "AccessDenied");
+    CheckResult r = run(Duration.ofSeconds(5));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.ACCESS_DENIED);
+    assertThat(r.message()).isEqualTo("sqs:GetQueueAttributes denied on queue vega-scans");
+    assertThat(r.hint()).isEqualTo("the api task role may not call sqs:GetQueueAttributes on queue "
+        + "vega-scans: check the IAM policy on the api task role");
+  }
+
+  @Test
+  void throttlingIsDegradedNotDown() {
+    sqsError(400, "RequestThrottled");
+    CheckResult r = run(Duration.ofSeconds(10));
+    assertThat(r.status()).isEqualTo(Status.DEGRADED);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.THROTTLED);
+    assertThat(r.message()).isEqualTo("SQS throttled sqs:GetQueueAttributes (RequestThrottled)");
+    assertThat(r.hint()).contains("tries again on its next run");
+  }
+
+  @Test
+  void throttlingThatOutlastsTheBudgetIsStillDegradedAndBounded() {
+    sqsError(400, "RequestThrottled");
+    long start = System.nanoTime();
+    CheckResult r = run(Duration.ofMillis(700));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1100));
+    assertThat(r.status()).isEqualTo(Status.DEGRADED);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.THROTTLED);
+    assertThat(r.message()).isEqualTo("SQS throttled sqs:GetQueueAttributes until the check's time ran out");
+  }
+
+  @Test
+  void serverErrorIsDegradedNotDown() {
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503).withBody("")));
+    CheckResult r = run(Duration.ofSeconds(10));
+    assertThat(r.status()).isEqualTo(Status.DEGRADED);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.SERVER_ERROR);
+    assertThat(r.message()).startsWith("SQS answered 503 to sqs:GetQueueAttributes");
+    assertThat(r.hint()).contains("AWS Health Dashboard for us-west-1");
+  }
+
+  @Test
+  void slowAnswerIsDownWithinTheTimeoutWhateverTheSdkRetries() {
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
+    Duration timeout = Duration.ofMillis(800);
+    long start = System.nanoTime();
+    CheckResult r = run(timeout);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).isLessThan(timeout.plusMillis(400));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+    assertThat(r.message()).isEqualTo("no answer from SQS calling sqs:GetQueueAttributes in time");
+    assertThat(r.hint()).contains("security group allows outbound HTTPS to the SQS endpoint in us-west-1");
+  }
+
+  @Test
+  void connectionResetsAreBoundedByTheTimeoutToo() {
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    Duration timeout = Duration.ofSeconds(2);
+    long start = System.nanoTime();
+    CheckResult r = run(timeout);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusMillis(400));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+  }
+
+  @Test
+  void connectionRefusedIsDownWithTheEndpointHint() {
+    check = checkAt(URI.create("http://127.0.0.1:" + MotoServer.freePort()), AwsClients.DUMMY);
+    CheckResult r = run(Duration.ofSeconds(3));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.CONNECTION_REFUSED);
+    assertThat(r.message()).isEqualTo("connection refused by the SQS endpoint calling sqs:GetQueueAttributes");
+    assertThat(r.hint()).contains("security group").contains("AWS_ENDPOINT_URL");
+  }
+
+  @Test
+  void expiredCredentialsAreDownAuthenticationNamed() {
+    sqsError(403, "ExpiredToken");
+    CheckResult r = run(Duration.ofSeconds(5));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.AUTHENTICATION);
+    assertThat(r.message()).isEqualTo("AWS rejected the credentials (ExpiredToken) calling sqs:GetQueueAttributes");
+    assertThat(r.hint()).contains("api task role");
+  }
+
+  @Test
+  void missingCredentialsAreDownAuthenticationNamed() {
+    check = checkAt(URI.create(wm.baseUrl()), () -> {
+      throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+    });
+    CheckResult r = run(Duration.ofSeconds(5));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.AUTHENTICATION);
+    assertThat(r.message()).isEqualTo("no AWS credentials found to call sqs:GetQueueAttributes");
+    assertThat(r.hint()).contains("set the api task role in the task definition");
+  }
+}
