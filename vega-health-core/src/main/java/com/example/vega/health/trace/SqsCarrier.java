@@ -1,0 +1,213 @@
+package com.example.vega.health.trace;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * Trace context in SQS message attributes ({@code traceparent}, {@code tracestate},
+ * {@code baggage}), and the PRODUCER/CONSUMER spans of OpenTelemetry's messaging conventions.
+ *
+ * <pre>{@code
+ * // api
+ * Span send = sqs.startSend(Context.current(), queueUrl);
+ * try (Scope s = send.makeCurrent()) {
+ *   SendMessageResponse r = client.sendMessage(sqs.inject(Context.current(), request));
+ *   send.setAttribute(SqsCarrier.MESSAGE_ID, r.messageId());
+ * } finally { send.end(); }
+ *
+ * // worker
+ * for (Message m : client.receiveMessage(SqsCarrier.withTraceAttributes(receive)).messages()) {
+ *   Context process = sqs.startProcess(m, queueUrl);
+ *   try (Scope s = process.makeCurrent()) { ... } finally { Span.fromContext(process).end(); }
+ * }
+ * }</pre>
+ *
+ * <p>SQS allows 10 message attributes. When the message's own attributes leave too few slots, the
+ * fields are kept in the order traceparent, baggage (it carries the scan id), tracestate; each one
+ * left out is logged once and counted ({@link ScanTracing#droppedContextFields()}).
+ */
+public final class SqsCarrier {
+  /** SQS's limit on message attributes per message. */
+  public static final int MAX_MESSAGE_ATTRIBUTES = 10;
+
+  public static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
+  public static final AttributeKey<String> DESTINATION_NAME =
+      AttributeKey.stringKey("messaging.destination.name");
+  public static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+  public static final AttributeKey<String> OPERATION_TYPE =
+      AttributeKey.stringKey("messaging.operation.type");
+  public static final AttributeKey<String> OPERATION_NAME =
+      AttributeKey.stringKey("messaging.operation.name");
+  public static final AttributeKey<Long> BATCH_MESSAGE_COUNT =
+      AttributeKey.longKey("messaging.batch.message_count");
+  static final String SYSTEM = "aws_sqs";
+
+  // Kept in this order when slots run out.
+  private static final String[] PRIORITY = {W3c.TRACEPARENT, W3c.BAGGAGE, W3c.TRACESTATE};
+
+  private final Tracer tracer;
+  private final ContextDrops drops;
+
+  private SqsCarrier(ScanTracing tracing) {
+    this.tracer = tracing.tracer();
+    this.drops = tracing.drops();
+  }
+
+  public static SqsCarrier create(ScanTracing tracing) {
+    return new SqsCarrier(Objects.requireNonNull(tracing, "tracing"));
+  }
+
+  /**
+   * {@code attributes} plus the context's fields, within {@link #MAX_MESSAGE_ATTRIBUTES}. The
+   * message's own attributes are never displaced. Returns a new map; never throws.
+   */
+  public Map<String, MessageAttributeValue> inject(
+      Context context, Map<String, MessageAttributeValue> attributes) {
+    Map<String, MessageAttributeValue> out = new LinkedHashMap<>(attributes);
+    try {
+      // Stale context from a re-sent message is replaced, not kept beside the new one.
+      for (String f : W3c.FIELDS) {
+        out.remove(f);
+      }
+      W3c.Fields fields = W3c.render(context);
+      int free = MAX_MESSAGE_ATTRIBUTES - out.size();
+      for (String name : PRIORITY) {
+        String value = fields.get(name);
+        if (value == null) {
+          continue;
+        }
+        if (free > 0) {
+          out.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
+          free--;
+        } else {
+          drops.record("sqs", name, "the message already uses " + out.size() + " of SQS's "
+              + MAX_MESSAGE_ATTRIBUTES + " message attributes");
+        }
+      }
+    } catch (RuntimeException e) {
+      return new LinkedHashMap<>(attributes);
+    }
+    return out;
+  }
+
+  /** {@code request} with the context's fields added to its message attributes. */
+  public SendMessageRequest inject(Context context, SendMessageRequest request) {
+    return request.toBuilder().messageAttributes(inject(context, request.messageAttributes())).build();
+  }
+
+  /**
+   * One SendMessageBatch entry with its own context: each scan in a batch keeps its own trace.
+   */
+  public SendMessageBatchRequestEntry inject(Context context, SendMessageBatchRequestEntry entry) {
+    return entry.toBuilder().messageAttributes(inject(context, entry.messageAttributes())).build();
+  }
+
+  /**
+   * The creation context of {@code message} on top of {@code Context.root()}; a message without
+   * (or with malformed) context gives a root context. Never throws.
+   */
+  public static Context extract(Message message) {
+    try {
+      Map<String, MessageAttributeValue> a = message.messageAttributes();
+      return W3c.extract(Context.root(),
+          new W3c.Fields(value(a, W3c.TRACEPARENT), value(a, W3c.TRACESTATE), value(a, W3c.BAGGAGE)));
+    } catch (RuntimeException e) {
+      return Context.root();
+    }
+  }
+
+  /**
+   * {@code request} asking SQS for the trace attributes too (receive returns no message
+   * attributes unless asked). Names already requested, including "All", are kept.
+   */
+  public static ReceiveMessageRequest withTraceAttributes(ReceiveMessageRequest request) {
+    List<String> names = new ArrayList<>(request.messageAttributeNames());
+    if (names.contains("All") || names.contains(".*")) {
+      return request;
+    }
+    for (String f : W3c.FIELDS) {
+      if (!names.contains(f)) {
+        names.add(f);
+      }
+    }
+    return request.toBuilder().messageAttributeNames(names).build();
+  }
+
+  /**
+   * Starts the PRODUCER span of a SendMessage (or SendMessageBatch, with {@code batchSize > 1})
+   * under {@code parent}. Inject from a context holding this span so the consumer links to it;
+   * set {@link #MESSAGE_ID} from the response.
+   */
+  public Span startSend(Context parent, String queueUrl, int batchSize) {
+    String queue = queueName(queueUrl);
+    SpanBuilder b = tracer.spanBuilder("send " + queue)
+        .setSpanKind(SpanKind.PRODUCER)
+        .setParent(parent)
+        .setAttribute(MESSAGING_SYSTEM, SYSTEM)
+        .setAttribute(DESTINATION_NAME, queue)
+        .setAttribute(OPERATION_TYPE, "send")
+        .setAttribute(OPERATION_NAME, batchSize > 1 ? "SendMessageBatch" : "SendMessage");
+    if (batchSize > 1) {
+      b.setAttribute(BATCH_MESSAGE_COUNT, (long) batchSize);
+    }
+    return b.startSpan();
+  }
+
+  /** {@link #startSend(Context, String, int)} for one message. */
+  public Span startSend(Context parent, String queueUrl) {
+    return startSend(parent, queueUrl, 1);
+  }
+
+  /**
+   * Starts the CONSUMER "process" span of one received message: a child of the message's
+   * creation context (so the scan stays one trace) with a link to it, as the messaging
+   * conventions ask. Returns the creation context (with its baggage) plus the new span; the
+   * caller ends the span. A message without valid context starts a new trace.
+   */
+  public Context startProcess(Message message, String queueUrl) {
+    Context creation = extract(message);
+    SpanContext producer = Span.fromContext(creation).getSpanContext();
+    String queue = queueName(queueUrl);
+    SpanBuilder b = tracer.spanBuilder("process " + queue)
+        .setSpanKind(SpanKind.CONSUMER)
+        .setParent(creation)
+        .setAttribute(MESSAGING_SYSTEM, SYSTEM)
+        .setAttribute(DESTINATION_NAME, queue)
+        .setAttribute(OPERATION_TYPE, "process")
+        .setAttribute(OPERATION_NAME, "process");
+    if (message.messageId() != null) {
+      b.setAttribute(MESSAGE_ID, message.messageId());
+    }
+    if (producer.isValid()) {
+      b.addLink(producer);
+    }
+    return creation.with(b.startSpan());
+  }
+
+  /** The queue name, the last path segment of a queue URL (an ARN or bare name is kept as is). */
+  static String queueName(String queueUrl) {
+    int slash = queueUrl.lastIndexOf('/');
+    return slash >= 0 && slash < queueUrl.length() - 1 ? queueUrl.substring(slash + 1) : queueUrl;
+  }
+
+  private static @Nullable String value(Map<String, MessageAttributeValue> attributes, String name) {
+    MessageAttributeValue v = attributes.get(name);
+    return v == null ? null : v.stringValue();
+  }
+}

@@ -1,0 +1,361 @@
+package com.example.vega.health.trace.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.vega.health.testing.MotoServer;
+import com.example.vega.health.testing.PostgresServer;
+import com.example.vega.health.trace.ClientSpans;
+import com.example.vega.health.trace.EcsCarrier;
+import com.example.vega.health.trace.HttpCarrier;
+import com.example.vega.health.trace.ScanTracing;
+import com.example.vega.health.trace.SqsCarrier;
+import com.example.vega.health.trace.Trust;
+import com.example.vega.health.trace.VegaOpenTelemetry;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * One scan, end to end: api -> SQS (moto) -> worker -> runner (its own JVM, started with the
+ * environment the ECS carrier put in the RunTask override) -> LLM proxy over HTTP, Postgres (real)
+ * and S3 (moto). Every service exports OTLP/HTTP to one receiver in another JVM; the test reads
+ * what the receiver got and checks the trace's shape.
+ */
+class ScanTraceIT {
+  private static final String RUNNER_CONTAINER = "vega-v16-runner";
+  private static final String SOURCE_BUCKET = "vega-source";
+  private static final String ARTIFACTS_BUCKET = "vega-artifacts";
+  private static final String PROXY_TOKEN = "vega-proxy-token-" + UUID.randomUUID();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Under target/, not a temp dir: the receiver's and runner's logs outlive a failed run. */
+  private static final Path dir = Path.of("target", "scan-trace-it");
+  private static Process receiver;
+  private static Path spansFile;
+  private static String otlpEndpoint;
+  private static PostgresServer postgres;
+
+  private MotoServer moto;
+  private SqsClient sqsClient;
+  private S3Client s3Client;
+  private String queueUrl;
+  private HttpServer proxy;
+  private final List<String> proxyAuthorizations = new CopyOnWriteArrayList<>();
+  private final List<OpenTelemetrySdk> sdks = new ArrayList<>();
+
+  @BeforeAll
+  static void startReceiverAndPostgres() throws Exception {
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve("receiver.port"));
+    Path portFile = dir.resolve("receiver.port");
+    spansFile = dir.resolve("spans.jsonl");
+    receiver = java(OtlpReceiverMain.class, Map.of(), dir.resolve("receiver.log"),
+        portFile.toString(), spansFile.toString());
+    postgres = PostgresServer.start();
+    postgres.sql("CREATE TABLE scans (id text PRIMARY KEY, status text NOT NULL)");
+    postgres.sql("CREATE TABLE findings (scan_id text, rule text, severity text, PRIMARY KEY (scan_id, rule))");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(portFile)) {
+      assertThat(receiver.isAlive()).as("receiver: %s", log("receiver.log")).isTrue();
+      assertThat(System.nanoTime()).as("receiver did not start").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    otlpEndpoint = "http://127.0.0.1:" + Files.readString(portFile).trim();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (receiver != null) {
+      receiver.destroy();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @BeforeEach
+  void awsAndProxy() throws IOException {
+    moto = MotoServer.shared();
+    moto.reset();
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    sqsClient = SqsClient.builder().region(Region.of(MotoServer.REGION)).credentialsProvider(creds)
+        .endpointOverride(moto.endpoint()).httpClient(UrlConnectionHttpClient.create()).build();
+    s3Client = S3Client.builder().region(Region.of(MotoServer.REGION)).credentialsProvider(creds)
+        .endpointOverride(moto.endpoint()).forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .httpClient(UrlConnectionHttpClient.create()).build();
+    queueUrl = sqsClient.createQueue(b -> b.queueName("vega-scans")).queueUrl();
+    for (String bucket : List.of(SOURCE_BUCKET, ARTIFACTS_BUCKET)) {
+      s3Client.createBucket(b -> b.bucket(bucket)
+          .createBucketConfiguration(c -> c.locationConstraint(MotoServer.REGION)));
+    }
+    startProxy(sdk("vega-llm-proxy"));
+  }
+
+  @AfterEach
+  void close() {
+    if (proxy != null) {
+      proxy.stop(0);
+    }
+    sdks.forEach(OpenTelemetrySdk::close);
+    sqsClient.close();
+    s3Client.close();
+  }
+
+  @Test
+  void oneScanIsOneTraceAcrossApiSqsWorkerRunnerProxyPostgresAndS3() throws Exception {
+    String scanId = UUID.randomUUID().toString();
+
+    Map<String, String> runnerEnv = apiAndWorker(scanId);
+    runRunner(scanId, runnerEnv);
+
+    List<ReceivedSpan> spans = awaitSpans(scanId, TraceShape.SCAN.size());
+    TraceShape.check(spans, scanId);
+    assertThat(proxyAuthorizations).containsExactly("Bearer " + PROXY_TOKEN);
+    assertThat(Files.readString(spansFile)).doesNotContain(PROXY_TOKEN).doesNotContain(PostgresServer.PASSWORD);
+    assertThat(runnerEnv).containsKeys("TRACEPARENT", "BAGGAGE");
+  }
+
+  @Test
+  void checkerDetectsASecondTraceWhenTheRunTaskCarrierIsBroken() throws Exception {
+    String scanId = UUID.randomUUID().toString();
+
+    Map<String, String> runnerEnv = new HashMap<>(apiAndWorker(scanId));
+    runnerEnv.remove("TRACEPARENT"); // a worker that forgot the carrier
+    runRunner(scanId, runnerEnv);
+
+    List<ReceivedSpan> spans = awaitSpans(scanId, TraceShape.SCAN.size());
+    assertThatThrownBy(() -> TraceShape.check(spans, scanId))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("spans 2 traces")
+        .hasMessageContaining(TraceShape.RUNNER_ROOT + " should be a child of " + TraceShape.RUN_TASK
+            + " but its parent is none (a new trace)");
+  }
+
+  /** The api creates the scan and queues it; the worker takes it and builds the RunTask request. */
+  private Map<String, String> apiAndWorker(String scanId) throws Exception {
+    OpenTelemetrySdk apiSdk = sdk("vega-api");
+    ScanTracing api = ScanTracing.create(apiSdk);
+    ClientSpans apiClients = ClientSpans.create(api);
+
+    // A caller on the internet sends its own traceparent: the api must not continue it.
+    Map<String, List<String>> clientHeaders = Map.of(
+        "Traceparent", List.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+        "Baggage", List.of("vega.scan.id=planted"));
+    Context scan = api.startScan(scanId, "POST /v1/scans", SpanKind.SERVER,
+        HttpCarrier.extract(clientHeaders, Trust.UNTRUSTED));
+    try (Scope s = scan.makeCurrent()) {
+      String key = "scans/" + scanId + "/source.zip";
+      Span put = apiClients.startS3(Context.current(), "PutObject", SOURCE_BUCKET, key);
+      try (Scope p = put.makeCurrent()) {
+        s3Client.putObject(b -> b.bucket(SOURCE_BUCKET).key(key), RequestBody.fromString("source of " + scanId));
+      } finally {
+        put.end();
+      }
+      Span insert = apiClients.startDb(Context.current(), "INSERT", "scans");
+      try (Scope i = insert.makeCurrent();
+          Connection c = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+          PreparedStatement ps = c.prepareStatement("INSERT INTO scans (id, status) VALUES (?, 'queued')")) {
+        ps.setString(1, scanId);
+        ps.executeUpdate();
+      } finally {
+        insert.end();
+      }
+      SqsCarrier apiSqs = SqsCarrier.create(api);
+      Span send = apiSqs.startSend(Context.current(), queueUrl);
+      try (Scope q = send.makeCurrent()) {
+        SendMessageRequest req = SendMessageRequest.builder().queueUrl(queueUrl)
+            .messageBody("{\"scanId\":\"" + scanId + "\"}").build();
+        SendMessageResponse resp = sqsClient.sendMessage(apiSqs.inject(Context.current(), req));
+        send.setAttribute(SqsCarrier.MESSAGE_ID, resp.messageId());
+      } finally {
+        send.end();
+      }
+    } finally {
+      Span.fromContext(scan).end();
+    }
+
+    OpenTelemetrySdk workerSdk = sdk("vega-worker");
+    ScanTracing worker = ScanTracing.create(workerSdk);
+    SqsCarrier workerSqs = SqsCarrier.create(worker);
+    List<Message> messages = sqsClient.receiveMessage(SqsCarrier.withTraceAttributes(
+        ReceiveMessageRequest.builder().queueUrl(queueUrl).waitTimeSeconds(1).maxNumberOfMessages(1).build()))
+        .messages();
+    assertThat(messages).hasSize(1);
+    Message m = messages.get(0);
+    Context process = workerSqs.startProcess(m, queueUrl);
+    Map<String, String> env;
+    try (Scope s = process.makeCurrent()) {
+      Span runTask = ClientSpans.create(worker).startAws(Context.current(), "ECS", "RunTask");
+      try (Scope r = runTask.makeCurrent()) {
+        RunTaskRequest request = EcsCarrier.create(worker).inject(Context.current(), RunTaskRequest.builder()
+            .cluster("vega").taskDefinition("vega-v16-runner")
+            .overrides(TaskOverride.builder().containerOverrides(ContainerOverride.builder()
+                .name(RUNNER_CONTAINER).environment(e -> e.name("VEGA_SCAN_ID").value(scanId)).build()).build())
+            .build(), RUNNER_CONTAINER);
+        // Exactly what ECS would put in the runner container's environment.
+        env = new HashMap<>();
+        for (ContainerOverride c : request.overrides().containerOverrides()) {
+          if (RUNNER_CONTAINER.equals(c.name())) {
+            c.environment().forEach(kv -> env.put(kv.name(), kv.value()));
+          }
+        }
+      } finally {
+        runTask.end();
+      }
+      sqsClient.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+    } finally {
+      Span.fromContext(process).end();
+    }
+    return env;
+  }
+
+  private void runRunner(String scanId, Map<String, String> overrideEnv) throws Exception {
+    Map<String, String> env = new HashMap<>(otelEnv());
+    // The task definition's own settings ...
+    env.put("VEGA_DATABASE_URL", postgres.jdbcUrl() + "?user=" + PostgresServer.USER + "&password=" + PostgresServer.PASSWORD);
+    env.put("VEGA_S3_SOURCE_BUCKET", SOURCE_BUCKET);
+    env.put("VEGA_S3_ARTIFACTS_BUCKET", ARTIFACTS_BUCKET);
+    env.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.getAddress().getPort());
+    env.put("VEGA_LLM_PROXY_TOKEN", PROXY_TOKEN);
+    env.put("AWS_REGION", MotoServer.REGION);
+    env.put("AWS_ACCESS_KEY_ID", "test");
+    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+    env.put("OTEL_SERVICE_NAME", "vega-v16-runner");
+    // ... and the RunTask override on top, as ECS merges them.
+    env.putAll(overrideEnv);
+    Path log = dir.resolve("runner-" + scanId + ".log");
+    Process p = java(RunnerMain.class, env, log);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("runner finished").isTrue();
+    assertThat(p.exitValue()).as("runner exit, log:\n%s", Files.readString(log)).isZero();
+  }
+
+  private void startProxy(OpenTelemetrySdk proxySdk) throws IOException {
+    ScanTracing tracing = ScanTracing.create(proxySdk);
+    proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    proxy.createContext("/v1/complete", exchange -> {
+      Context parent = HttpCarrier.extract(exchange.getRequestHeaders(), Trust.TRUSTED);
+      Span server = tracing.tracer().spanBuilder("POST /v1/complete").setSpanKind(SpanKind.SERVER)
+          .setParent(parent).startSpan();
+      try (Scope s = server.makeCurrent()) {
+        proxyAuthorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+        exchange.getRequestBody().readAllBytes();
+        byte[] body = "{\"severity\":\"high\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      } finally {
+        exchange.close();
+        server.end();
+      }
+    });
+    proxy.start();
+  }
+
+  private OpenTelemetrySdk sdk(String service) {
+    OpenTelemetrySdk sdk = VegaOpenTelemetry.builder(service).environment(otelEnv()).shutdownHook(false).build();
+    sdks.add(sdk);
+    return sdk;
+  }
+
+  private static Map<String, String> otelEnv() {
+    return Map.of(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint,
+        "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+        "OTEL_TRACES_SAMPLER", "always_on",
+        "OTEL_BSP_SCHEDULE_DELAY", "100",
+        "OTEL_METRICS_EXPORTER", "none",
+        "OTEL_LOGS_EXPORTER", "none");
+  }
+
+  /** Flushes the in-process services, then reads the receiver's file until the scan is complete. */
+  private List<ReceivedSpan> awaitSpans(String scanId, int expected) throws Exception {
+    for (OpenTelemetrySdk sdk : sdks) {
+      sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    List<ReceivedSpan> scan;
+    do {
+      scan = TraceShape.ofScan(readSpans(), scanId);
+      if (scan.size() >= expected) {
+        Thread.sleep(300); // let stragglers land so "unexpected span" checks see them too
+        return TraceShape.ofScan(readSpans(), scanId);
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    return scan;
+  }
+
+  private static List<ReceivedSpan> readSpans() throws IOException {
+    List<ReceivedSpan> spans = new ArrayList<>();
+    for (String line : Files.readAllLines(spansFile)) {
+      if (!line.isBlank()) {
+        spans.add(JSON.readValue(line, ReceivedSpan.class));
+      }
+    }
+    return spans;
+  }
+
+  private static Process java(Class<?> main, Map<String, String> env, Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Only what the task would get: nothing leaks in from the test JVM's environment.
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  private static String log(String name) {
+    try {
+      return Files.readString(dir.resolve(name));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}
