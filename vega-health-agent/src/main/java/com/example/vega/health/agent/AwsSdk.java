@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -57,6 +60,14 @@ final class AwsSdk implements AutoCloseable {
     String endpoint = first(env.get("AWS_ENDPOINT_URL_" + service), env.get("AWS_ENDPOINT_URL"));
     if (endpoint != null) {
       b.endpointOverride(URI.create(endpoint));
+    }
+    String key = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (key != null && secret != null && !key.isBlank()) {
+      // Same as the SDK's environment provider, but from our settings source (tests, agent args).
+      String session = env.get("AWS_SESSION_TOKEN");
+      b.credentialsProvider(StaticCredentialsProvider.create(session == null || session.isBlank()
+          ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, session)));
     }
     b.overrideConfiguration(ClientOverrideConfiguration.builder()
         .apiCallTimeout(Duration.ofSeconds(20))

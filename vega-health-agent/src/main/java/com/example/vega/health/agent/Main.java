@@ -10,6 +10,9 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("doctor")) {
+      // The doctor prints its own report; the monitor's status-change log would repeat it on stderr.
+      java.util.logging.LogManager.getLogManager().reset();
+      java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
       System.exit(Doctor.main(Arrays.copyOfRange(args, 1, args.length), System.out, System.err,
           System.getenv()::get, Doctor.isTerminal()));
     }

@@ -1,0 +1,23 @@
+package com.example.vega.health.agent.host;
+
+import io.opentelemetry.api.trace.Span;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The application the agent is attached to in the tests: a plain main that prints, reports the
+ * trace context it runs in, waits for a line on stdin (so the test decides when it ends) and
+ * returns normally. The agent's threads must not keep it alive.
+ */
+public final class HostMain {
+  private HostMain() {}
+
+  public static void main(String[] args) throws Exception {
+    System.out.println("host: main started");
+    System.out.println("host: trace " + Span.current().getSpanContext().getTraceId());
+    System.out.flush();
+    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    System.out.println("host: main done");
+  }
+}
