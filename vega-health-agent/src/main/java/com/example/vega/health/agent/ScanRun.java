@@ -226,6 +226,8 @@ final class ScanRun {
     List<String> present = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     try {
+      // HEAD on an object of a missing bucket is a bare 404, like a missing key: ask the bucket first.
+      s3.headBucket(b -> b.bucket(bucket));
       for (String name : ARTIFACTS) {
         try {
           s3.headObject(b -> b.bucket(bucket).key(prefix + name));
@@ -233,7 +235,7 @@ final class ScanRun {
         } catch (NoSuchKeyException e) {
           missing.add(name);
         } catch (S3Exception e) {
-          if (e.statusCode() == 404 && !isBucketMissing(s3, bucket)) {
+          if (e.statusCode() == 404) {
             missing.add(name);
           } else {
             throw e;
@@ -269,15 +271,6 @@ final class ScanRun {
           present.contains("v16-debug-bundle.zip") ? "download v16-debug-bundle.zip and inspect it" : hint);
     }
     return Hop.of("s3 artifacts", Status.DOWN, ms, detail, hint);
-  }
-
-  private static boolean isBucketMissing(S3Client s3, String bucket) {
-    try {
-      s3.headBucket(b -> b.bucket(bucket));
-      return false;
-    } catch (S3Exception e) {
-      return e.statusCode() == 404;
-    }
   }
 
   private static Hop bucketMissing(String bucket, long start) {

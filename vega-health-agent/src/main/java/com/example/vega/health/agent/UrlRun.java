@@ -133,9 +133,10 @@ final class UrlRun {
       String hint = c.get("hint") instanceof String h ? Text.oneLine(h) : "";
       if (byComponent.containsKey(component)) {
         Hop prev = byComponent.get(component);
-        detail = prev.detail().isEmpty() ? detail : prev.detail();
-        ms = prev.latencyMs() > 0 ? prev.latencyMs() : ms;
-        hint = prev.hint().isEmpty() ? hint : prev.hint();
+        detail = output.isEmpty() && !prev.detail().isEmpty() ? prev.detail() : detail;
+        ms = Math.max(prev.latencyMs(), ms);
+        hint = hint.isEmpty() ? prev.hint() : hint;
+        s = s == null ? prev.status() : s.worst(prev.status());
       }
       byComponent.put(component, Hop.of(svc + " → " + component, s == null ? Status.UNKNOWN : s, ms, detail, hint));
     }
