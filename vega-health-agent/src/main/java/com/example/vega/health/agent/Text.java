@@ -7,10 +7,14 @@ final class Text {
   private Text() {}
 
   static String oneLine(@Nullable String s) {
+    return oneLine(s, 300);
+  }
+
+  static String oneLine(@Nullable String s, int max) {
     if (s == null) {
       return "no details";
     }
     String one = s.replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
-    return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+    return one.length() > max ? one.substring(0, max) + "..." : one;
   }
 }

@@ -14,83 +14,93 @@ import org.jspecify.annotations.Nullable;
  * the rest to a daemon thread: reading settings, building the role's checks, binding the health
  * port. Nothing it does can stop the application: every problem, including a missing class, is
  * logged once with what to fix, and {@code main} runs anyway.
+ *
+ * <p>premain is kept to plain JDK calls on purpose (no lambda, no logger, no core class unless
+ * tracing is configured): each of those costs the host milliseconds before its {@code main}.
  */
 public final class VegaAgent {
-  private static final System.Logger LOG = System.getLogger(VegaAgent.class.getName());
   private static volatile @Nullable AgentRuntime runtime;
 
   private VegaAgent() {}
 
   public static void premain(@Nullable String args, Instrumentation inst) {
-    start();
+    start(true);
   }
 
   public static void premain(@Nullable String args) {
-    start();
+    start(true);
   }
 
-  /** Attached to a running JVM: same as premain, minus the trace continuation of the main thread. */
+  /** Attached to a running JVM: the same, minus the trace continuation of the main thread. */
   public static void agentmain(@Nullable String args, Instrumentation inst) {
-    start();
+    start(false);
   }
 
-  private static void start() {
+  private static void start(boolean beforeMain) {
     try {
       Map<String, String> env = System.getenv();
-      VegaSettings settings = VegaSettings.environment();
-      tracing(env, settings);
-      Thread t = new Thread(() -> startRuntime(settings), "vega-health-agent-start");
+      if (beforeMain && (env.containsKey("TRACEPARENT") || env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+          || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") || env.containsKey("OTEL_TRACES_EXPORTER")
+          || env.containsKey("VEGA_HEALTH_OTEL"))) {
+        tracing(env);
+      }
+      Thread t = new Thread(new Starter(), "vega-health-agent-start");
       t.setDaemon(true);
       t.start();
     } catch (Throwable e) {
-      warnOnce("could not start", e);
+      warn("could not start: " + e + ". The application runs on without /v1/healthz.");
     }
   }
 
-  private static void tracing(Map<String, String> env, VegaSettings settings) {
+  private static void tracing(Map<String, String> env) {
     try {
       if (AgentTracing.sdkWanted(env)) {
-        String name = AgentConfig.from(settings).service().serviceId();
-        AgentTracing.installSdk(name);
+        AgentTracing.installSdk(AgentConfig.from(VegaSettings.environment()).service().serviceId());
       }
     } catch (Throwable e) {
-      LOG.log(System.Logger.Level.WARNING, "vega-health-agent: OpenTelemetry not initialised: "
-          + Text.oneLine(String.valueOf(e))
+      warn("OpenTelemetry not initialised: " + Text.oneLine(String.valueOf(e))
           + ". If the application sets up OpenTelemetry itself, set VEGA_HEALTH_OTEL=off;"
           + " the application runs on without the agent's tracing.");
     }
     try {
       String traceId = AgentTracing.continueFromEnvironment(env);
       if (traceId != null) {
-        LOG.log(System.Logger.Level.INFO, "vega-health-agent: continuing trace {0} from TRACEPARENT", traceId);
+        log(System.Logger.Level.INFO, "continuing trace " + traceId + " from TRACEPARENT");
       }
     } catch (Throwable e) {
-      LOG.log(System.Logger.Level.WARNING, "vega-health-agent: TRACEPARENT not continued: "
-          + Text.oneLine(String.valueOf(e)) + "; the trace restarts in this process.");
+      warn("TRACEPARENT not continued: " + Text.oneLine(String.valueOf(e)) + "; the trace restarts in this process.");
     }
   }
 
-  private static void startRuntime(VegaSettings settings) {
-    List<String> problems = new ArrayList<>();
-    try {
-      AgentConfig config = AgentConfig.from(settings);
-      runtime = AgentRuntime.start(config, settings, problems);
-      if (!problems.isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "vega-health-agent: " + String.join("; ", problems));
+  /** Everything else, on a daemon thread. */
+  private static final class Starter implements Runnable {
+    @Override
+    public void run() {
+      List<String> problems = new ArrayList<>();
+      try {
+        VegaSettings settings = VegaSettings.environment();
+        AgentConfig config = AgentConfig.from(settings);
+        runtime = AgentRuntime.start(config, settings, problems);
+        if (!problems.isEmpty()) {
+          warn(String.join("; ", problems));
+        }
+      } catch (Throwable e) {
+        problems.add(e instanceof java.io.IOException
+            ? e.getMessage() + ": set VEGA_HEALTH_PORT to a free port (default 8081)"
+            : String.valueOf(e));
+        warn("/v1/healthz is not served: " + Text.oneLine(String.join("; ", problems), 2000)
+            + ". The application runs on without it.");
       }
-    } catch (Throwable e) {
-      problems.add(e instanceof java.io.IOException
-          ? e.getMessage() + ": set VEGA_HEALTH_PORT to a free port (default 8081)"
-          : String.valueOf(e));
-      LOG.log(System.Logger.Level.WARNING, "vega-health-agent: /v1/healthz is not served: "
-          + Text.oneLine(String.join("; ", problems)) + ". The application runs on without it.");
     }
   }
 
-  private static void warnOnce(String what, Throwable e) {
+  private static void warn(String message) {
+    log(System.Logger.Level.WARNING, message);
+  }
+
+  private static void log(System.Logger.Level level, String message) {
     try {
-      LOG.log(System.Logger.Level.WARNING, "vega-health-agent: " + what + ": "
-          + Text.oneLine(String.valueOf(e)) + ". The application runs on without /v1/healthz.");
+      System.getLogger(VegaAgent.class.getName()).log(level, "vega-health-agent: " + message);
     } catch (Throwable ignored) {
       // logging itself failed; the host must still start
     }

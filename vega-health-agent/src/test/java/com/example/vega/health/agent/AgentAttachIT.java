@@ -61,6 +61,8 @@ class AgentAttachIT {
           .contains("\"serviceId\":\"vega-maintenance\"");
       assertThat(HostProcess.get(base + "/live").statusCode()).isEqualTo(200);
       assertThat(HostProcess.get(base + "/ready").statusCode()).isEqualTo(200);
+      assertThat(probe(base + "/live")).isZero();
+      assertThat(probe("http://127.0.0.1:" + MotoServer.freePort() + "/v1/healthz/live")).isEqualTo(1);
 
       assertThat(host.finish()).isZero();
       assertThat(host.stdout()).contains("host: main done");
@@ -161,6 +163,15 @@ class AgentAttachIT {
       assertThat(host.stdout()).contains("host: main done");
       assertThat(HostProcess.count(host.stderr(), "VEGA_HEALTH_PORT='eighty' is not a port")).isEqualTo(1);
       assertThat(host.stderr()).contains("VEGA_HEALTH_BIND='everywhere' is not an IP address");
+    }
+  }
+
+  /** The ECS container health check, exactly as the task definition runs it. */
+  static int probe(String url) throws Exception {
+    try (HostProcess p = HostProcess.start(java.util.List.of(HostProcess.java(), "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-Xmx32m", "-cp", HostProcess.agentJar().toString(),
+        "com.example.vega.health.agent.Probe", url), Map.of())) {
+      return p.waitExit(Duration.ofSeconds(20));
     }
   }
 
