@@ -158,9 +158,7 @@ final class AwsFailures {
     }
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
         || cause(e, SocketTimeoutException.class) != null) {
-      return CheckResult.down(ErrorKind.TIMEOUT,
-          "no answer from " + service + " calling " + action + " in time",
-          endpointHint(service, who));
+      return timeout(service, action, who);
     }
     if (cause(e, ConnectException.class) != null || cause(e, NoRouteToHostException.class) != null) {
       return CheckResult.down(ErrorKind.CONNECTION_REFUSED,
@@ -187,6 +185,16 @@ final class AwsFailures {
         action + " failed: " + (code.isEmpty() ? e.getClass().getSimpleName() : code)
             + (msg == null ? "" : ": " + firstLine(msg)),
         "see the " + who.serviceName() + " logs: " + who.logsTail("30m"));
+  }
+
+  /**
+   * No answer in time. Also what the AWS checks tell the monitor from {@code onTimeout}, since the
+   * monitor's deadline and the SDK's call timeout end at the same moment and either may win.
+   */
+  static CheckResult timeout(String service, String action, Caller who) {
+    return CheckResult.down(ErrorKind.TIMEOUT,
+        "no answer from " + service + " calling " + action + " in time",
+        endpointHint(service, who));
   }
 
   static CheckResult accessDenied(String action, String resource, Caller who) {

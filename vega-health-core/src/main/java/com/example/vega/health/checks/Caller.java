@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * check, the environment and region for {@code aws logs tail /vega/<env>/<service>}.
  */
 record Caller(String role, String environment, String region) {
-  private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
+  // "<env>" is the placeholder used when VEGA_ENVIRONMENT is not set.
+  private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}|<[a-z]+>");
 
   Caller {
     Objects.requireNonNull(role, "role");

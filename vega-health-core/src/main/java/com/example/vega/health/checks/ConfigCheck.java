@@ -116,6 +116,16 @@ public final class ConfigCheck implements HealthCheck {
     return new CheckRegistration("config", "system", "problems", policy, this);
   }
 
+  /** Whether {@code value} has the shape {@code name} needs (true for settings without a rule). */
+  static boolean wellFormed(String name, String value) {
+    for (Rule r : RULES) {
+      if (r.name().equals(name)) {
+        return r.pattern().matcher(value).matches();
+      }
+    }
+    return true;
+  }
+
   /** Whether an environment gets production rules: everything but {@link #NON_PRODUCTION}. */
   public static boolean productionLike(@Nullable String environment) {
     return environment == null || !NON_PRODUCTION.contains(environment.toLowerCase(Locale.ROOT));
@@ -151,7 +161,9 @@ public final class ConfigCheck implements HealthCheck {
         if ("cognito".equals(auth)) {
           c.cognito();
         }
-        c.require(SQS_QUEUE_URL);
+        if (prod) {
+          c.require(SQS_QUEUE_URL);
+        }
         String fs = c.require(FILE_STORAGE_BACKEND);
         c.expect(FILE_STORAGE_BACKEND, fs, "s3");
         if ("s3".equals(fs) || prod) {
@@ -160,7 +172,9 @@ public final class ConfigCheck implements HealthCheck {
       }
       case WORKER -> {
         c.require(DATABASE_URL);
-        c.require(SQS_QUEUE_URL);
+        if (prod) {
+          c.require(SQS_QUEUE_URL);
+        }
         String mode = c.require(EXECUTION_MODE);
         c.expect(EXECUTION_MODE, mode, "ecs");
         if ("ecs".equals(mode) || prod) {
@@ -188,6 +202,28 @@ public final class ConfigCheck implements HealthCheck {
     // Whatever the role, a setting that is present must be well-formed.
     for (Rule r : RULES) {
       c.wellFormed(r);
+    }
+    return List.copyOf(c.problems);
+  }
+
+  /**
+   * The auth settings alone ({@code VEGA_AUTH_PROVIDER} and the Cognito ones), so that the Cognito
+   * check words them exactly as this check does.
+   */
+  static List<Problem> authProblems(VegaRole role, VegaSettings s) {
+    Checker c = new Checker(role, s);
+    String env = s.value(ENVIRONMENT);
+    c.prod = productionLike(env);
+    c.env = env == null ? "unset" : env;
+    String auth = c.require(AUTH_PROVIDER);
+    c.expect(AUTH_PROVIDER, auth, "cognito");
+    if ("cognito".equals(auth)) {
+      c.cognito();
+    }
+    for (Rule r : RULES) {
+      if (r.name().equals(AUTH_PROVIDER) || r.name().startsWith("VEGA_COGNITO_")) {
+        c.wellFormed(r);
+      }
     }
     return List.copyOf(c.problems);
   }

@@ -6,6 +6,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,9 +72,9 @@ public final class EcsRunTaskCheck implements HealthCheck {
     return new Builder(ecs, cluster, taskDefinition);
   }
 
-  /** Registered as {@code ecs-runtask}, a component measured by {@code permissions} verified. */
+  /** Registered as {@code ecs-runtask}, a component measured by {@code permissionsAllowed}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("ecs-runtask", "component", "permissions", policy, this);
+    return new CheckRegistration("ecs-runtask", "component", "permissionsAllowed", policy, this);
   }
 
   @Override
@@ -264,6 +265,11 @@ public final class EcsRunTaskCheck implements HealthCheck {
       return Evidence.ALLOWED;
     }
     return null; // throttling, 5xx, network: no evidence either way; the shared mapping says what
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("ECS", "ecs:DescribeClusters", who);
   }
 
   /** Builds an {@link EcsRunTaskCheck}; {@link #build()} validates. */

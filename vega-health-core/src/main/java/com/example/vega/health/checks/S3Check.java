@@ -7,6 +7,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Status;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,12 +54,14 @@ public final class S3Check implements HealthCheck {
   private final S3Client s3;
   private final Map<Bucket, String> buckets;
   private final boolean writeProbe;
+  private final boolean crossRegion;
   private final Caller who;
 
   private S3Check(Builder b, Caller who) {
     this.s3 = b.s3;
     this.buckets = Map.copyOf(b.buckets);
     this.writeProbe = b.writeProbe;
+    this.crossRegion = b.crossRegion;
     this.who = who;
   }
 
@@ -118,7 +121,7 @@ public final class S3Check implements HealthCheck {
       String actual = s3.headBucket(r -> r.bucket(name).overrideConfiguration(budget)).bucketRegion();
       // Some endpoints (and emulators) answer a HEAD from the wrong region with 200; the region
       // header still tells.
-      return actual == null || actual.equals(who.region()) || who.region().startsWith("<")
+      return crossRegion || actual == null || actual.equals(who.region()) || who.region().startsWith("<")
           ? null : wrongRegion(kind, name, actual);
     } catch (SdkException e) {
       int status = AwsFailures.statusCode(e);
@@ -199,11 +202,17 @@ public final class S3Check implements HealthCheck {
     return "another region";
   }
 
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("S3", "HeadBucket", who);
+  }
+
   /** Builds an {@link S3Check}; {@link #build()} validates. */
   public static final class Builder {
     private final S3Client s3;
     private final Map<Bucket, String> buckets = new LinkedHashMap<>();
     private boolean writeProbe;
+    private boolean crossRegion;
     private String role = "runner";
     private String environment = "dev";
     private @Nullable String region;
@@ -235,6 +244,15 @@ public final class S3Check implements HealthCheck {
      */
     public Builder writeProbe(boolean enabled) {
       this.writeProbe = enabled;
+      return this;
+    }
+
+    /**
+     * Set when the client was built with {@code crossRegionAccessEnabled(true)}: a bucket in
+     * another region is then reachable and not reported. Default false.
+     */
+    public Builder crossRegionAccess(boolean enabled) {
+      this.crossRegion = enabled;
       return this;
     }
 

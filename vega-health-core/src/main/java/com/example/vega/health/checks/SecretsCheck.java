@@ -6,6 +6,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -115,6 +116,11 @@ public final class SecretsCheck implements HealthCheck {
     return CheckResult.down(ErrorKind.NOT_FOUND, "secret " + id + " does not exist",
         "check Secrets Manager in " + who.region() + " for the secret referenced in the "
             + who.serviceName() + " task definition (" + setting + ")");
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("Secrets Manager", "secretsmanager:DescribeSecret", who);
   }
 
   /** Builds a {@link SecretsCheck}; {@link #build()} validates. */

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricStatisticsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -172,7 +173,7 @@ public final class SqsCheck implements HealthCheck {
     try {
       GetMetricStatisticsResponse r = Objects.requireNonNull(cloudWatch).getMetricStatistics(m -> m
           .namespace("AWS/SQS").metricName("ApproximateAgeOfOldestMessage")
-          .dimensions(d -> d.name("QueueName").value(queueName))
+          .dimensions(Dimension.builder().name("QueueName").value(queueName).build())
           .startTime(now.minus(Duration.ofMinutes(10))).endTime(now)
           .period(60).statistics(Statistic.MAXIMUM)
           .overrideConfiguration(AwsFailures.budget(ctx)));
@@ -204,6 +205,11 @@ public final class SqsCheck implements HealthCheck {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    return AwsFailures.timeout("SQS", ACTION, who);
   }
 
   /** Builds an {@link SqsCheck}; {@link #build()} validates. */

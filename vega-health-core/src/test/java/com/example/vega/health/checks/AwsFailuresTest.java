@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
@@ -114,6 +116,24 @@ class AwsFailuresTest {
     assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
     assertThat(r.message()).isEqualTo("no answer from SQS calling sqs:GetQueueAttributes in time");
     assertThat(r.hint()).contains("security group allows outbound HTTPS to the SQS endpoint in us-west-1");
+  }
+
+  @Test
+  void theMonitorsDeadlineNamesTheAwsCallNotAGenericTimeout() throws Exception {
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
+    CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(10))
+        .timeout(Duration.ofMillis(500)).failureThreshold(1).build();
+    try (HealthMonitor m = HealthMonitor.builder().register(check.registration(policy)).build().start()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (m.snapshot().check("sqs").lastResult() == null && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      CheckResult r = m.snapshot().check("sqs").lastResult();
+      assertThat(r.status()).isEqualTo(Status.DOWN);
+      assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+      assertThat(r.message()).isEqualTo("no answer from SQS calling sqs:GetQueueAttributes in time");
+      assertThat(r.hint()).contains("security group allows outbound HTTPS to the SQS endpoint");
+    }
   }
 
   @Test

@@ -73,6 +73,8 @@ class S3CheckTest {
     CheckResult fromRightRegion = run(S3Check.builder(AwsClients.moto().s3(Region.EU_WEST_1))
         .artifactsBucket("vega-dev-artifacts").build());
     assertThat(fromRightRegion.status()).isEqualTo(Status.UP);
+    assertThat(run(S3Check.builder(s3).artifactsBucket("vega-dev-artifacts").crossRegionAccess(true).build())
+        .status()).isEqualTo(Status.UP);
   }
 
   @Test
@@ -150,6 +152,12 @@ class S3CheckTest {
       assertThat(leftover.status()).isEqualTo(Status.DEGRADED);
       assertThat(leftover.errorKind()).isEqualTo(ErrorKind.ACCESS_DENIED);
       assertThat(leftover.message()).startsWith("write probe ok but s3:DeleteObject denied on vega-dev-artifacts/vega-health/");
+
+      // The policy fixed: write and clean-up both allowed.
+      wm.stubFor(delete(urlPathMatching("/vega-dev-artifacts/vega-health/.*")).willReturn(aResponse().withStatus(204)));
+      CheckResult fixed = run(check);
+      assertThat(fixed.status()).isEqualTo(Status.UP);
+      assertThat(fixed.message()).isEqualTo("buckets reachable: artifacts vega-dev-artifacts; write probe ok");
     } finally {
       wm.stop();
     }

@@ -124,6 +124,17 @@ class SecretsCheckTest {
               .withBody("{\"__type\":\"AccessDeniedException\",\"Message\":\"no\"}")));
       CheckResult describe = run(check);
       assertThat(describe.message()).isEqualTo("secretsmanager:DescribeSecret denied on secret vega/dev/provider-api-key");
+
+      // The key policy and the IAM policy fixed: decryptable again; the value is not in the result.
+      wm.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", containing("DescribeSecret"))
+          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+              .withBody("{\"Name\":\"vega/dev/provider-api-key\",\"KmsKeyId\":\"alias/vega-dev\"}")));
+      wm.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", containing("GetSecretValue"))
+          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+              .withBody("{\"Name\":\"vega/dev/provider-api-key\",\"SecretString\":\"" + PLANTED + "\"}")));
+      CheckResult fixed = run(check);
+      assertThat(fixed.status()).isEqualTo(Status.UP);
+      assertThat(fixed.toString()).doesNotContain(PLANTED);
     } finally {
       wm.stop();
     }

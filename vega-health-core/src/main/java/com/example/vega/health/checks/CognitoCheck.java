@@ -1,0 +1,181 @@
+package com.example.vega.health.checks;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthCheck;
+import com.example.vega.health.VegaSettings;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Login for vega-api: {@code VEGA_AUTH_PROVIDER} is {@code cognito} where production rules apply,
+ * the region, user pool id and app client id are present and consistent, and the pool's JWKS (the
+ * keys the API validates tokens with) is reachable and holds keys. The issuer is named in the
+ * result.
+ */
+public final class CognitoCheck implements HealthCheck {
+  private static final Pattern KID = Pattern.compile("\"kid\"\\s*:");
+  private static final int MAX_JWKS = 256 * 1024;
+
+  private final HttpClient http;
+  private final VegaSettings settings;
+  private final @Nullable URI issuerBase;
+  private final VegaRole role;
+
+  private CognitoCheck(Builder b) {
+    this.http = b.http;
+    this.settings = b.settings;
+    this.issuerBase = b.issuerBase;
+    this.role = b.role;
+  }
+
+  /** A check of the Cognito settings in {@code settings}, fetching the JWKS with {@code http}. */
+  public static Builder builder(HttpClient http, VegaSettings settings) {
+    return new Builder(http, settings);
+  }
+
+  /** Registered as {@code cognito}, a component measured by the JWKS {@code keys}. */
+  public CheckRegistration registration(CheckPolicy policy) {
+    return new CheckRegistration("cognito", "component", "keys", policy, this);
+  }
+
+  /** The issuer tokens of this pool carry: {@code https://cognito-idp.<region>.amazonaws.com/<poolId>}. */
+  public static String issuer(String region, String poolId) {
+    return "https://cognito-idp." + region + ".amazonaws.com/" + poolId;
+  }
+
+  @Override
+  public CheckResult check(CheckContext ctx) throws InterruptedException {
+    List<ConfigCheck.Problem> problems = ConfigCheck.authProblems(role, settings);
+    if (!problems.isEmpty()) {
+      ConfigCheck.Problem p = problems.get(0);
+      return CheckResult.down(ErrorKind.MISCONFIGURED, p.message(),
+          p.hint().startsWith("confirm") ? p.hint() : p.hint() + "; then confirm VEGA_COGNITO_REGION, "
+              + "VEGA_COGNITO_USER_POOL_ID and VEGA_COGNITO_APP_CLIENT_ID are correct");
+    }
+    String provider = settings.value(ConfigCheck.AUTH_PROVIDER);
+    if (!"cognito".equals(provider)) {
+      return CheckResult.up("Cognito not used: VEGA_AUTH_PROVIDER is " + provider + " in environment "
+          + settings.value(ConfigCheck.ENVIRONMENT));
+    }
+    String region = Objects.requireNonNull(settings.value(ConfigCheck.COGNITO_REGION));
+    String pool = Objects.requireNonNull(settings.value(ConfigCheck.COGNITO_USER_POOL_ID));
+    String issuer = issuer(region, pool);
+    URI jwks = issuerBase == null
+        ? URI.create(issuer + "/.well-known/jwks.json")
+        : URI.create(stripSlash(issuerBase.toString()) + "/" + pool + "/.well-known/jwks.json");
+    String confirm = "confirm VEGA_COGNITO_REGION, VEGA_COGNITO_USER_POOL_ID and "
+        + "VEGA_COGNITO_APP_CLIENT_ID are correct in the " + role.serviceName() + " task definition";
+    String reach = "the " + role.serviceName() + " task needs outbound HTTPS to cognito-idp." + region
+        + ".amazonaws.com: check its security group and NAT route";
+
+    HttpResponse<byte[]> response;
+    long start = System.nanoTime();
+    try {
+      response = Http.send(http, HttpRequest.newBuilder(jwks).GET().header("Accept", "application/json"),
+          HttpResponse.BodyHandlers.ofByteArray(), ctx);
+    } catch (HttpTimeoutException e) {
+      return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the JWKS of " + issuer + " in time", reach)
+          .with("issuer", issuer, null);
+    } catch (IOException e) {
+      ErrorKind kind = AwsFailures.cause(e, UnknownHostException.class) != null ? ErrorKind.UNKNOWN_HOST
+          : AwsFailures.cause(e, ConnectException.class) != null ? ErrorKind.CONNECTION_REFUSED
+          : ErrorKind.OTHER;
+      return CheckResult.down(kind, "the JWKS of " + issuer + " is unreachable ("
+          + (kind == ErrorKind.OTHER ? e.getClass().getSimpleName() : kind.name().toLowerCase().replace('_', ' ')) + ")",
+          reach).with("issuer", issuer, null);
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    int code = response.statusCode();
+    CheckResult result;
+    if (code >= 500) {
+      result = CheckResult.degraded(ErrorKind.SERVER_ERROR, "the JWKS of " + issuer + " answered " + code,
+          "a transient Cognito error: the check tries again on its next run");
+    } else if (code >= 400) {
+      result = CheckResult.down(ErrorKind.NOT_FOUND,
+          "no user pool " + pool + " in " + region + " (JWKS answered " + code + ")",
+          "wrong region or pool: " + confirm);
+    } else {
+      int keys = count(response.body());
+      result = keys == 0
+          ? CheckResult.down(ErrorKind.NOT_FOUND, "the JWKS of " + issuer + " holds no keys",
+              "tokens cannot be validated without keys: " + confirm)
+          : CheckResult.up("issuer " + issuer + " publishes " + keys + " signing key" + (keys == 1 ? "" : "s"));
+      result = result.with("keys", keys, null);
+    }
+    return result.with("issuer", issuer, null).with("responseTime", ms, "ms");
+  }
+
+  private static int count(byte[] body) {
+    String s = new String(body, 0, Math.min(body.length, MAX_JWKS), java.nio.charset.StandardCharsets.UTF_8);
+    Matcher m = KID.matcher(s);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @Override
+  public CheckResult onTimeout(Duration timeout) {
+    String region = settings.value(ConfigCheck.COGNITO_REGION);
+    String host = "cognito-idp." + (region == null ? "<region>" : region) + ".amazonaws.com";
+    return CheckResult.down(ErrorKind.TIMEOUT, "no answer from " + host + " within " + timeout.toMillis() + "ms",
+        "the " + role.serviceName() + " task needs outbound HTTPS to " + host + ": check its security group and NAT route");
+  }
+
+  /** Builds a {@link CognitoCheck}. */
+  public static final class Builder {
+    private final HttpClient http;
+    private final VegaSettings settings;
+    private @Nullable URI issuerBase;
+    private VegaRole role = VegaRole.API;
+
+    private Builder(HttpClient http, VegaSettings settings) {
+      this.http = Objects.requireNonNull(http, "http");
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Where to fetch {@code <poolId>/.well-known/jwks.json} instead of
+     * {@code https://cognito-idp.<region>.amazonaws.com} (tests, private endpoints). The issuer
+     * named in results stays Cognito's.
+     */
+    public Builder issuerBase(URI base) {
+      this.issuerBase = Objects.requireNonNull(base, "base");
+      return this;
+    }
+
+    /** The role whose task definition the hints name; default {@link VegaRole#API}. */
+    public Builder role(VegaRole role) {
+      this.role = Objects.requireNonNull(role, "role");
+      return this;
+    }
+
+    public CognitoCheck build() {
+      if (issuerBase != null && (issuerBase.getScheme() == null || issuerBase.getHost() == null)) {
+        throw new IllegalArgumentException("issuerBase must be an absolute http(s) URL");
+      }
+      return new CognitoCheck(this);
+    }
+  }
+}

@@ -1,0 +1,379 @@
+package com.example.vega.health.checks;
+
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.Probe;
+import com.example.vega.health.VegaSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The checks each Vega service needs, from its settings alone.
+ *
+ * <pre>{@code
+ * VegaSettings settings = VegaSettings.environment();
+ * ConfigCheck.validate(VegaRole.WORKER, settings);          // fail fast on a bad setting
+ * HealthMonitor monitor = HealthMonitor.builder()
+ *     .service(ServiceInfo.of("vega-worker"))
+ *     .registerAll(VegaChecks.forRole(VegaRole.WORKER, settings,
+ *         VegaChecks.Clients.builder().sqs(sqs).ecs(ecs).dataSource(dataSource).build()))
+ *     .secretValues(VegaChecks.secretValues(settings).toArray(String[]::new))
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>A check whose settings are missing is not registered; the {@code config} check, always
+ * registered, names what is missing. No check ever feeds liveness: a shared dependency outage must
+ * not make ECS restart every task. Critical checks feed readiness.
+ */
+public final class VegaChecks {
+  private static final System.Logger LOG = System.getLogger(VegaChecks.class.getName());
+
+  private VegaChecks() {}
+
+  /** The registrations for {@code role}, built from {@code settings} and the service's clients. */
+  public static List<CheckRegistration> forRole(VegaRole role, VegaSettings settings, Clients clients) {
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(clients, "clients");
+    String env = settings.value(ConfigCheck.ENVIRONMENT);
+    String environment = env != null && env.matches("[a-z0-9][a-z0-9-]{0,40}") ? env : "<env>";
+    String who = role.hintName();
+    @Nullable String region = region(settings);
+    String cluster = orElse(settings.value(ConfigCheck.ECS_CLUSTER), "<cluster>");
+    boolean s3Storage = "s3".equals(settings.value(ConfigCheck.FILE_STORAGE_BACKEND));
+    Defaults d = new Defaults(clients, region);
+
+    List<CheckRegistration> regs = new ArrayList<>();
+    regs.add(ConfigCheck.of(role, settings).registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
+    // TODO(PostgresCheck, lead): when com.example.vega.health.checks.PostgresCheck is merged, replace this comment with: if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment).expectedMigrations(expectedMigrations(settings)).build().registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), true)));
+
+    switch (role) {
+      case API -> {
+        if ("cognito".equals(settings.value(ConfigCheck.AUTH_PROVIDER)) || ConfigCheck.productionLike(env)) {
+          CognitoCheck.Builder b = CognitoCheck.builder(d.http(), settings).role(role);
+          if (clients.cognitoIssuerBase != null) {
+            b.issuerBase(clients.cognitoIssuerBase);
+          }
+          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
+        }
+        sqs(settings, d, who, environment, cluster, false, regs);
+        String source = valid(settings, ConfigCheck.SOURCE_BUCKET);
+        String frontend = valid(settings, ConfigCheck.FRONTEND_BUCKET);
+        if (s3Storage && (source != null || frontend != null)) {
+          S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
+          if (source != null) {
+            b.sourceBucket(source);
+          }
+          if (frontend != null) {
+            b.frontendBucket(frontend);
+          }
+          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), false)));
+        }
+      }
+      case WORKER -> {
+        sqs(settings, d, who, environment, cluster, true, regs);
+        String td = valid(settings, ConfigCheck.RUNNER_TASK_DEFINITION);
+        if ("ecs".equals(settings.value(ConfigCheck.EXECUTION_MODE))
+            && valid(settings, ConfigCheck.ECS_CLUSTER) != null && td != null) {
+          EcsRunTaskCheck.Builder b = EcsRunTaskCheck.builder(d.ecs(), cluster, td).role(who).environment(environment);
+          String workerRole = valid(settings, ConfigCheck.WORKER_TASK_ROLE_ARN);
+          if (workerRole != null) {
+            b.simulateWith(d.iam(), workerRole);
+          }
+          String runnerRole = valid(settings, ConfigCheck.RUNNER_TASK_ROLE_ARN);
+          if (runnerRole != null) {
+            b.passRole(runnerRole);
+          }
+          // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
+          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(5), false)));
+        }
+      }
+      case RUNNER -> {
+        String source = valid(settings, ConfigCheck.SOURCE_BUCKET);
+        String artifacts = valid(settings, ConfigCheck.ARTIFACTS_BUCKET);
+        if (s3Storage && (source != null || artifacts != null)) {
+          S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
+          if (source != null) {
+            b.sourceBucket(source);
+          }
+          if (artifacts != null) {
+            b.artifactsBucket(artifacts);
+          }
+          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
+        }
+        String proxy = valid(settings, ConfigCheck.LLM_PROXY_BASE_URL);
+        if (proxy != null) {
+          Supplier<@Nullable String> token = () -> settings.value(ConfigCheck.LLM_PROXY_TOKEN);
+          regs.add(LlmProxyCheck.builder(d.http(), URI.create(proxy), token).role(who).environment(environment)
+              .region(orElse(region, "<region>")).cluster(cluster).build()
+              .registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), true)));
+        }
+      }
+      case LLM_PROXY -> {
+        String secret = valid(settings, ConfigCheck.PROVIDER_SECRET_ID);
+        if (secret != null) {
+          regs.add(SecretsCheck.builder(d.secrets()).secret(secret).role(who).environment(environment).build()
+              .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
+        }
+      }
+      case MAINTENANCE -> {
+        // Postgres only (see the TODO above).
+      }
+    }
+    LOG.log(System.Logger.Level.DEBUG, "vega-health: {0} registers {1} checks", role.serviceName(), regs.size());
+    return List.copyOf(regs);
+  }
+
+  /**
+   * Values to give {@code HealthMonitor.Builder.secretValues}: the proxy token and the database
+   * URL's password, so that nothing any driver or SDK says can carry them out.
+   */
+  public static List<String> secretValues(VegaSettings settings) {
+    List<String> out = new ArrayList<>();
+    String token = settings.value(ConfigCheck.LLM_PROXY_TOKEN);
+    if (token != null) {
+      out.add(token);
+    }
+    String db = settings.value(ConfigCheck.DATABASE_URL);
+    if (db != null) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("://[^/:@\\s]*:([^@/\\s]+)@").matcher(db);
+      if (m.find()) {
+        out.add(m.group(1));
+      }
+      m = java.util.regex.Pattern.compile("[?&]password=([^&\\s]+)").matcher(db);
+      if (m.find()) {
+        out.add(m.group(1));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The expected migrations, for PostgresCheck: VEGA_EXPECTED_MIGRATION, if set. */
+  static List<String> expectedMigrations(VegaSettings settings) {
+    String m = valid(settings, ConfigCheck.EXPECTED_MIGRATION);
+    return m == null ? List.of() : List.of(m);
+  }
+
+  private static void sqs(VegaSettings settings, Defaults d, String who, String environment, String cluster,
+      boolean critical, List<CheckRegistration> regs) {
+    String url = valid(settings, ConfigCheck.SQS_QUEUE_URL);
+    if (url == null) {
+      return;
+    }
+    SqsCheck.Builder b = SqsCheck.builder(d.sqs(), url).role(who).environment(environment).cluster(cluster);
+    if (d.clients.cloudWatch != null) {
+      b.cloudWatch(d.clients.cloudWatch);
+    }
+    regs.add(b.build().registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), critical)));
+  }
+
+  /** The policy the profile uses: readiness for critical checks, never liveness. */
+  static CheckPolicy policy(Duration interval, Duration timeout, boolean critical) {
+    CheckPolicy.Builder b = CheckPolicy.builder().interval(interval).timeout(timeout)
+        .failureThreshold(2).successThreshold(2).critical(critical);
+    return critical ? b.probes(Probe.READINESS).build() : b.probes().build();
+  }
+
+  /** The setting, when present and well-formed (ConfigCheck reports it otherwise). */
+  private static @Nullable String valid(VegaSettings settings, String name) {
+    String v = settings.value(name);
+    return v != null && ConfigCheck.wellFormed(name, v) ? v : null;
+  }
+
+  private static @Nullable String region(VegaSettings settings) {
+    String r = settings.value("AWS_REGION");
+    if (r == null) {
+      r = settings.value("AWS_DEFAULT_REGION");
+    }
+    if (r == null) {
+      r = settings.value(ConfigCheck.COGNITO_REGION);
+    }
+    return r;
+  }
+
+  private static String orElse(@Nullable String v, String fallback) {
+    return v == null ? fallback : v;
+  }
+
+  /** The service's clients, or ones built from the SDK's default chain when it has none. */
+  private static final class Defaults {
+    private final Clients clients;
+    private final @Nullable String region;
+    private @Nullable HttpClient http;
+
+    Defaults(Clients clients, @Nullable String region) {
+      this.clients = clients;
+      this.region = region;
+    }
+
+    // Built only when a check needs one; the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) itself.
+    SqsClient sqs() {
+      if (clients.sqs != null) {
+        return clients.sqs;
+      }
+      var b = SqsClient.builder();
+      return (region == null ? b : b.region(Region.of(region))).build();
+    }
+
+    S3Client s3() {
+      if (clients.s3 != null) {
+        return clients.s3;
+      }
+      var b = S3Client.builder();
+      return (region == null ? b : b.region(Region.of(region))).build();
+    }
+
+    SecretsManagerClient secrets() {
+      if (clients.secrets != null) {
+        return clients.secrets;
+      }
+      var b = SecretsManagerClient.builder();
+      return (region == null ? b : b.region(Region.of(region))).build();
+    }
+
+    EcsClient ecs() {
+      if (clients.ecs != null) {
+        return clients.ecs;
+      }
+      var b = EcsClient.builder();
+      return (region == null ? b : b.region(Region.of(region))).build();
+    }
+
+    IamClient iam() {
+      return clients.iam != null ? clients.iam : IamClient.builder().region(Region.AWS_GLOBAL).build();
+    }
+
+    HttpClient http() {
+      if (clients.http != null) {
+        return clients.http;
+      }
+      if (http == null) {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      }
+      return http;
+    }
+  }
+
+  /**
+   * The clients a service already has. Any may be absent: a check that needs a missing one gets a
+   * client built from the SDK's default chain (region from AWS_REGION, else VEGA_COGNITO_REGION).
+   */
+  public static final class Clients {
+    private final @Nullable SqsClient sqs;
+    private final @Nullable S3Client s3;
+    private final @Nullable SecretsManagerClient secrets;
+    private final @Nullable EcsClient ecs;
+    private final @Nullable IamClient iam;
+    private final @Nullable CloudWatchClient cloudWatch;
+    private final @Nullable DataSource dataSource;
+    private final @Nullable HttpClient http;
+    private final @Nullable URI cognitoIssuerBase;
+
+    private Clients(Builder b) {
+      this.sqs = b.sqs;
+      this.s3 = b.s3;
+      this.secrets = b.secrets;
+      this.ecs = b.ecs;
+      this.iam = b.iam;
+      this.cloudWatch = b.cloudWatch;
+      this.dataSource = b.dataSource;
+      this.http = b.http;
+      this.cognitoIssuerBase = b.cognitoIssuerBase;
+    }
+
+    /** No clients: every check builds its own from the default chain. */
+    public static Clients defaults() {
+      return builder().build();
+    }
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    public @Nullable DataSource dataSource() {
+      return dataSource;
+    }
+
+    /** Builds {@link Clients}. */
+    public static final class Builder {
+      private @Nullable SqsClient sqs;
+      private @Nullable S3Client s3;
+      private @Nullable SecretsManagerClient secrets;
+      private @Nullable EcsClient ecs;
+      private @Nullable IamClient iam;
+      private @Nullable CloudWatchClient cloudWatch;
+      private @Nullable DataSource dataSource;
+      private @Nullable HttpClient http;
+      private @Nullable URI cognitoIssuerBase;
+
+      private Builder() {}
+
+      public Builder sqs(SqsClient c) {
+        this.sqs = Objects.requireNonNull(c);
+        return this;
+      }
+
+      public Builder s3(S3Client c) {
+        this.s3 = Objects.requireNonNull(c);
+        return this;
+      }
+
+      public Builder secrets(SecretsManagerClient c) {
+        this.secrets = Objects.requireNonNull(c);
+        return this;
+      }
+
+      public Builder ecs(EcsClient c) {
+        this.ecs = Objects.requireNonNull(c);
+        return this;
+      }
+
+      /** Enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN). */
+      public Builder iam(IamClient c) {
+        this.iam = Objects.requireNonNull(c);
+        return this;
+      }
+
+      /** Enables the age of the oldest message for the sqs check. */
+      public Builder cloudWatch(CloudWatchClient c) {
+        this.cloudWatch = Objects.requireNonNull(c);
+        return this;
+      }
+
+      public Builder dataSource(DataSource d) {
+        this.dataSource = Objects.requireNonNull(d);
+        return this;
+      }
+
+      public Builder http(HttpClient c) {
+        this.http = Objects.requireNonNull(c);
+        return this;
+      }
+
+      /** Where the cognito check fetches the JWKS instead of Cognito itself (tests, private endpoints). */
+      public Builder cognitoIssuerBase(URI base) {
+        this.cognitoIssuerBase = Objects.requireNonNull(base);
+        return this;
+      }
+
+      public Clients build() {
+        return new Clients(this);
+      }
+    }
+  }
+}

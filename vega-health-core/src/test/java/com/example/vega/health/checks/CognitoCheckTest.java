@@ -1,0 +1,135 @@
+package com.example.vega.health.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.Status;
+import com.example.vega.health.testing.MotoServer;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CognitoCheckTest {
+  static final String KEYS = "{\"keys\":[{\"alg\":\"RS256\",\"e\":\"AQAB\",\"kid\":\"k1\",\"kty\":\"RSA\",\"n\":\"xyz\",\"use\":\"sig\"},"
+      + "{\"alg\":\"RS256\",\"e\":\"AQAB\",\"kid\":\"k2\",\"kty\":\"RSA\",\"n\":\"abc\",\"use\":\"sig\"}]}";
+  private final HttpClient http = HttpClient.newHttpClient();
+  /** The pools the fake Cognito knows: pool id to JWKS body. */
+  private final Map<String, String> pools = new ConcurrentHashMap<>();
+  private final Map<String, String> settings = new ConcurrentHashMap<>();
+  private HttpServer cognito;
+  private URI base;
+
+  @BeforeEach
+  void start() throws IOException {
+    cognito = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    cognito.createContext("/", ex -> {
+      String[] parts = ex.getRequestURI().getPath().split("/");
+      String body = parts.length > 1 ? pools.get(parts[1]) : null;
+      int code = body == null ? 404 : 200;
+      byte[] b = (body == null ? "{\"message\":\"User pool does not exist.\"}" : body).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(code, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    cognito.start();
+    base = URI.create("http://127.0.0.1:" + cognito.getAddress().getPort());
+    settings.put("VEGA_ENVIRONMENT", "dev");
+    settings.put("VEGA_AUTH_PROVIDER", "cognito");
+    settings.put("VEGA_COGNITO_REGION", "us-west-1");
+    settings.put("VEGA_COGNITO_USER_POOL_ID", "us-west-1_AbC123");
+    settings.put("VEGA_COGNITO_APP_CLIENT_ID", "4l0hk2u2h7qg3c6gkk1dkcbq4j");
+  }
+
+  @AfterEach
+  void stop() {
+    cognito.stop(0);
+  }
+
+  private CognitoCheck check(URI at) {
+    return CognitoCheck.builder(http, settings::get).issuerBase(at).build();
+  }
+
+  private CheckResult run(CognitoCheck c) throws InterruptedException {
+    return c.check(CheckContext.of(Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void unknownPoolIsDownAsWrongRegionOrPoolAndRecoversOnceItExists() throws Exception {
+    CognitoCheck c = check(base);
+    CheckResult r = run(c);
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.NOT_FOUND);
+    assertThat(r.message()).isEqualTo("no user pool us-west-1_AbC123 in us-west-1 (JWKS answered 404)");
+    assertThat(r.hint()).isEqualTo("wrong region or pool: confirm VEGA_COGNITO_REGION, VEGA_COGNITO_USER_POOL_ID "
+        + "and VEGA_COGNITO_APP_CLIENT_ID are correct in the vega-api task definition");
+
+    pools.put("us-west-1_AbC123", KEYS);
+    CheckResult ok = run(c);
+    assertThat(ok.status()).isEqualTo(Status.UP);
+    assertThat(ok.message()).isEqualTo(
+        "issuer https://cognito-idp.us-west-1.amazonaws.com/us-west-1_AbC123 publishes 2 signing keys");
+    assertThat(ok.observation("keys").value()).isEqualTo(2);
+    assertThat(ok.observation("issuer").value())
+        .isEqualTo("https://cognito-idp.us-west-1.amazonaws.com/us-west-1_AbC123");
+  }
+
+  @Test
+  void providerOtherThanCognitoIsDownInProductionOnly() throws Exception {
+    pools.put("us-west-1_AbC123", KEYS);
+    settings.put("VEGA_AUTH_PROVIDER", "local");
+    CheckResult r = run(check(base));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MISCONFIGURED);
+    assertThat(r.message()).isEqualTo("VEGA_AUTH_PROVIDER is 'local', production needs 'cognito'");
+    assertThat(r.hint()).startsWith("set VEGA_AUTH_PROVIDER=cognito in the vega-api task definition");
+
+    settings.put("VEGA_ENVIRONMENT", "local");
+    assertThat(run(check(base)).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void poolFromAnotherRegionIsDownNamingBothSettings() throws Exception {
+    settings.put("VEGA_COGNITO_USER_POOL_ID", "us-east-1_AbC123");
+    CheckResult r = run(check(base));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.message()).isEqualTo("VEGA_COGNITO_USER_POOL_ID belongs to us-east-1 but VEGA_COGNITO_REGION is us-west-1");
+  }
+
+  @Test
+  void missingAppClientIdIsNamed() throws Exception {
+    settings.remove("VEGA_COGNITO_APP_CLIENT_ID");
+    CheckResult r = run(check(base));
+    assertThat(r.message()).isEqualTo("VEGA_COGNITO_APP_CLIENT_ID is not set");
+  }
+
+  @Test
+  void jwksWithoutKeysIsDown() throws Exception {
+    pools.put("us-west-1_AbC123", "{\"keys\":[]}");
+    CheckResult r = run(check(base));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.message()).isEqualTo("the JWKS of https://cognito-idp.us-west-1.amazonaws.com/us-west-1_AbC123 holds no keys");
+  }
+
+  @Test
+  void unreachableJwksIsDownWithTheNetworkHint() throws Exception {
+    CheckResult r = run(check(URI.create("http://127.0.0.1:" + MotoServer.freePort())));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.CONNECTION_REFUSED);
+    assertThat(r.message()).isEqualTo(
+        "the JWKS of https://cognito-idp.us-west-1.amazonaws.com/us-west-1_AbC123 is unreachable (connection refused)");
+    assertThat(r.hint()).isEqualTo("the vega-api task needs outbound HTTPS to cognito-idp.us-west-1.amazonaws.com: "
+        + "check its security group and NAT route");
+  }
+}

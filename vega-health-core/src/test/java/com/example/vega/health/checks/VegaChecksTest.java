@@ -1,0 +1,134 @@
+package com.example.vega.health.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.Probe;
+import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.Status;
+import com.example.vega.health.testing.ManualScheduler;
+import com.example.vega.health.testing.MotoServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class VegaChecksTest {
+  private AwsClients aws;
+  private VegaChecks.Clients clients;
+
+  @BeforeEach
+  void reset() {
+    MotoServer.shared().reset();
+    aws = AwsClients.moto();
+    clients = VegaChecks.Clients.builder().sqs(aws.sqs()).s3(aws.s3()).secrets(aws.secrets()).ecs(aws.ecs())
+        .http(HttpClient.newHttpClient()).cognitoIssuerBase(URI.create("http://127.0.0.1:1")).build();
+  }
+
+  private static List<String> names(List<CheckRegistration> regs) {
+    return regs.stream().map(CheckRegistration::name).toList();
+  }
+
+  private static void neverLiveness(List<CheckRegistration> regs) {
+    assertThat(regs).allSatisfy(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).as(r.name()).isFalse());
+  }
+
+  @Test
+  void workerGetsConfigSqsAndEcsWithSqsCriticalForReadiness() {
+    Map<String, String> s = ConfigCheckTest.worker();
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, clients);
+    assertThat(names(regs)).containsExactly("config", "sqs", "ecs-runtask");
+    CheckRegistration sqs = regs.get(1);
+    assertThat(sqs.policy().critical()).isTrue();
+    assertThat(sqs.policy().feeds(Probe.READINESS)).isTrue();
+    assertThat(regs.get(2).policy().critical()).isFalse();
+    neverLiveness(regs);
+  }
+
+  @Test
+  void localWorkerRunsNoEcsCheck() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
+    s.put("VEGA_ENVIRONMENT", "local");
+    s.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
+    assertThat(names(VegaChecks.forRole(VegaRole.WORKER, s::get, clients))).containsExactly("config", "sqs");
+  }
+
+  @Test
+  void apiGetsCognitoSqsAndS3() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.api());
+    s.put("VEGA_S3_FRONTEND_BUCKET", "vega-dev-frontend");
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.API, s::get, clients);
+    assertThat(names(regs)).containsExactly("config", "cognito", "sqs", "s3");
+    assertThat(regs.get(1).policy().critical()).isTrue();
+    assertThat(regs.get(2).policy().critical()).as("the api only sends to SQS").isFalse();
+    neverLiveness(regs);
+  }
+
+  @Test
+  void runnerGetsS3AndTheLlmProxyAndTheProxyGetsItsSecret() {
+    Map<String, String> runner = Map.of("VEGA_ENVIRONMENT", "dev", "VEGA_DATABASE_URL", "jdbc:postgresql://db:5432/vega",
+        "VEGA_LLM_PROXY_BASE_URL", "http://proxy.internal:8080", "VEGA_FILE_STORAGE_BACKEND", "s3",
+        "VEGA_S3_SOURCE_BUCKET", "vega-dev-source", "VEGA_S3_ARTIFACTS_BUCKET", "vega-dev-artifacts");
+    assertThat(names(VegaChecks.forRole(VegaRole.RUNNER, runner::get, clients))).containsExactly("config", "s3", "llm-proxy");
+
+    Map<String, String> proxy = Map.of("VEGA_ENVIRONMENT", "dev", "VEGA_PROVIDER_SECRET_ID", "vega/dev/provider-api-key");
+    assertThat(names(VegaChecks.forRole(VegaRole.LLM_PROXY, proxy::get, clients))).containsExactly("config", "secrets");
+    assertThat(names(VegaChecks.forRole(VegaRole.MAINTENANCE, proxy::get, clients))).containsExactly("config");
+  }
+
+  @Test
+  void aCheckWhoseSettingIsMissingOrMalformedIsLeftToTheConfigCheck() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
+    s.put("VEGA_SQS_QUEUE_URL", "not a url");
+    s.remove("VEGA_ECS_CLUSTER");
+    assertThat(names(VegaChecks.forRole(VegaRole.WORKER, s::get, clients))).containsExactly("config");
+  }
+
+  @Test
+  void missingClientsAreBuiltFromTheSdkDefaultChain() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
+    s.put("AWS_REGION", "us-west-1");
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.defaults());
+    assertThat(names(regs)).containsExactly("config", "sqs", "ecs-runtask");
+  }
+
+  @Test
+  void secretValuesCoverTheTokenAndTheDatabasePassword() {
+    Map<String, String> s = Map.of("VEGA_LLM_PROXY_TOKEN", "tok.en.value",
+        "VEGA_DATABASE_URL", "postgresql://vega:pa55word@db:5432/vega");
+    assertThat(VegaChecks.secretValues(s::get)).containsExactly("tok.en.value", "pa55word");
+    Map<String, String> jdbc = Map.of("VEGA_DATABASE_URL", "jdbc:postgresql://db/vega?user=vega&password=hunter22");
+    assertThat(VegaChecks.secretValues(jdbc::get)).containsExactly("hunter22");
+  }
+
+  @Test
+  void workerProfileAgainstMotoReportsTheRunbookProblemsThenRecovers() {
+    Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
+    s.put("VEGA_SQS_QUEUE_URL", MotoServer.shared().endpoint() + "/123456789012/vega-prod-scans");
+    ManualScheduler scheduler = new ManualScheduler();
+    try (HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-worker"))
+        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .registerAll(VegaChecks.forRole(VegaRole.WORKER, s::get, clients)).build().start()) {
+      scheduler.runDue();
+      scheduler.advance(Duration.ofSeconds(60));
+      CheckState sqs = m.snapshot().check("sqs");
+      assertThat(sqs.status()).isEqualTo(Status.DOWN);
+      assertThat(sqs.lastResult().message()).isEqualTo("queue vega-prod-scans does not exist");
+      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.DOWN);
+      assertThat(m.snapshot().check("ecs-runtask").lastResult().message()).isEqualTo("cluster vega-prod does not exist");
+      assertThat(m.snapshot().check("config").status()).isEqualTo(Status.UP);
+
+      aws.sqs().createQueue(c -> c.queueName("vega-prod-scans"));
+      scheduler.advance(Duration.ofSeconds(60));
+      assertThat(m.snapshot().check("sqs").status()).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(Probe.LIVENESS)).isEqualTo(Status.UP);
+    }
+  }
+}
