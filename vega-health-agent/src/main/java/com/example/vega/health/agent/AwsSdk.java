@@ -13,7 +13,10 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -96,6 +99,19 @@ final class AwsSdk implements AutoCloseable {
 
   synchronized SecretsManagerClient secrets() {
     return keep(configure(SecretsManagerClient.builder().httpClient(http()), "SECRETS_MANAGER").build());
+  }
+
+  synchronized CloudWatchClient cloudWatch() {
+    return keep(configure(CloudWatchClient.builder().httpClient(http()), "CLOUDWATCH").build());
+  }
+
+  synchronized IamClient iam() {
+    // IAM is global: its endpoint lives in aws-global whatever the task's region.
+    IamClientBuilder b = configure(IamClient.builder().httpClient(http()), "IAM");
+    if (first(env.get("AWS_ENDPOINT_URL_IAM"), env.get("AWS_ENDPOINT_URL")) == null) {
+      b.region(Region.AWS_GLOBAL);
+    }
+    return keep(b.build());
   }
 
   synchronized CloudWatchLogsClient logs() {
