@@ -198,6 +198,9 @@ final class UrlRun {
     } catch (HttpTimeoutException e) {
       throw new Doctor.CannotRun(uri + " did not answer within " + timeout.toSeconds() + "s");
     } catch (ConnectException e) {
+      if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
+        throw new Doctor.CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
+      }
       throw new Doctor.CannotRun(uri + " is unreachable: connection refused (check the URL and that the"
           + " load balancer listens on this port)");
     } catch (IOException e) {
@@ -205,7 +208,7 @@ final class UrlRun {
       while (root.getCause() != null) {
         root = root.getCause();
       }
-      if (root instanceof UnknownHostException) {
+      if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
         throw new Doctor.CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
       }
       throw new Doctor.CannotRun(uri + " is unreachable: " + Text.oneLine(root.getClass().getSimpleName()
@@ -216,6 +219,15 @@ final class UrlRun {
     } catch (IllegalArgumentException e) {
       throw new Doctor.CannotRun(uri + " cannot be requested: " + Text.oneLine(e.getMessage()));
     }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Duration min(Duration a, Duration b) {
