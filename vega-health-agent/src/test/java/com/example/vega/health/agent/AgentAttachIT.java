@@ -95,9 +95,16 @@ class AgentAttachIT {
     env.put("VEGA_HEALTH_PORT", String.valueOf(port));
     env.put("TRACEPARENT", "00-" + traceId + "-00f067aa0ba902b7-01");
     env.put("BAGGAGE", "vega.scan.id=scan-42");
+    // Tracing configured: the agent builds the SDK before main (nothing exported in this test).
+    env.put("OTEL_TRACES_EXPORTER", "none");
+    env.put("OTEL_METRICS_EXPORTER", "none");
+    env.put("OTEL_LOGS_EXPORTER", "none");
     try (HostProcess host = HostProcess.attach(env)) {
       assertThat(host.awaitOutput("host: trace", Duration.ofSeconds(20))).isTrue();
-      assertThat(host.stdout()).contains("host: trace " + traceId);
+      assertThat(host.awaitOutput("host: span", Duration.ofSeconds(20))).isTrue();
+      assertThat(host.stdout()).contains("host: trace " + traceId)
+          .contains("host: otel io.opentelemetry.api.GlobalOpenTelemetry$ObfuscatedOpenTelemetry")
+          .contains("host: span " + traceId + " recording=true");
       String base = "http://127.0.0.1:" + port + "/v1/healthz";
       HttpResponse<String> health = awaitStatus(base, "\"s3:", Duration.ofSeconds(30));
       assertThat(health.body()).contains("\"serviceId\":\"vega-v16-runner\"", "\"postgres:responseTime\"");
@@ -105,6 +112,17 @@ class AgentAttachIT {
           Duration.ofSeconds(30)).body()).isNotEmpty();
       assertThat(host.finish()).isZero();
       assertThat(host.stdout()).contains("host: main done");
+    }
+  }
+
+  @Test
+  void withoutTracingSettingsTheHostKeepsTheNoopApi() throws Exception {
+    Map<String, String> env = Map.of("VEGA_HEALTH_PORT", "0");
+    try (HostProcess host = HostProcess.attach(env)) {
+      assertThat(host.awaitOutput("host: span", Duration.ofSeconds(20))).isTrue();
+      assertThat(host.finish()).isZero();
+      assertThat(host.stdout()).contains("host: trace 00000000000000000000000000000000", "recording=false")
+          .doesNotContain("shaded");
     }
   }
 

@@ -16,6 +16,13 @@ public final class HostMain {
   public static void main(String[] args) throws Exception {
     System.out.println("host: main started");
     System.out.println("host: trace " + Span.current().getSpanContext().getTraceId());
+    // What an uninstrumented runner gets: the global SDK the agent registered (or a no-op) and a
+    // span started the plain way, whose parent is whatever context main runs in.
+    var otel = io.opentelemetry.api.GlobalOpenTelemetry.get();
+    Span span = otel.getTracer("host").spanBuilder("host.work").startSpan();
+    System.out.println("host: otel " + otel.getClass().getName());
+    System.out.println("host: span " + span.getSpanContext().getTraceId() + " recording=" + span.isRecording());
+    span.end();
     System.out.flush();
     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     System.out.println("host: main done");
