@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>the SDK from {@code OTEL_*} (via {@link VegaOpenTelemetry}), registered as
  *       {@link GlobalOpenTelemetry}, when export is configured and {@code VEGA_HEALTH_OTEL} is not
- *       {@code off};
+ *       {@code off}: a {@link LateOpenTelemetry} is registered before main, and the SDK, built on
+ *       the agent's thread, takes over as soon as it is ready;
  *   <li>the context in {@code TRACEPARENT}/{@code TRACESTATE}/{@code BAGGAGE} (the worker's
  *       RunTask override) made current on the main thread and never closed, so every span the
  *       runner starts there continues the scan's trace.
@@ -41,9 +42,19 @@ final class AgentTracing {
         || env.containsKey("OTEL_TRACES_EXPORTER");
   }
 
-  /** Builds the SDK and registers it globally. Throws when the host already registered one. */
-  static void installSdk(String serviceName) {
-    GlobalOpenTelemetry.set(VegaOpenTelemetry.builder(serviceName).build());
+  /**
+   * Registers a {@link LateOpenTelemetry} globally (cheap, before main) and returns it; the SDK
+   * is built later by {@link #buildSdk}. Throws when the host already registered one.
+   */
+  static LateOpenTelemetry installLate() {
+    LateOpenTelemetry late = new LateOpenTelemetry();
+    GlobalOpenTelemetry.set(late);
+    return late;
+  }
+
+  /** Builds the SDK from OTEL_* (off the main thread) and makes {@code late} forward to it. */
+  static void buildSdk(LateOpenTelemetry late, String serviceName) {
+    late.delegateTo(VegaOpenTelemetry.builder(serviceName).build());
   }
 
   /**

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class VegaAgent {
   private static volatile @Nullable AgentRuntime runtime;
+  private static volatile @Nullable LateOpenTelemetry lateOtel;
 
   private VegaAgent() {}
 
@@ -44,6 +45,12 @@ public final class VegaAgent {
           || env.containsKey("VEGA_HEALTH_OTEL"))) {
         tracing(env);
       }
+      LateOpenTelemetry late = lateOtel;
+      if (late != null) {
+        Thread o = new Thread(new SdkBuilder(late), "vega-health-agent-otel");
+        o.setDaemon(true);
+        o.start();
+      }
       Thread t = new Thread(new Starter(), "vega-health-agent-start");
       t.setDaemon(true);
       t.start();
@@ -55,7 +62,7 @@ public final class VegaAgent {
   private static void tracing(Map<String, String> env) {
     try {
       if (AgentTracing.sdkWanted(env)) {
-        AgentTracing.installSdk(AgentConfig.from(VegaSettings.environment()).service().serviceId());
+        lateOtel = AgentTracing.installLate();
       }
     } catch (Throwable e) {
       warn("OpenTelemetry not initialised: " + Text.oneLine(String.valueOf(e))
@@ -69,6 +76,25 @@ public final class VegaAgent {
       }
     } catch (Throwable e) {
       warn("TRACEPARENT not continued: " + Text.oneLine(String.valueOf(e)) + "; the trace restarts in this process.");
+    }
+  }
+
+  /** Builds the OpenTelemetry SDK beside the health start, on its own daemon thread. */
+  private static final class SdkBuilder implements Runnable {
+    private final LateOpenTelemetry late;
+
+    SdkBuilder(LateOpenTelemetry late) {
+      this.late = late;
+    }
+
+    @Override
+    public void run() {
+      try {
+        AgentTracing.buildSdk(late, AgentConfig.from(VegaSettings.environment()).service().serviceId());
+      } catch (Throwable e) {
+        warn("OpenTelemetry SDK not built from OTEL_*: " + Text.oneLine(String.valueOf(e))
+            + "; spans are not exported. Check the OTEL_* settings.");
+      }
     }
   }
 

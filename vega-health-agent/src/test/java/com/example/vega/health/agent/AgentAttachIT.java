@@ -122,6 +122,7 @@ class AgentAttachIT {
       assertThat(host.awaitOutput("host: span", Duration.ofSeconds(20))).isTrue();
       assertThat(host.finish()).isZero();
       assertThat(host.stdout()).contains("host: trace 00000000000000000000000000000000", "recording=false")
+          .doesNotContain("LateOpenTelemetry")
           .doesNotContain("shaded");
     }
   }

@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp vega-health-agent/target/test-classes com.example.vega.health.agent.bench.StartupBenchmark \
- *     vega-health-agent/target/vega-health-agent.jar 15 [VEGA_DATABASE_URL]
+ *     vega-health-agent/target/vega-health-agent.jar 15 [VEGA_DATABASE_URL | tracing]
  * </pre>
  */
 public final class StartupBenchmark {
@@ -44,7 +44,13 @@ public final class StartupBenchmark {
           "http://127.0.0.1:" + port + "/v1/healthz/live"));
       Map<String, String> env = new HashMap<>();
       env.put("VEGA_HEALTH_PORT", String.valueOf(port));
-      if (db != null) {
+      if ("tracing".equals(db)) {
+        // The runner's case: SDK built before main, TRACEPARENT made current (nothing exported).
+        env.put("TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        env.put("OTEL_TRACES_EXPORTER", "none");
+        env.put("OTEL_METRICS_EXPORTER", "none");
+        env.put("OTEL_LOGS_EXPORTER", "none");
+      } else if (db != null) {
         env.put("VEGA_HEALTH_ROLE", "maintenance");
         env.put("VEGA_ENVIRONMENT", "bench");
         env.put("VEGA_DATABASE_URL", db);
@@ -53,7 +59,8 @@ public final class StartupBenchmark {
     }
     long mainBase = median(base.get("mainAt"));
     long mainAgent = median(agent.get("mainAt"));
-    System.out.printf("runs=%d role=%s%n", runs, db == null ? "none (deadlock check only)" : "maintenance (postgres, config, deadlock)");
+    System.out.printf("runs=%d role=%s%n", runs, db == null ? "none (deadlock check only)" : "tracing".equals(db)
+        ? "none, with OTEL_* and TRACEPARENT (SDK built in premain)" : "maintenance (postgres, config, deadlock)");
     System.out.printf("time to main:            %4d ms without, %4d ms with agent: +%d ms (premain)%n",
         mainBase, mainAgent, mainAgent - mainBase);
     System.out.printf("first /live answer:      %4d ms after JVM start, %d ms after main started%n",

@@ -18,8 +18,17 @@ public final class HostMain {
     System.out.println("host: trace " + Span.current().getSpanContext().getTraceId());
     // What an uninstrumented runner gets: the global SDK the agent registered (or a no-op) and a
     // span started the plain way, whose parent is whatever context main runs in.
+    // The agent builds the SDK beside main: its first spans may not be recorded yet, never lost
+    // from the trace.
     var otel = io.opentelemetry.api.GlobalOpenTelemetry.get();
-    Span span = otel.getTracer("host").spanBuilder("host.work").startSpan();
+    var tracer = otel.getTracer("host");
+    Span span = tracer.spanBuilder("host.work").startSpan();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!span.isRecording() && System.nanoTime() < deadline) {
+      span.end();
+      Thread.sleep(20);
+      span = tracer.spanBuilder("host.work").startSpan();
+    }
     System.out.println("host: otel " + otel.getClass().getName());
     System.out.println("host: span " + span.getSpanContext().getTraceId() + " recording=" + span.isRecording());
     span.end();
