@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 public final class VegaAgent {
   private static volatile @Nullable AgentRuntime runtime;
   private static volatile @Nullable LateOpenTelemetry lateOtel;
+  private static volatile @Nullable String continuedTrace;
 
   private VegaAgent() {}
 
@@ -70,10 +71,9 @@ public final class VegaAgent {
           + " the application runs on without the agent's tracing.");
     }
     try {
-      String traceId = AgentTracing.continueFromEnvironment(env);
-      if (traceId != null) {
-        log(System.Logger.Level.INFO, "continuing trace " + traceId + " from TRACEPARENT");
-      }
+      // Logged later by the agent's thread: the first log call initialises java.util.logging,
+      // tens of milliseconds the host's main should not wait for.
+      continuedTrace = AgentTracing.continueFromEnvironment(env);
     } catch (Throwable e) {
       warn("TRACEPARENT not continued: " + Text.oneLine(String.valueOf(e)) + "; the trace restarts in this process.");
     }
@@ -103,6 +103,10 @@ public final class VegaAgent {
     @Override
     public void run() {
       List<String> problems = new ArrayList<>();
+      String traceId = continuedTrace;
+      if (traceId != null) {
+        log(System.Logger.Level.INFO, "main continues trace " + traceId + " from TRACEPARENT");
+      }
       try {
         VegaSettings settings = VegaSettings.environment();
         AgentConfig config = AgentConfig.from(settings);

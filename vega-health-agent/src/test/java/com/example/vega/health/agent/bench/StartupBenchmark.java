@@ -60,7 +60,7 @@ public final class StartupBenchmark {
     long mainBase = median(base.get("mainAt"));
     long mainAgent = median(agent.get("mainAt"));
     System.out.printf("runs=%d role=%s%n", runs, db == null ? "none (deadlock check only)" : "tracing".equals(db)
-        ? "none, with OTEL_* and TRACEPARENT (SDK built in premain)" : "maintenance (postgres, config, deadlock)");
+        ? "none, with OTEL_* and TRACEPARENT (SDK built beside main)" : "maintenance (postgres, config, deadlock)");
     System.out.printf("time to main:            %4d ms without, %4d ms with agent: +%d ms (premain)%n",
         mainBase, mainAgent, mainAgent - mainBase);
     System.out.printf("first /live answer:      %4d ms after JVM start, %d ms after main started%n",
