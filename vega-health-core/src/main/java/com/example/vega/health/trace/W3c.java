@@ -123,7 +123,7 @@ final class W3c {
       if (!baggage.isEmpty()) {
         Baggage safe = safeBaggage(baggage);
         if (!safe.isEmpty()) {
-          BAGGAGE_PROPAGATOR.inject(safe.storeInContext(Context.root()), out, SETTER);
+          BAGGAGE_PROPAGATOR.inject(safe == baggage ? ctx : safe.storeInContext(Context.root()), out, SETTER);
         }
       }
       if (out[0] == null && out[2] == null) {
