@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
@@ -84,7 +88,7 @@ final class AwsRun {
         notes.add("VEGA_SQS_QUEUE_URL is not set: the scan queue not checked");
       } else {
         Doctor.progress(progress, "sqs get-queue-attributes");
-        hops.add(queue(client(aws::sqs), queue, sample, cluster, environment));
+        hops.add(queue(client(aws::sqs), client(aws::cloudWatch), queue, sample, cluster, environment));
       }
       CloudWatchLogsClient logs = client(aws::logs);
       for (String s : LOG_SERVICES) {
@@ -211,7 +215,8 @@ final class AwsRun {
         + environment + "/" + svc + " --since 1h)";
   }
 
-  static Hop queue(SqsClient sqs, String queueUrl, Duration sample, String cluster, String environment) {
+  static Hop queue(SqsClient sqs, CloudWatchClient cw, String queueUrl, Duration sample, String cluster,
+      String environment) {
     String hop = "sqs scan queue";
     long start = System.nanoTime();
     try {
@@ -220,7 +225,7 @@ final class AwsRun {
       Thread.sleep(sample.toMillis());
       long[] second = depth(sqs, queueUrl);
       String detail = "visible " + second[0] + " (was " + first[0] + " " + sample.toSeconds() + "s ago), in flight "
-          + second[1] + ", delayed " + second[2];
+          + second[1] + ", delayed " + second[2] + ", " + oldestAge(cw, queueUrl);
       if (second[0] > 0 && second[0] > first[0]) {
         return Hop.of(hop, Status.DEGRADED, ms, detail + ": growing",
             "messages are piling up — the worker is not consuming them: is the worker running (aws ecs"
@@ -228,8 +233,7 @@ final class AwsRun {
                 + " Check worker logs (aws logs tail /vega/" + environment + "/vega-worker --since 30m) and that the"
                 + " worker's task role may receive SQS messages");
       }
-      return Hop.of(hop, Status.UP, ms, detail + " (age of the oldest message: CloudWatch"
-          + " ApproximateAgeOfOldestMessage)", "");
+      return Hop.of(hop, Status.UP, ms, detail, "");
     } catch (QueueDoesNotExistException e) {
       return Hop.of(hop, Status.DOWN, ms(start), "the queue does not exist",
           "check VEGA_SQS_QUEUE_URL (account, region and name) against the queue Terraform created");
@@ -238,6 +242,29 @@ final class AwsRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Hop.of(hop, Status.UNKNOWN, ms(start), "interrupted", "");
+    }
+  }
+
+  /** ApproximateAgeOfOldestMessage is a CloudWatch metric, not a queue attribute. */
+  static String oldestAge(CloudWatchClient cw, String queueUrl) {
+    String name = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    try {
+      Instant now = Instant.now();
+      List<Datapoint> points = cw.getMetricStatistics(b -> b.namespace("AWS/SQS")
+          .metricName("ApproximateAgeOfOldestMessage")
+          .dimensions(Dimension.builder().name("QueueName").value(name).build())
+          .startTime(now.minus(Duration.ofMinutes(15))).endTime(now).period(60)
+          .statistics(Statistic.MAXIMUM)).datapoints();
+      Datapoint latest = null;
+      for (Datapoint p : points) {
+        if (latest == null || p.timestamp().isAfter(latest.timestamp())) {
+          latest = p;
+        }
+      }
+      return latest == null || latest.maximum() == null ? "oldest message age: no CloudWatch datapoint in 15 min"
+          : "oldest message " + latest.maximum().longValue() + " s old (CloudWatch, " + latest.timestamp() + ")";
+    } catch (SdkException e) {
+      return "oldest message age unknown (cloudwatch:GetMetricStatistics: " + Text.oneLine(e.getMessage(), 120) + ")";
     }
   }
 

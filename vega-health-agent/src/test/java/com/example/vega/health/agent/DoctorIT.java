@@ -245,6 +245,29 @@ class DoctorIT {
         .contains("Next: check VEGA_ECS_CLUSTER and that vega-api is deployed");
   }
 
+  @Test
+  void awsSequenceReadsQueueDepthTwiceAndStoppedTasks() throws Exception {
+    MotoServer moto = MotoServer.shared();
+    moto.reset();
+    Map<String, String> env = aws(moto);
+    env.put("VEGA_ENVIRONMENT", "test");
+    String queueUrl;
+    try (AwsSdk sdk = new AwsSdk(env::get)) {
+      sdk.ecs().createCluster(b -> b.clusterName("vega-test"));
+      queueUrl = sdk.sqs().createQueue(b -> b.queueName("vega-test-scans")).queueUrl();
+      sdk.sqs().sendMessage(b -> b.queueUrl(queueUrl).messageBody("{\"scan\":\"1\"}"));
+      sdk.logs().createLogGroup(b -> b.logGroupName("/vega/test/vega-worker"));
+    }
+    env.put("VEGA_ECS_CLUSTER", "vega-test");
+    env.put("VEGA_SQS_QUEUE_URL", queueUrl);
+    Result r = doctor(env, "--aws", "--services", "vega-worker", "--sqs-sample", "1s", "--json");
+    Map<String, Object> json = StrictJson.parseObject(r.out());
+    assertThat(r.out()).as(r.err()).contains("\"name\":\"sqs scan queue\"", "visible 1 (was 1 1s ago)",
+        "oldest message", "\"name\":\"ecs stopped tasks\"", "no ERROR lines in the last 30 min");
+    assertThat(json).containsEntry("firstFailingHop", "ecs vega-worker");
+    assertThat(r.code()).isEqualTo(1);
+  }
+
   static Map<String, String> aws(MotoServer moto) {
     Map<String, String> env = new HashMap<>();
     env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
