@@ -92,15 +92,22 @@ final class UrlRun {
     String healthHint = "the API reports itself failing: read the detail below (or pass --token), then"
         + " aws ecs describe-services --cluster <cluster> --services vega-api: look at runningCount,"
         + " pendingCount and events, and the stopped task reason";
-    hops.add(Hop.of("/v1/healthz", overall, health.latencyMs(),
-        svc + " → " + health.status() + " " + st, overall == Status.UP ? "" : healthHint));
-
     Object checks = doc.get("checks");
-    if (!(checks instanceof Map<?, ?> m) || m.isEmpty()) {
+    List<Hop> detail = checks instanceof Map<?, ?> m && !m.isEmpty() ? detailHops(svc, m) : List.of();
+    boolean explained = overall == Status.DOWN
+        ? detail.stream().anyMatch(h -> h.status() == Status.DOWN)
+        : detail.stream().anyMatch(h -> h.status() != Status.UP);
+    // The endpoint itself answered: when its detail names the failing dependency, that hop is the
+    // one to look at, and it carries the dependency's own hint.
+    Status healthStatus = explained ? Status.UP : overall;
+    hops.add(Hop.of("/v1/healthz", healthStatus, health.latencyMs(),
+        svc + " → " + health.status() + " " + st + (healthStatus != overall ? " (see the dependencies below)" : ""),
+        healthStatus == Status.UP ? "" : healthHint));
+    if (detail.isEmpty()) {
       hops.add(Hop.of("detail", Status.UNKNOWN, 0, "the API returned its top-level status only",
           "pass --token <the service's VEGA_HEALTH_DETAIL_TOKEN> (or VEGA_DOCTOR_TOKEN) to see each dependency"));
     } else {
-      hops.addAll(detailHops(svc, m));
+      hops.addAll(detail);
     }
     List<String> notes = new ArrayList<>();
     if (token != null) {

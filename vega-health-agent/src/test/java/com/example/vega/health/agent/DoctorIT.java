@@ -161,11 +161,26 @@ class DoctorIT {
           "detail-token-0123456789");
       assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
       assertThat(r.out()).contains("frontend", "/v1/healthz", "vega-api → postgres", "vega-api → sqs")
-          .contains("First failing hop: /v1/healthz")
+          .contains("First failing hop: vega-api → sqs (DOWN)")
+          .contains("Next: check VEGA_SQS_QUEUE_URL in the vega-api task definition")
           .doesNotContain("detail-token-0123456789");
       Result json = doctor(Map.of(), "--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--json");
-      assertThat(StrictJson.parseObject(json.out())).containsEntry("exitCode", 1.0);
+      assertThat(StrictJson.parseObject(json.out())).containsEntry("exitCode", 1.0)
+          .containsEntry("firstFailingHop", "vega-api → sqs");
       assertThat(json.out()).contains("check VEGA_SQS_QUEUE_URL in the vega-api task definition");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void smokeTestWithoutDetailPointsAtTheApiAndTheToken() throws Exception {
+    HttpServer server = fakeApi("{\"status\":\"fail\"}");
+    try {
+      Result r = doctor(Map.of(), "--url", "http://127.0.0.1:" + server.getAddress().getPort());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.out()).contains("First failing hop: /v1/healthz (DOWN)", "aws ecs describe-services",
+          "pass --token");
     } finally {
       server.stop(0);
     }
