@@ -1,0 +1,99 @@
+package com.example.vega.health.agent;
+
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.checks.DeadlockCheck;
+import com.example.vega.health.checks.PostgresCheck;
+import com.example.vega.health.http.HealthServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the agent runs in the host: the role's checks on a {@link HealthMonitor} and a
+ * {@link HealthServer} on its own port and threads. Everything it starts is a daemon, so it never
+ * keeps the host's JVM alive.
+ */
+final class AgentRuntime implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(AgentRuntime.class.getName());
+
+  private final HealthMonitor monitor;
+  private final HealthServer server;
+  private final AwsSdk aws;
+
+  private AgentRuntime(HealthMonitor monitor, HealthServer server, AwsSdk aws) {
+    this.monitor = monitor;
+    this.server = server;
+    this.aws = aws;
+  }
+
+  /**
+   * Starts monitoring and serving. Problems with settings are collected into {@code problems}
+   * (the caller logs them once); a port that cannot be bound throws {@link IOException} naming it.
+   */
+  static AgentRuntime start(AgentConfig config, VegaSettings settings, List<String> problems) throws IOException {
+    problems.addAll(config.problems());
+    if (config.address() == null) {
+      throw new IOException("no address to serve /v1/healthz on (see the settings above)");
+    }
+    AwsSdk aws = new AwsSdk(settings::value);
+    HealthMonitor.Builder b = HealthMonitor.builder().service(config.service());
+    List<String> secrets = new ArrayList<>(config.secrets());
+    if (config.role() != null) {
+      RoleChecks.Built built = RoleChecks.forRole(config.role(), settings, () -> aws);
+      b.registerAll(built.checks());
+      problems.addAll(built.problems());
+      secrets.addAll(built.secrets());
+    } else {
+      // No role: what every JVM can check without one.
+      String url = settings.value(RoleChecks.DATABASE_URL);
+      if (url != null) {
+        try {
+          DatabaseUrl db = DatabaseUrl.parse(RoleChecks.DATABASE_URL, url);
+          if (db.password() != null) {
+            secrets.add(db.password());
+          }
+          b.register(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
+              .environment(config.service().environment()).build()
+              .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
+                  .timeout(Duration.ofSeconds(3)).critical(true).build()));
+        } catch (IllegalArgumentException e) {
+          problems.add(e.getMessage());
+        }
+      }
+      b.register(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
+    }
+    b.secretValues(secrets.toArray(String[]::new));
+    HealthMonitor monitor = b.build();
+    HealthServer server;
+    try {
+      server = HealthServer.start(monitor, config.address(), config.detail());
+    } catch (IOException | RuntimeException e) {
+      monitor.close();
+      aws.close();
+      throw e;
+    }
+    monitor.start();
+    LOG.log(System.Logger.Level.INFO, "vega-health-agent: {0} health on http://{1}:{2}/v1/healthz",
+        config.service().serviceId(), config.address().getAddress().getHostAddress(),
+        String.valueOf(server.port()));
+    return new AgentRuntime(monitor, server, aws);
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  HealthMonitor monitor() {
+    return monitor;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    monitor.close();
+    aws.close();
+  }
+}

@@ -1,0 +1,145 @@
+package com.example.vega.health.agent;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.IamClientBuilder;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS clients the agent and the doctor use: one small JDK-based HTTP client, the default
+ * credential chain and region (AWS_REGION / the task's metadata), endpoints from the SDK's own
+ * {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} variables. Created lazily, only
+ * for a role whose checks need them; closed together.
+ */
+final class AwsSdk implements AutoCloseable {
+  private final Env env;
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private @Nullable SdkHttpClient http;
+
+  /** Where region and endpoint come from (the process environment, or a test's map). */
+  interface Env {
+    @Nullable String get(String key);
+  }
+
+  AwsSdk(Env env) {
+    this.env = env;
+  }
+
+  private synchronized SdkHttpClient http() {
+    if (http == null) {
+      http = UrlConnectionHttpClient.builder()
+          .connectionTimeout(Duration.ofSeconds(3))
+          .socketTimeout(Duration.ofSeconds(10))
+          .build();
+      open.add(http);
+    }
+    return http;
+  }
+
+  private <B extends AwsClientBuilder<B, ?>> B configure(B b, String service) {
+    String region = first(env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"));
+    if (region != null) {
+      b.region(Region.of(region));
+    }
+    // The SDK reads AWS_ENDPOINT_URL from the process environment itself; set it explicitly so
+    // that a test's settings map works the same way.
+    String endpoint = first(env.get("AWS_ENDPOINT_URL_" + service), env.get("AWS_ENDPOINT_URL"));
+    if (endpoint != null) {
+      b.endpointOverride(URI.create(endpoint));
+    }
+    String key = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (key != null && secret != null && !key.isBlank()) {
+      // Same as the SDK's environment provider, but from our settings source (tests, agent args).
+      String session = env.get("AWS_SESSION_TOKEN");
+      b.credentialsProvider(StaticCredentialsProvider.create(session == null || session.isBlank()
+          ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, session)));
+    }
+    b.overrideConfiguration(ClientOverrideConfiguration.builder()
+        .apiCallTimeout(Duration.ofSeconds(20))
+        .apiCallAttemptTimeout(Duration.ofSeconds(10))
+        .build());
+    return b;
+  }
+
+  boolean hasEndpointOverride() {
+    return first(env.get("AWS_ENDPOINT_URL_S3"), env.get("AWS_ENDPOINT_URL")) != null;
+  }
+
+  synchronized SqsClient sqs() {
+    return keep(configure(SqsClient.builder().httpClient(http()), "SQS").build());
+  }
+
+  synchronized S3Client s3() {
+    // Emulators serve buckets by path, not by virtual host.
+    return keep(configure(S3Client.builder().httpClient(http()), "S3")
+        .forcePathStyle(hasEndpointOverride()).build());
+  }
+
+  synchronized EcsClient ecs() {
+    return keep(configure(EcsClient.builder().httpClient(http()), "ECS").build());
+  }
+
+  synchronized SecretsManagerClient secrets() {
+    return keep(configure(SecretsManagerClient.builder().httpClient(http()), "SECRETS_MANAGER").build());
+  }
+
+  synchronized CloudWatchClient cloudWatch() {
+    return keep(configure(CloudWatchClient.builder().httpClient(http()), "CLOUDWATCH").build());
+  }
+
+  synchronized IamClient iam() {
+    // IAM is global: its endpoint lives in aws-global whatever the task's region.
+    IamClientBuilder b = configure(IamClient.builder().httpClient(http()), "IAM");
+    if (first(env.get("AWS_ENDPOINT_URL_IAM"), env.get("AWS_ENDPOINT_URL")) == null) {
+      b.region(Region.AWS_GLOBAL);
+    }
+    return keep(b.build());
+  }
+
+  synchronized CloudWatchLogsClient logs() {
+    return keep(configure(CloudWatchLogsClient.builder().httpClient(http()), "CLOUDWATCH_LOGS").build());
+  }
+
+  private <C extends AutoCloseable> C keep(C c) {
+    open.add(0, c);
+    return c;
+  }
+
+  private static @Nullable String first(@Nullable String a, @Nullable String b) {
+    if (a != null && !a.isBlank()) {
+      return a.trim();
+    }
+    return b != null && !b.isBlank() ? b.trim() : null;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (AutoCloseable c : open) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing is best effort
+      }
+    }
+    open.clear();
+    http = null;
+  }
+}

@@ -1,0 +1,136 @@
+package com.example.vega.health.agent;
+
+import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.checks.ConfigCheck;
+import com.example.vega.health.checks.DeadlockCheck;
+import com.example.vega.health.checks.PostgresCheck;
+import com.example.vega.health.checks.VegaChecks;
+import com.example.vega.health.checks.VegaRole;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The checks of one role, from its settings alone: {@link VegaChecks#forRole} with the agent's
+ * own clients (built only for the dependencies whose settings are present), plus what the agent
+ * adds: Postgres from {@code VEGA_DATABASE_URL} (VegaChecks leaves it to the caller for now) and the
+ * JVM deadlock check for liveness. A malformed setting is reported in {@link Built#problems()} and
+ * the rest still runs.
+ */
+final class RoleChecks {
+  static final String DATABASE_URL = "VEGA_DATABASE_URL";
+
+  private static final Set<VegaRole> POSTGRES =
+      EnumSet.of(VegaRole.API, VegaRole.WORKER, VegaRole.RUNNER, VegaRole.MAINTENANCE);
+
+  private RoleChecks() {}
+
+  /**
+   * What was built.
+   *
+   * @param checks registrations in runbook order: the service's settings, then its dependencies
+   * @param problems settings that could not be used, each with what to fix
+   * @param secrets values to mask in every output (the database password, the proxy token)
+   */
+  record Built(List<CheckRegistration> checks, List<String> problems, List<String> secrets) {}
+
+  static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
+    List<String> problems = new ArrayList<>();
+    List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
+    String env = s.value("VEGA_ENVIRONMENT") == null ? "dev" : s.value("VEGA_ENVIRONMENT");
+
+    DataSource dataSource = null;
+    String dbUrl = s.value(DATABASE_URL);
+    if (POSTGRES.contains(role) && dbUrl != null) {
+      try {
+        DatabaseUrl url = DatabaseUrl.parse(DATABASE_URL, dbUrl);
+        if (url.password() != null) {
+          secrets.add(url.password());
+        }
+        dataSource = new AgentDataSource(url);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+
+    List<CheckRegistration> checks = new ArrayList<>();
+    try {
+      checks.addAll(VegaChecks.forRole(role, s, clients(role, s, aws, dataSource, problems)));
+    } catch (RuntimeException e) {
+      // A client the SDK could not build (no region): keep what needs no AWS.
+      problems.add("the " + role.serviceName() + " AWS checks are not running: " + Text.oneLine(e.getMessage())
+          + " (set AWS_REGION, and credentials through the task role)");
+      checks.clear();
+      checks.add(ConfigCheck.of(role, s).registration(CheckPolicy.builder()
+          .interval(Duration.ofMinutes(1)).timeout(Duration.ofSeconds(1)).build()));
+    }
+    boolean hasPostgres = checks.stream().anyMatch(c -> c.name().equals(PostgresCheck.NAME));
+    if (dataSource != null && !hasPostgres) {
+      PostgresCheck.Builder b = PostgresCheck.builder(dataSource).role(role.serviceName()).environment(env);
+      String expected = s.value("VEGA_EXPECTED_MIGRATION");
+      if (expected != null) {
+        b.expectedMigrations(List.of(expected));
+      }
+      // Right after the settings: the runbook checks Postgres before the AWS dependencies.
+      checks.add(Math.min(1, checks.size()), b.build().registration(CheckPolicy.builder()
+          .interval(Duration.ofSeconds(15)).timeout(Duration.ofSeconds(3)).critical(true).build()));
+    }
+    checks.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
+    return new Built(List.copyOf(checks), List.copyOf(problems), List.copyOf(secrets));
+  }
+
+  /** The agent's clients for the dependencies this role has settings for, and no others. */
+  private static VegaChecks.Clients clients(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws,
+      @Nullable DataSource dataSource, List<String> problems) {
+    VegaChecks.Clients.Builder b = VegaChecks.Clients.builder();
+    if (dataSource != null) {
+      b.dataSource(dataSource);
+    }
+    boolean queue = s.value("VEGA_SQS_QUEUE_URL") != null;
+    boolean buckets = s.value("VEGA_S3_SOURCE_BUCKET") != null || s.value("VEGA_S3_ARTIFACTS_BUCKET") != null
+        || s.value("VEGA_S3_FRONTEND_BUCKET") != null;
+    switch (role) {
+      case API -> {
+        if (queue) {
+          b.sqs(aws.get().sqs());
+        }
+        if (buckets) {
+          b.s3(aws.get().s3());
+        }
+      }
+      case WORKER -> {
+        if (queue) {
+          b.sqs(aws.get().sqs());
+          b.cloudWatch(aws.get().cloudWatch());
+        }
+        if (s.value("VEGA_ECS_CLUSTER") != null && s.value("VEGA_RUNNER_TASK_DEFINITION") != null) {
+          b.ecs(aws.get().ecs());
+          if (s.value("VEGA_WORKER_TASK_ROLE_ARN") != null) {
+            b.iam(aws.get().iam());
+          }
+        }
+      }
+      case RUNNER -> {
+        if (buckets) {
+          b.s3(aws.get().s3());
+        }
+      }
+      case LLM_PROXY -> {
+        if (s.value("VEGA_PROVIDER_SECRET_ID") != null) {
+          b.secrets(aws.get().secrets());
+        }
+      }
+      case MAINTENANCE -> {
+        // Postgres only
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,243 @@
+package com.example.vega.health.agent;
+
+import com.example.vega.health.Status;
+import com.example.vega.health.VegaSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code doctor --url https://api.dev.vega.example.com}: the smoke test from outside. The
+ * frontend loads ({@code GET /} answers 200 with HTML), {@code /v1/healthz} answers health+json,
+ * then each dependency in the detail it returns (with {@code --token} for the detail token).
+ */
+final class UrlRun {
+  static final int MAX_BODY = 1 << 20;
+
+  private UrlRun() {}
+
+  /** A body read within bounds. */
+  record Answer(int status, String contentType, String body, long latencyMs) {}
+
+  static Report run(Doctor.Args args, VegaSettings env, Duration timeout, PrintStream progress)
+      throws Doctor.CannotRun {
+    URI base = uri(args.options().get("url"), "--url");
+    URI frontend = args.options().containsKey("frontend") ? uri(args.options().get("frontend"), "--frontend")
+        : base.resolve("/");
+    String token = args.options().get("token");
+    if (token == null) {
+      token = env.value("VEGA_DOCTOR_TOKEN");
+    }
+    HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(min(timeout, Duration.ofSeconds(5)))
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    List<Hop> hops = new ArrayList<>();
+
+    Doctor.progress(progress, "GET " + frontend);
+    Answer page = get(http, frontend, "text/html", null, timeout);
+    boolean html = page.contentType().toLowerCase(Locale.ROOT).contains("text/html")
+        || page.body().regionMatches(true, 0, "<!doctype html", 0, 14)
+        || page.body().toLowerCase(Locale.ROOT).contains("<html");
+    if (page.status() == 200 && html) {
+      hops.add(Hop.of("frontend", Status.UP, page.latencyMs(), "GET " + frontend + " → 200, HTML", ""));
+    } else {
+      hops.add(Hop.of("frontend", Status.DOWN, page.latencyMs(),
+          "GET " + frontend + " → " + page.status() + (html ? "" : ", not HTML (" + Text.oneLine(page.contentType()) + ")"),
+          "the frontend is static files in S3 served by CloudFront: check the distribution is Deployed, that"
+              + " the frontend bucket contains index.html and the JS/CSS bundles, and whether the frontend"
+              + " was rebuilt and uploaded (a backend-only deploy leaves it stale)"));
+    }
+
+    URI healthz = base.resolve("/v1/healthz");
+    Doctor.progress(progress, "GET " + healthz);
+    Answer health = get(http, healthz, "application/health+json", token, timeout);
+    String gatewayHint = "no API task answers behind the load balancer: aws ecs describe-services --cluster"
+        + " <cluster> --services vega-api (runningCount, pendingCount, events), then the stopped task's"
+        + " stoppedReason; check that the ALB can reach the API container on port 8000";
+    Map<String, Object> doc;
+    try {
+      doc = StrictJson.parseObject(health.body());
+    } catch (StrictJson.Malformed e) {
+      if (health.status() == 502 || health.status() == 503 || health.status() == 504) {
+        hops.add(Hop.of("/v1/healthz", Status.DOWN, health.latencyMs(),
+            healthz + " → " + health.status() + " from the load balancer", gatewayHint));
+        return new Report("smoke test of " + base, hops, List.of());
+      }
+      throw new Doctor.CannotRun(healthz + " answered " + health.status() + " but not with health+json ("
+          + e.getMessage() + "): is this the Vega API, and does CloudFront route /v1/* to it?");
+    }
+    Object st = doc.get("status");
+    Status overall = status(st);
+    if (overall == null) {
+      throw new Doctor.CannotRun(healthz + " answered JSON without a health+json status (pass, warn or fail)");
+    }
+    String svc = doc.get("serviceId") instanceof String s ? Text.oneLine(s) : "the API";
+    String healthHint = "the API reports itself failing: read the detail below (or pass --token), then"
+        + " aws ecs describe-services --cluster <cluster> --services vega-api: look at runningCount,"
+        + " pendingCount and events, and the stopped task reason";
+    Object checks = doc.get("checks");
+    List<Hop> detail = checks instanceof Map<?, ?> m && !m.isEmpty() ? detailHops(svc, m) : List.of();
+    boolean explained = overall == Status.DOWN
+        ? detail.stream().anyMatch(h -> h.status() == Status.DOWN)
+        : detail.stream().anyMatch(h -> h.status() != Status.UP);
+    // The endpoint itself answered: when its detail names the failing dependency, that hop is the
+    // one to look at, and it carries the dependency's own hint.
+    Status healthStatus = explained ? Status.UP : overall;
+    hops.add(Hop.of("/v1/healthz", healthStatus, health.latencyMs(),
+        svc + " → " + health.status() + " " + st + (healthStatus != overall ? " (see the dependencies below)" : ""),
+        healthStatus == Status.UP ? "" : healthHint));
+    if (detail.isEmpty()) {
+      hops.add(Hop.of("detail", Status.UNKNOWN, 0, "the API returned its top-level status only",
+          "pass --token <the service's VEGA_HEALTH_DETAIL_TOKEN> (or VEGA_DOCTOR_TOKEN) to see each dependency"));
+    } else {
+      hops.addAll(detail);
+    }
+    List<String> notes = new ArrayList<>();
+    if (token != null) {
+      notes.add("detail token given (not printed)");
+    }
+    return new Report("smoke test of " + base, hops, notes);
+  }
+
+  /** One hop per component of health+json "checks", in the order the service listed them. */
+  static List<Hop> detailHops(String svc, Map<?, ?> checks) {
+    Map<String, Hop> byComponent = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : checks.entrySet()) {
+      if (!(e.getValue() instanceof List<?> list) || list.isEmpty() || !(list.get(0) instanceof Map<?, ?> c)) {
+        continue;
+      }
+      String key = String.valueOf(e.getKey());
+      String component = c.get("componentId") instanceof String s ? s
+          : key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
+      component = Text.oneLine(component);
+      if (byComponent.containsKey(component) && !(c.containsKey("output") || c.containsKey("hint"))) {
+        continue; // a further measurement of a component already listed
+      }
+      Status s = status(c.get("status"));
+      long ms = c.get("durationMs") instanceof Double d && d >= 0 && d < 1e9 ? d.longValue() : 0;
+      String output = c.get("output") instanceof String o ? Text.oneLine(o) : "";
+      Object v = c.get("observedValue");
+      String observed = v == null || v == StrictJson.NULL ? ""
+          : Text.oneLine(number(v) + (c.get("observedUnit") instanceof String u ? " " + u : ""));
+      String detail = output.isEmpty() ? (observed.isEmpty() ? "" : key + " = " + observed) : output;
+      String hint = c.get("hint") instanceof String h ? Text.oneLine(h) : "";
+      if (byComponent.containsKey(component)) {
+        Hop prev = byComponent.get(component);
+        detail = output.isEmpty() && !prev.detail().isEmpty() ? prev.detail() : detail;
+        ms = Math.max(prev.latencyMs(), ms);
+        hint = hint.isEmpty() ? prev.hint() : hint;
+        s = s == null ? prev.status() : s.worst(prev.status());
+      }
+      byComponent.put(component, Hop.of(svc + " → " + component, s == null ? Status.UNKNOWN : s, ms, detail, hint));
+    }
+    return new ArrayList<>(byComponent.values());
+  }
+
+  private static String number(Object v) {
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return String.valueOf(d.longValue());
+    }
+    return String.valueOf(v);
+  }
+
+  static Status status(Object s) {
+    if (!(s instanceof String str)) {
+      return null;
+    }
+    return switch (str.toLowerCase(Locale.ROOT)) {
+      case "pass", "ok", "up" -> Status.UP;
+      case "warn" -> Status.DEGRADED;
+      case "fail", "error", "down" -> Status.DOWN;
+      default -> null;
+    };
+  }
+
+  static URI uri(String v, String what) throws Doctor.CannotRun {
+    String bad = what + " '" + AgentConfig.shorten(String.valueOf(v)) + "' is not an http(s) URL like https://api.dev.vega.example.com";
+    try {
+      URI u = new URI(v.trim());
+      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+          || u.getHost() == null || u.getHost().isBlank()) {
+        throw new Doctor.CannotRun(bad);
+      }
+      return u;
+    } catch (URISyntaxException | RuntimeException e) {
+      throw new Doctor.CannotRun(bad);
+    }
+  }
+
+  static Answer get(HttpClient http, URI uri, String accept, String token, Duration timeout)
+      throws Doctor.CannotRun {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", accept)
+        .header("User-Agent", "vega-doctor").GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    long start = System.nanoTime();
+    try {
+      HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      String body;
+      try (InputStream in = r.body()) {
+        body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+      }
+      long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms);
+    } catch (HttpConnectTimeoutException e) {
+      throw new Doctor.CannotRun(uri + " is unreachable: no connection within " + timeout.toSeconds()
+          + "s (check the URL, DNS and that the load balancer's security group admits you)");
+    } catch (HttpTimeoutException e) {
+      throw new Doctor.CannotRun(uri + " did not answer within " + timeout.toSeconds() + "s");
+    } catch (ConnectException e) {
+      if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
+        throw new Doctor.CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
+      }
+      throw new Doctor.CannotRun(uri + " is unreachable: connection refused (check the URL and that the"
+          + " load balancer listens on this port)");
+    } catch (IOException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
+        throw new Doctor.CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
+      }
+      throw new Doctor.CannotRun(uri + " is unreachable: " + Text.oneLine(root.getClass().getSimpleName()
+          + (root.getMessage() == null ? "" : ": " + root.getMessage())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Doctor.CannotRun("interrupted");
+    } catch (IllegalArgumentException e) {
+      throw new Doctor.CannotRun(uri + " cannot be requested: " + Text.oneLine(e.getMessage()));
+    }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,143 @@
+package com.example.vega.health.agent;
+
+import com.example.vega.health.VegaSettings;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code -javaagent:vega-health-agent.jar}: health for a JVM without Spring.
+ *
+ * <p>premain does only what must happen before {@code main} (tracing, when configured) and hands
+ * the rest to a daemon thread: reading settings, building the role's checks, binding the health
+ * port. Nothing it does can stop the application: every problem, including a missing class, is
+ * logged once with what to fix, and {@code main} runs anyway.
+ *
+ * <p>premain is kept to plain JDK calls on purpose (no lambda, no logger, no core class unless
+ * tracing is configured): each of those costs the host milliseconds before its {@code main}.
+ */
+public final class VegaAgent {
+  private static volatile @Nullable AgentRuntime runtime;
+  private static volatile @Nullable LateOpenTelemetry lateOtel;
+  private static volatile @Nullable String continuedTrace;
+
+  private VegaAgent() {}
+
+  public static void premain(@Nullable String args, Instrumentation inst) {
+    start(true);
+  }
+
+  public static void premain(@Nullable String args) {
+    start(true);
+  }
+
+  /** Attached to a running JVM: the same, minus the trace continuation of the main thread. */
+  public static void agentmain(@Nullable String args, Instrumentation inst) {
+    start(false);
+  }
+
+  private static void start(boolean beforeMain) {
+    try {
+      Map<String, String> env = System.getenv();
+      if (beforeMain && (env.containsKey("TRACEPARENT") || env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+          || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") || env.containsKey("OTEL_TRACES_EXPORTER")
+          || env.containsKey("VEGA_HEALTH_OTEL"))) {
+        tracing(env);
+      }
+      LateOpenTelemetry late = lateOtel;
+      if (late != null) {
+        Thread o = new Thread(new SdkBuilder(late), "vega-health-agent-otel");
+        o.setDaemon(true);
+        o.start();
+      }
+      Thread t = new Thread(new Starter(), "vega-health-agent-start");
+      t.setDaemon(true);
+      t.start();
+    } catch (Throwable e) {
+      warn("could not start: " + e + ". The application runs on without /v1/healthz.");
+    }
+  }
+
+  private static void tracing(Map<String, String> env) {
+    try {
+      if (AgentTracing.sdkWanted(env)) {
+        lateOtel = AgentTracing.installLate();
+      }
+    } catch (Throwable e) {
+      warn("OpenTelemetry not initialised: " + Text.oneLine(String.valueOf(e))
+          + ". If the application sets up OpenTelemetry itself, set VEGA_HEALTH_OTEL=off;"
+          + " the application runs on without the agent's tracing.");
+    }
+    try {
+      // Logged later by the agent's thread: the first log call initialises java.util.logging,
+      // tens of milliseconds the host's main should not wait for.
+      continuedTrace = AgentTracing.continueFromEnvironment(env);
+    } catch (Throwable e) {
+      warn("TRACEPARENT not continued: " + Text.oneLine(String.valueOf(e)) + "; the trace restarts in this process.");
+    }
+  }
+
+  /** Builds the OpenTelemetry SDK beside the health start, on its own daemon thread. */
+  private static final class SdkBuilder implements Runnable {
+    private final LateOpenTelemetry late;
+
+    SdkBuilder(LateOpenTelemetry late) {
+      this.late = late;
+    }
+
+    @Override
+    public void run() {
+      try {
+        AgentTracing.buildSdk(late, AgentConfig.from(VegaSettings.environment()).service().serviceId());
+      } catch (Throwable e) {
+        warn("OpenTelemetry SDK not built from OTEL_*: " + Text.oneLine(String.valueOf(e))
+            + "; spans are not exported. Check the OTEL_* settings.");
+      }
+    }
+  }
+
+  /** Everything else, on a daemon thread. */
+  private static final class Starter implements Runnable {
+    @Override
+    public void run() {
+      List<String> problems = new ArrayList<>();
+      String traceId = continuedTrace;
+      if (traceId != null) {
+        log(System.Logger.Level.INFO, "main continues trace " + traceId + " from TRACEPARENT");
+      }
+      try {
+        VegaSettings settings = VegaSettings.environment();
+        AgentConfig config = AgentConfig.from(settings);
+        runtime = AgentRuntime.start(config, settings, problems);
+        if (!problems.isEmpty()) {
+          warn(String.join("; ", problems));
+        }
+      } catch (Throwable e) {
+        problems.add(e instanceof java.io.IOException
+            ? e.getMessage() + ": set VEGA_HEALTH_PORT to a free port (default 8081)"
+            : String.valueOf(e));
+        warn("/v1/healthz is not served: " + Text.oneLine(String.join("; ", problems), 2000)
+            + ". The application runs on without it.");
+      }
+    }
+  }
+
+  private static void warn(String message) {
+    log(System.Logger.Level.WARNING, message);
+  }
+
+  private static void log(System.Logger.Level level, String message) {
+    try {
+      System.getLogger(VegaAgent.class.getName()).log(level, "vega-health-agent: " + message);
+    } catch (Throwable ignored) {
+      // logging itself failed; the host must still start
+    }
+  }
+
+  /** The running agent, for tests in the same JVM. */
+  static @Nullable AgentRuntime runtime() {
+    return runtime;
+  }
+}

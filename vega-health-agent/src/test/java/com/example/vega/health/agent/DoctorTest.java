@@ -1,0 +1,73 @@
+package com.example.vega.health.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.vega.health.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DoctorTest {
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(Map<String, String> env, String... args) {
+    return Doctor.main(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false);
+  }
+
+  @Test
+  void badArgumentsGiveOneLineAndExitTwo() {
+    assertThat(run(Map.of(), "--colour")).isEqualTo(2);
+    assertThat(run(Map.of(), "--timeout", "soon", "--role", "api")).isEqualTo(2);
+    assertThat(run(Map.of(), "scan")).isEqualTo(2);
+    assertThat(run(Map.of(), "scan", "x; DROP TABLE scans")).isEqualTo(2);
+    assertThat(run(Map.of())).isEqualTo(2);
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertThat(e.lines()).hasSize(5).allMatch(l -> l.startsWith("vega doctor: "));
+    assertThat(e).contains("unknown option '--colour'", "--timeout 'soon' is not a duration",
+        "scan needs exactly one scan id", "is not a scan id", "which service? pass --role");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void scanNeedsTheDatabaseAndSaysSo() {
+    assertThat(run(Map.of(), "scan", "scan-1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("VEGA_DATABASE_URL is not set");
+  }
+
+  @Test
+  void reportExitCodeAndFirstFailingHop() {
+    Report r = new Report("t", List.of(
+        Hop.of("a", Status.UP, 1, "fine", ""),
+        Hop.of("b", Status.DEGRADED, 2, "slow", "look at b"),
+        Hop.of("c", Status.DOWN, 3, "broken", "fix c")), List.of());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.firstFailing().name()).isEqualTo("c");
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    r.printText(new PrintStream(text, true, StandardCharsets.UTF_8), false);
+    assertThat(text.toString(StandardCharsets.UTF_8)).contains("First failing hop: c (DOWN)", "Next: fix c")
+        .doesNotContain("\u001b[");
+    Report warn = new Report("t", List.of(Hop.of("b", Status.UNKNOWN, 2, "?", "look at b")), List.of());
+    assertThat(warn.exitCode()).isZero();
+    assertThat(warn.firstFailing().name()).isEqualTo("b");
+  }
+
+  @Test
+  void healthJsonDetailBecomesOneHopPerComponent() {
+    Map<String, Object> checks = Map.of(
+        "postgres:responseTime", List.of(Map.of("componentId", "postgres", "status", "fail", "output", "refused",
+            "hint", "check VEGA_DATABASE_URL", "durationMs", 5.0)),
+        "postgres:activeConnections", List.of(Map.of("componentId", "postgres", "status", "fail", "observedValue", 1.0)));
+    List<Hop> hops = UrlRun.detailHops("vega-api", new java.util.TreeMap<>(checks));
+    assertThat(hops).singleElement().satisfies(h -> {
+      assertThat(h.name()).isEqualTo("vega-api → postgres");
+      assertThat(h.status()).isEqualTo(Status.DOWN);
+      assertThat(h.hint()).isEqualTo("check VEGA_DATABASE_URL");
+      assertThat(h.detail()).isEqualTo("refused");
+    });
+  }
+}
