@@ -82,7 +82,9 @@ final class RoleChecks {
       checks.add(Math.min(1, checks.size()), b.build().registration(CheckPolicy.builder()
           .interval(Duration.ofSeconds(15)).timeout(Duration.ofSeconds(3)).critical(true).build()));
     }
-    checks.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
+    if (checks.stream().noneMatch(c -> c.name().equals(DeadlockCheck.NAME))) {
+      checks.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
+    }
     return new Built(List.copyOf(checks), List.copyOf(problems), List.copyOf(secrets));
   }
 
