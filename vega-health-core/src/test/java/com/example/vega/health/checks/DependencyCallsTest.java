@@ -31,7 +31,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * Dependency calls per check per minute are set by the check's interval, however often the
  * snapshot is read. Calls are counted by an SDK interceptor on the clients the checks use, while
  * reader threads hammer {@link HealthMonitor#snapshot()}. Numbers go to
- * {@code target/aws-checks-calls.txt} (see docs/aws-checks-calls.md).
+ * {@code target/aws-checks-calls.txt} (see docs/benchmarks.md section 3).
  */
 class DependencyCallsTest {
   private static final int READERS = 4;

@@ -41,7 +41,7 @@ import org.springframework.context.annotation.Bean;
  * Postgres frozen. Loopback only, bounded in time (a watchdog ends the JVM).
  *
  * <p>Not a test: run it as a main with the module's test class path, under the Maven lock (see
- * docs/spring-benchmarks.md for the command). Arguments: seconds per cell (10), virtual users (16).
+ * docs/benchmarks.md section 2 for the command). Arguments: seconds per cell (10), virtual users (16).
  */
 public final class HealthBench {
   static final AtomicLong SLOW_CALLS = new AtomicLong();
