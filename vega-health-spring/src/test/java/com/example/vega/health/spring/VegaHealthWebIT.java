@@ -2,6 +2,7 @@ package com.example.vega.health.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.testing.PostgresServer;
 import com.example.vega.health.testing.TcpFaultProxy;
 import java.io.IOException;
@@ -12,17 +13,25 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A real Boot application on a random port with a real PostgreSQL behind a fault proxy: when the
+ * A real Boot application on a random port with a real PostgreSQL behind a fault proxy and, where
+ * moto is installed, the application's own SqsClient against the AWS emulator: when the
  * database refuses connections, readiness fails with the hint in the detail while liveness stays
  * up, on the application's port and on the probe port alike; then it recovers.
  */
@@ -51,9 +60,33 @@ class VegaHealthWebIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** The AWS emulator, when installed: the application's own SqsClient, checked by the api role. */
+  private static final boolean MOTO = MotoServer.executable().isPresent();
+  private static final String QUEUE = MOTO ? createQueue() : null;
+
+  private static SqsClient motoSqs() {
+    return SqsClient.builder().endpointOverride(MotoServer.shared().endpoint()).region(Region.of(MotoServer.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  private static String createQueue() {
+    MotoServer.shared().reset();
+    try (SqsClient sqs = motoSqs()) {
+      return sqs.createQueue(b -> b.queueName("vega-scans")).queueUrl();
+    }
+  }
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  static class App {}
+  static class App {
+    @Bean
+    SqsClient sqsClient() {
+      return MOTO ? motoSqs() : SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:1"))
+          .region(Region.US_WEST_1).credentialsProvider(StaticCredentialsProvider.create(
+              AwsBasicCredentials.create("none", "none"))).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+  }
 
   @LocalServerPort int appPort;
   @Autowired VegaHealthLifecycle lifecycle;
@@ -68,6 +101,11 @@ class VegaHealthWebIT {
 
   @DynamicPropertySource
   static void datasource(DynamicPropertyRegistry r) {
+    if (QUEUE != null) {
+      r.add("VEGA_SQS_QUEUE_URL", () -> QUEUE);
+      r.add("vega.health.checks.sqs.interval", () -> "1s");
+      r.add("vega.health.checks.sqs.timeout", () -> "1s");
+    }
     r.add("spring.datasource.url", () -> PostgresServer.jdbcUrl(PROXY.port()));
     r.add("spring.datasource.username", () -> PostgresServer.USER);
     r.add("spring.datasource.password", () -> PostgresServer.PASSWORD);
@@ -93,6 +131,15 @@ class VegaHealthWebIT {
       r = get(port, path);
     }
     return r;
+  }
+
+  @Test
+  void theApplicationsOwnSqsClientFeedsTheRolesQueueCheck() throws Exception {
+    Assumptions.assumeTrue(MOTO, "moto_server is not installed, so the AWS emulator part is skipped");
+    HttpResponse<String> detail = await(appPort, "/v1/healthz",
+        r -> r.body().contains("\"componentId\":\"sqs\",\"componentType\":\"component\",\"status\":\"pass\""));
+    assertThat(detail.body()).contains("\"sqs:visible\"",
+        "\"componentId\":\"sqs\",\"componentType\":\"component\",\"status\":\"pass\"");
   }
 
   @Test
