@@ -1,16 +1,17 @@
 package com.example.vega.examples.demo;
 
-import com.example.vega.examples.api.ApiService;
+import com.example.vega.examples.api.ApiApplication;
+import com.example.vega.examples.boot.VegaBootService;
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.LocalAws;
-import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.examples.maintenance.Migrations;
 import com.example.vega.examples.proxy.FakeProvider;
-import com.example.vega.examples.proxy.LlmProxyService;
+import com.example.vega.examples.proxy.ProxyApplication;
 import com.example.vega.examples.worker.LocalRunnerLauncher;
 import com.example.vega.examples.worker.WorkerService;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
+import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -145,12 +146,16 @@ public final class LocalDemo {
       base.put("OTEL_METRICS_EXPORTER", "none");
       base.put("OTEL_LOGS_EXPORTER", "none");
 
-      step("starting vega-llm-proxy");
+      step("starting vega-llm-proxy (Spring Boot)");
       Map<String, String> proxyEnv = new HashMap<>(base);
       proxyEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);
       proxyEnv.put("VEGA_PROVIDER_BASE_URL", provider.baseUrl());
       proxyEnv.put("VEGA_PROVIDER_API_KEY", provider.apiKey());
-      LlmProxyService proxy = new LlmProxyService(proxyEnv);
+      Map<String, String> proxyProps = fast("config");
+      proxyProps.putAll(Map.of("vega.health.role", "llm-proxy", "spring.application.name", "vega-llm-proxy",
+          // Runners are inside our boundary: continue their traces (the VPC's CIDR in AWS).
+          "vega.tracing.trusted-networks", "127.0.0.0/8"));
+      VegaBootService proxy = VegaBootService.start(ProxyApplication.class, proxyEnv, proxyProps, LocalAws.freePort());
       open.add(proxy);
 
       Map<String, String> runnerEnv = new HashMap<>(base);
@@ -163,13 +168,16 @@ public final class LocalDemo {
       }
       WorkerService worker = new WorkerService(workerEnv, runnerEnv, logs);
       open.add(worker);
-      step("starting vega-api");
-      ApiService api = new ApiService(new HashMap<>(base));
+      step("starting vega-api (Spring Boot)");
+      Map<String, String> apiProps = fast("postgres", "sqs", "s3", "config");
+      apiProps.putAll(Map.of("vega.health.role", "api", "spring.application.name", "vega-api"));
+      VegaBootService api = VegaBootService.start(ApiApplication.class, new HashMap<>(base), apiProps,
+          LocalAws.freePort());
       open.add(api);
-      Map<String, ServiceRuntime> services = new LinkedHashMap<>();
-      services.put("vega-api", api.runtime());
-      services.put("vega-worker", worker.runtime());
-      services.put("vega-llm-proxy", proxy.runtime());
+      Map<String, Svc> services = new LinkedHashMap<>();
+      services.put("vega-api", new Svc(api.monitor(), api.probePort()));
+      services.put("vega-worker", new Svc(worker.runtime().monitor(), worker.runtime().healthPort()));
+      services.put("vega-llm-proxy", new Svc(proxy.monitor(), proxy.probePort()));
       awaitFirstResults(services.values());
 
       java.time.Instant brokenAt = null;
@@ -214,7 +222,7 @@ public final class LocalDemo {
       OUT.println();
       OUT.println("== health, as each service reports it");
       Map<String, List<String[]>> notUp = new LinkedHashMap<>();
-      for (Map.Entry<String, ServiceRuntime> e : services.entrySet()) {
+      for (Map.Entry<String, Svc> e : services.entrySet()) {
         notUp.put(e.getKey(), printHealth(e.getKey(), e.getValue()));
       }
       List<String[]> runnerReports = runnerChecks(logs);
@@ -272,7 +280,22 @@ public final class LocalDemo {
     OUT.println("--> " + what);
   }
 
-  private static void awaitFirstResults(java.util.Collection<ServiceRuntime> services) throws InterruptedException {
+  /** The demo wants answers in seconds: every named check runs each second, no damping. */
+  private static Map<String, String> fast(String... checks) {
+    Map<String, String> p = new HashMap<>();
+    for (String c : checks) {
+      p.put("vega.health.checks." + c + ".interval", "1s");
+      p.put("vega.health.checks." + c + ".timeout", "1s");
+      p.put("vega.health.checks." + c + ".failure-threshold", "1");
+      p.put("vega.health.checks." + c + ".success-threshold", "1");
+    }
+    return p;
+  }
+
+  /** What the demo reads of each service: its monitor and the port of its health endpoints. */
+  record Svc(HealthMonitor monitor, int healthPort) {}
+
+  private static void awaitFirstResults(java.util.Collection<Svc> services) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline && services.stream().anyMatch(s ->
         s.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null))) {
@@ -284,7 +307,7 @@ public final class LocalDemo {
    * Waits (at most 15 s) until the check has reported a result from a run that started after the
    * fault had settled: the first run may only have seen a timeout, the next one names the cause.
    */
-  private static void awaitDiagnosis(ServiceRuntime rt, String check, java.time.Instant after)
+  private static void awaitDiagnosis(Svc rt, String check, java.time.Instant after)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline) {
@@ -318,7 +341,7 @@ public final class LocalDemo {
   }
 
   /** Prints a service's checks; returns those not UP as {check, status, message, hint}. */
-  private static List<String[]> printHealth(String service, ServiceRuntime rt) {
+  private static List<String[]> printHealth(String service, Svc rt) {
     List<String[]> bad = new ArrayList<>();
     List<CheckState> checks = rt.monitor().snapshot().checks();
     StringBuilder ok = new StringBuilder();

@@ -63,8 +63,13 @@ public final class RunnerMain {
         HikariDataSource db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-runner", 2);
         S3Client s3 = aws.s3()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).s3(s3).http(http).build());
-      reportFailingChecks(runtime);
+      if (env.get("VEGA_HEALTH_ROLE") != null && env.get("VEGA_HEALTH_PORT") != null) {
+        // Started with -javaagent: the agent runs the runner's checks; read what it found.
+        reportAgentChecks(http, Integer.parseInt(env.get("VEGA_HEALTH_PORT")));
+      } else {
+        runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).s3(s3).http(http).build());
+        reportFailingChecks(runtime);
+      }
       try {
         update(db, spans, "UPDATE scans SET status = 'running', updated_at = now() WHERE id = ?", scanId);
         String sourceBucket = runtime.env().require("VEGA_S3_SOURCE_BUCKET");
@@ -125,6 +130,50 @@ public final class RunnerMain {
       if (c.lastResult() != null && c.lastResult().status() != Status.UP) {
         LOG.log(System.Logger.Level.WARNING, "check " + c.name() + " " + c.lastResult().status() + ": "
             + c.lastResult().message() + " (next: " + c.lastResult().hint() + ")");
+      }
+    }
+  }
+
+  /**
+   * Waits (at most 8 s) until the agent's {@code /v1/healthz} has every check's first result, then
+   * logs those not passing, with their hint, before the runner starts working.
+   */
+  private static void reportAgentChecks(HttpClient http, int port) {
+    URI uri = URI.create("http://127.0.0.1:" + port + "/v1/healthz");
+    long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+    tools.jackson.databind.JsonNode checks = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        checks = new tools.jackson.databind.ObjectMapper().readTree(r.body()).path("checks");
+        boolean pending = false;
+        for (var e : checks.properties()) {
+          pending |= "not checked yet".equals(e.getValue().path(0).path("output").asString(""));
+        }
+        if (!pending && checks.size() > 0) {
+          break;
+        }
+      } catch (Exception notYet) {
+        // the agent's server is still starting
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (checks == null) {
+      LOG.log(System.Logger.Level.WARNING, "the vega-health agent did not answer on port " + port);
+      return;
+    }
+    for (var e : checks.properties()) {
+      tools.jackson.databind.JsonNode c = e.getValue().path(0);
+      if (c.has("hint") && !"pass".equals(c.path("status").asString(""))) {
+        LOG.log(System.Logger.Level.WARNING, "check " + c.path("componentId").asString() + " "
+            + ("fail".equals(c.path("status").asString()) ? "DOWN" : "DEGRADED") + ": "
+            + c.path("output").asString() + " (next: " + c.path("hint").asString() + ")");
       }
     }
   }

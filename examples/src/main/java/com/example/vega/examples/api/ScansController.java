@@ -1,0 +1,126 @@
+package com.example.vega.examples.api;
+
+import com.example.vega.health.trace.ClientSpans;
+import com.example.vega.health.trace.ScanTracing;
+import com.example.vega.health.trace.SqsCarrier;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * {@code POST /v1/scans} stores the source in S3, records the scan as queued in Postgres and
+ * sends it to the worker over SQS; {@code GET /v1/scans/{id}} reports its status.
+ */
+@RestController
+class ScansController {
+  private static final int MAX_SOURCE = 1 << 20;
+
+  record Settings(String queueUrl, String sourceBucket) {}
+
+  private final DataSource db;
+  private final SqsClient sqs;
+  private final S3Client s3;
+  private final ScanTracing tracing;
+  private final SqsCarrier sqsCarrier;
+  private final ClientSpans spans;
+  private final Settings settings;
+  private final SecureRandom random = new SecureRandom();
+
+  ScansController(DataSource db, SqsClient sqs, S3Client s3, ScanTracing tracing, Settings settings) {
+    this.db = db;
+    this.sqs = sqs;
+    this.s3 = s3;
+    this.tracing = tracing;
+    this.sqsCarrier = SqsCarrier.create(tracing);
+    this.spans = ClientSpans.create(tracing);
+    this.settings = settings;
+  }
+
+  @PostMapping("/v1/scans")
+  ResponseEntity<Map<String, Object>> create(@RequestBody byte[] source) throws Exception {
+    if (source.length > MAX_SOURCE) {
+      return ResponseEntity.status(413).body(Map.of("error", "source larger than 1 MiB"));
+    }
+    byte[] id = new byte[8];
+    random.nextBytes(id);
+    String scanId = "scan-" + HexFormat.of().formatHex(id);
+    // The request filter already made the SERVER span (a fresh trace: callers from the internet are
+    // not trusted); the scan starts under it and puts vega.scan.id in baggage.
+    Context scan = tracing.startScan(scanId, "create scan", SpanKind.INTERNAL, Context.current());
+    try (Scope ignored = scan.makeCurrent()) {
+      String key = "scans/" + scanId + "/source.txt";
+      Span put = spans.startS3(Context.current(), "PutObject", settings.sourceBucket(), key);
+      try {
+        s3.putObject(b -> b.bucket(settings.sourceBucket()).key(key),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(source));
+      } catch (RuntimeException e) {
+        ClientSpans.fail(put, e);
+        throw e;
+      } finally {
+        put.end();
+      }
+      Span insert = spans.startDb(Context.current(), "INSERT", "scans");
+      try (Connection c = db.getConnection();
+          PreparedStatement ps = c.prepareStatement("INSERT INTO scans(id, status, source_key) VALUES (?, 'queued', ?)")) {
+        ps.setString(1, scanId);
+        ps.setString(2, key);
+        ps.executeUpdate();
+      } catch (Exception e) {
+        ClientSpans.fail(insert, e);
+        throw e;
+      } finally {
+        insert.end();
+      }
+      Span send = sqsCarrier.startSend(Context.current(), settings.queueUrl());
+      try (Scope s = send.makeCurrent()) {
+        SendMessageRequest req = SendMessageRequest.builder().queueUrl(settings.queueUrl()).messageBody(scanId).build();
+        send.setAttribute(SqsCarrier.MESSAGE_ID, sqs.sendMessage(sqsCarrier.inject(Context.current(), req)).messageId());
+      } catch (RuntimeException e) {
+        ClientSpans.fail(send, e);
+        throw e;
+      } finally {
+        send.end();
+      }
+    } finally {
+      Span.fromContext(scan).end();
+    }
+    return ResponseEntity.accepted().body(Map.of("id", scanId, "status", "queued"));
+  }
+
+  @GetMapping("/v1/scans/{id}")
+  ResponseEntity<Map<String, Object>> status(@PathVariable("id") String scanId) throws Exception {
+    if (!scanId.matches("[a-z0-9-]{1,64}")) {
+      return ResponseEntity.badRequest().body(Map.of("error", "malformed scan id"));
+    }
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT s.status, coalesce(s.failure_reason, ''), (SELECT count(*) FROM findings f WHERE f.scan_id = s.id) "
+                + "FROM scans s WHERE s.id = ?")) {
+      ps.setString(1, scanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return ResponseEntity.status(404).body(Map.of("error", "no such scan"));
+        }
+        return ResponseEntity.ok(Map.of("id", scanId, "status", rs.getString(1), "findings", rs.getLong(3),
+            "failureReason", rs.getString(2)));
+      }
+    }
+  }
+}
