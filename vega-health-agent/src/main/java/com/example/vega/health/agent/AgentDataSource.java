@@ -1,5 +1,7 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.checks.DatabaseUrl;
+
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;

@@ -1,5 +1,7 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.checks.DatabaseUrl;
+
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import java.io.BufferedReader;

@@ -1,5 +1,7 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.checks.DatabaseUrl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.testing.MotoServer;

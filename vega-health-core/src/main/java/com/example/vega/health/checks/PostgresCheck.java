@@ -6,7 +6,6 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
-import com.example.vega.health.internal.JdbcUrl;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -65,8 +64,18 @@ public final class PostgresCheck implements HealthCheck {
     this.role = b.role;
     this.environment = b.environment;
     String url = pool != null ? pool.jdbcUrl() : null;
-    this.target = url == null ? "the database"
-        : JdbcUrl.parse(url).map(JdbcUrl::address).orElse("the database");
+    this.target = target(url);
+  }
+
+  private static String target(@Nullable String url) {
+    if (url == null) {
+      return "the database";
+    }
+    try {
+      return DatabaseUrl.parse("the pool's JDBC URL", url).hostPort();
+    } catch (IllegalArgumentException e) {
+      return "the database";
+    }
   }
 
   public static Builder builder(DataSource dataSource) {

@@ -1,10 +1,10 @@
 package com.example.vega.health.spring;
 
 import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.VegaSettings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -36,7 +36,7 @@ record ResolvedSettings(
     String role = role(props, settings);
     String environment = environment(props, settings);
     VegaHealthProperties.Service s = props.getService();
-    String id = firstNonBlank(s.getId(), applicationName, role == null ? null : "vega-" + role);
+    String id = firstNonBlank(s.getId(), applicationName, role == null ? null : VegaRole.of(role).serviceName());
     if (id == null) {
       id = "unknown-service";
     }
@@ -57,15 +57,13 @@ record ResolvedSettings(
     if (raw == null) {
       return null;
     }
-    String role = raw.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    if (role.startsWith("vega-")) {
-      role = role.substring(5); // VEGA_ROLE=vega-worker is how the services name themselves
-    }
-    if (!ROLES.contains(role)) {
+    try {
+      // One parser of role names: api, worker, vega-worker, vega-v16-runner, LLM_PROXY, ...
+      return VegaRole.of(raw).hintName();
+    } catch (IllegalArgumentException e) {
       throw new InvalidConfigurationPropertyValueException(key, raw,
           "the role must be one of " + String.join(", ", ROLES));
     }
-    return role;
   }
 
   private static String environment(VegaHealthProperties props, VegaSettings settings) {

@@ -24,6 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * health endpoints are not traced: probes would drown the traces.
  */
 final class ScanTraceFilter extends OncePerRequestFilter {
+  private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("[0-9a-fA-F.:]+");
   private final ScanTracing tracing;
   private final DetailAccess trusted;
 
@@ -42,9 +43,11 @@ final class ScanTraceFilter extends OncePerRequestFilter {
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Trust trust = Trust.UNTRUSTED;
+    String remote = request.getRemoteAddr();
     try {
-      // An IP literal: no name lookup happens here.
-      if (trusted.allows(InetAddress.getByName(request.getRemoteAddr()), h -> null)) {
+      // Only an IP literal is parsed: a name would mean a DNS lookup on the request path.
+      if (remote != null && IP_LITERAL.matcher(remote).matches()
+          && trusted.allows(InetAddress.getByName(remote), h -> null)) {
         trust = Trust.TRUSTED;
       }
     } catch (IOException | RuntimeException e) {

@@ -58,6 +58,14 @@ class ScanTraceFilterTest {
   }
 
   @Test
+  void aHostNameInsteadOfAnAddressIsNeverTrustedNorLookedUp() throws Exception {
+    // 0.0.0.0/0 trusts every address; a name must still not be resolved on the request path.
+    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.fromNetworks("0.0.0.0/0"));
+    SpanData s = serve(f, "trusted.example.invalid", "/v1/scans");
+    assertThat(s.getTraceId()).isNotEqualTo(TRACE);
+  }
+
+  @Test
   void healthProbesAreNotTraced() throws Exception {
     ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.never());
     assertThat(serve(f, "127.0.0.1", "/v1/healthz/ready")).isNull();

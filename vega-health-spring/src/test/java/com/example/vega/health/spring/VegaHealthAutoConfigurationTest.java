@@ -256,4 +256,14 @@ class VegaHealthAutoConfigurationTest {
     e.printStackTrace(new java.io.PrintWriter(w));
     return w.toString();
   }
+
+  @Test
+  void roleNamesAreReadLikeTheServicesWriteThem() {
+    runner.withPropertyValues("VEGA_ROLE=vega-v16-runner", "VEGA_ENVIRONMENT=test").run(ctx -> {
+      assertThat(ctx).hasNotFailed();
+      assertThat(ctx.getBean(HealthMonitor.class).service().serviceId()).isEqualTo("vega-v16-runner");
+    });
+    runner.withPropertyValues("vega.health.role=LLM_PROXY", "VEGA_ENVIRONMENT=test")
+        .run(ctx -> assertThat(ctx.getBean(HealthMonitor.class).service().serviceId()).isEqualTo("vega-llm-proxy"));
+  }
 }

@@ -1,4 +1,4 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,5 +33,13 @@ class DatabaseUrlTest {
         .hasMessageContaining("VEGA_DATABASE_URL").hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> DatabaseUrl.parse("VEGA_DATABASE_URL", "postgresql://u:hun ter2@h/vega"))
         .hasMessageNotContaining("hun ter2");
+  }
+
+  @Test
+  void hostPortIsWhatMessagesNameWithoutDatabaseOrCredentials() {
+    DatabaseUrl u = DatabaseUrl.parse("VEGA_DATABASE_URL", "jdbc:postgresql://db.internal:5433/vega?user=v&password=pw&sslmode=require");
+    assertThat(u.hostPort()).isEqualTo("db.internal:5433");
+    assertThat(u.address()).isEqualTo("db.internal:5433/vega");
+    assertThat(u.jdbcUrl()).doesNotContain("pw").contains("sslmode=require");
   }
 }

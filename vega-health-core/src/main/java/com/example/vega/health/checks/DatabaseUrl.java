@@ -1,4 +1,4 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.checks;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -9,7 +9,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code VEGA_DATABASE_URL} split into what the driver needs. Accepts JDBC
+ * {@code VEGA_DATABASE_URL} split into what the driver needs; the one parser of database URLs in
+ * Vega Health (the agent, the examples and the Postgres check's messages use it). Accepts JDBC
  * ({@code jdbc:postgresql://host:5432/vega?user=u&password=p}) and libpq URIs
  * ({@code postgresql://u:p@host:5432/vega?sslmode=require}). The password is kept apart so that it
  * can be registered as a secret and never appears in {@link #toString()} or an error message.
@@ -18,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param user the user, or null when the URL names none
  * @param password the password, or null
  */
-record DatabaseUrl(String jdbcUrl, @Nullable String user, @Nullable String password) {
+public record DatabaseUrl(String jdbcUrl, @Nullable String user, @Nullable String password) {
 
-  DatabaseUrl {
+  public DatabaseUrl {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
   }
 
@@ -28,7 +29,7 @@ record DatabaseUrl(String jdbcUrl, @Nullable String user, @Nullable String passw
    * Parses the setting. The message of the exception names the setting and the expected shape,
    * never the value (it may hold a password).
    */
-  static DatabaseUrl parse(String setting, String value) {
+  public static DatabaseUrl parse(String setting, String value) {
     String bad = setting + " is not a Postgres URL: expected jdbc:postgresql://host:5432/vega"
         + " or postgresql://user:password@host:5432/vega";
     if (value == null || value.isBlank()) {
@@ -96,8 +97,15 @@ record DatabaseUrl(String jdbcUrl, @Nullable String user, @Nullable String passw
     return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }
 
+  /** {@code host:port}, safe to print. */
+  public String hostPort() {
+    String a = address();
+    int slash = a.indexOf('/');
+    return slash < 0 ? a : a.substring(0, slash);
+  }
+
   /** {@code host:port/db}, safe to print. */
-  String address() {
+  public String address() {
     String s = jdbcUrl.substring("jdbc:postgresql://".length());
     int q = s.indexOf('?');
     return q < 0 ? s : s.substring(0, q);
