@@ -68,9 +68,7 @@ final class AwsFailures {
 
     @Override
     public void accept(AwsRequestOverrideConfiguration.Builder o) {
-      Duration left = ctx.remaining();
-      o.apiCallTimeout(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left)
-          .addMetricPublisher(this);
+      o.apiCallTimeout(callTimeout(ctx.remaining())).addMetricPublisher(this);
     }
 
     @Override
@@ -91,6 +89,19 @@ final class AwsFailures {
     public void close() {}
   }
 
+  /**
+   * The SDK's own timeout for a call with {@code left} of the check's budget: a little less, so the
+   * SDK gives up first and the check can still say what the failed attempts were (throttled, 5xx)
+   * before the monitor's deadline abandons the run and only "no answer in time" is known. Measured
+   * in FaultMatrixIT: with the whole budget, throttling past a 500 ms timeout read as a timeout in
+   * most runs.
+   */
+  static Duration callTimeout(Duration left) {
+    long ms = left.toMillis();
+    long margin = Math.min(250, Math.max(25, ms / 5));
+    return Duration.ofMillis(Math.max(1, ms - margin));
+  }
+
   /** The service's error code, or "" when there is none (S3 HEAD answers have no body). */
   static String errorCode(Throwable e) {
     if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
@@ -102,6 +113,14 @@ final class AwsFailures {
 
   static int statusCode(Throwable e) {
     return e instanceof SdkServiceException s ? s.statusCode() : 0;
+  }
+
+  /**
+   * S3 throttles with 503 Slow Down. Answers to HEAD (HeadBucket, HeadObject) carry no body, so
+   * the code is lost; a bare 503 from S3 is read as throttling, which is what S3 documents it for.
+   */
+  private static boolean isS3SlowDown(String service, String code, int status) {
+    return status == 503 && "S3".equals(service) && (code.isEmpty() || code.equalsIgnoreCase("SlowDown"));
   }
 
   static boolean isAccessDenied(Throwable e) {
@@ -121,10 +140,18 @@ final class AwsFailures {
   static CheckResult map(Throwable e, String service, String action, String resource, Caller who,
       @Nullable Budget budget) {
     if (budget != null && e instanceof ApiCallTimeoutException) {
-      if ("Throttling".equals(budget.lastErrorType) || budget.lastStatus == 429) {
+      if ("Throttling".equals(budget.lastErrorType) || budget.lastStatus == 429
+          || isS3SlowDown(service, "", budget.lastStatus)) {
         return CheckResult.degraded(ErrorKind.THROTTLED,
             service + " throttled " + action + " until the check's time ran out",
             throttledHint(service));
+      }
+      if ("IO".equals(budget.lastErrorType)) {
+        // Every attempt failed at once (refused or reset) and the SDK's backoff outlasted the budget.
+        return CheckResult.down(ErrorKind.CONNECTION_REFUSED,
+            "connections to the " + service + " endpoint failed (refused or reset) calling " + action
+                + " until the check's time ran out",
+            endpointHint(service, who));
       }
       if (budget.lastStatus >= 500) {
         return CheckResult.degraded(ErrorKind.SERVER_ERROR,
@@ -145,7 +172,7 @@ final class AwsFailures {
               + "definition sets the " + who.role() + " task role and that no static AWS_ACCESS_KEY_ID "
               + "or AWS_SESSION_TOKEN overrides it");
     }
-    if (THROTTLING.contains(lc) || status == 429
+    if (THROTTLING.contains(lc) || status == 429 || isS3SlowDown(service, code, status)
         || (e instanceof SdkServiceException s && s.isThrottlingException())) {
       return CheckResult.degraded(ErrorKind.THROTTLED,
           service + " throttled " + action + (code.isEmpty() ? "" : " (" + code + ")"),

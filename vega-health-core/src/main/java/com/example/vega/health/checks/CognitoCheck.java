@@ -106,6 +106,14 @@ public final class CognitoCheck implements HealthCheck {
     if (code >= 500) {
       result = CheckResult.degraded(ErrorKind.SERVER_ERROR, "the JWKS of " + issuer + " answered " + code,
           "a transient Cognito error: the check tries again on its next run");
+    } else if (code == 429) {
+      result = CheckResult.degraded(ErrorKind.THROTTLED, "the JWKS of " + issuer + " answered 429",
+          "Cognito is rate limiting this account: the check tries again on its next run; if it "
+              + "persists, cache the JWKS in the " + role.serviceName() + " instead of fetching it per request");
+    } else if (code == 403) {
+      result = CheckResult.down(ErrorKind.ACCESS_DENIED, "the JWKS of " + issuer + " answered 403",
+          "the JWKS is public, so the 403 comes from between the task and Cognito (an egress proxy or firewall, "
+              + "a VPC endpoint policy): " + reach);
     } else if (code >= 400) {
       result = CheckResult.down(ErrorKind.NOT_FOUND,
           "no user pool " + pool + " in " + region + " (JWKS answered " + code + ")",

@@ -129,6 +129,10 @@ public final class LlmProxyCheck implements HealthCheck {
       result = CheckResult.degraded(ErrorKind.SERVER_ERROR, "the LLM proxy answered " + code,
           "check LLM proxy logs for provider authentication errors (" + who.logsTail("vega-llm-proxy", "30m")
               + ") and that the provider API key is correct in Secrets Manager");
+    } else if (code == 429) {
+      result = CheckResult.degraded(ErrorKind.THROTTLED, "the LLM proxy is throttling (429)",
+          "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
+              + "persists, look for rate-limit errors in " + who.logsTail("vega-llm-proxy", "30m"));
     } else if (code >= 400) {
       result = CheckResult.down(ErrorKind.MISCONFIGURED,
           "the LLM proxy at " + origin + " answered " + code + " to " + path,

@@ -95,6 +95,35 @@ class AwsFailuresTest {
   }
 
   @Test
+  void theSdkGivesUpALittleBeforeTheChecksBudgetEnds() {
+    assertThat(AwsFailures.callTimeout(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(400));
+    assertThat(AwsFailures.callTimeout(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1750));
+    assertThat(AwsFailures.callTimeout(Duration.ofMillis(60))).isEqualTo(Duration.ofMillis(35));
+    assertThat(AwsFailures.callTimeout(Duration.ZERO)).isEqualTo(Duration.ofMillis(1));
+  }
+
+  @Test
+  void throttlingPastTheMonitorsTimeoutIsReportedAsThrottlingNotAsATimeout() throws Exception {
+    sqsError(400, "RequestThrottled");
+    CheckResult r = firstResultUnderTheMonitor(Duration.ofMillis(500));
+    assertThat(r.status()).isEqualTo(Status.DEGRADED);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.THROTTLED);
+  }
+
+  /** The first result of the check run by a real monitor with {@code timeout}. */
+  private CheckResult firstResultUnderTheMonitor(Duration timeout) throws InterruptedException {
+    CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(10)).timeout(timeout)
+        .failureThreshold(1).build();
+    try (HealthMonitor m = HealthMonitor.builder().register(check.registration(policy)).build().start()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (m.snapshot().check("sqs").lastResult() == null && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      return m.snapshot().check("sqs").lastResult();
+    }
+  }
+
+  @Test
   void serverErrorIsDegradedNotDown() {
     wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503).withBody("")));
     CheckResult r = run(Duration.ofSeconds(10));
@@ -121,19 +150,11 @@ class AwsFailuresTest {
   @Test
   void theMonitorsDeadlineNamesTheAwsCallNotAGenericTimeout() throws Exception {
     wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
-    CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(10))
-        .timeout(Duration.ofMillis(500)).failureThreshold(1).build();
-    try (HealthMonitor m = HealthMonitor.builder().register(check.registration(policy)).build().start()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (m.snapshot().check("sqs").lastResult() == null && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      CheckResult r = m.snapshot().check("sqs").lastResult();
-      assertThat(r.status()).isEqualTo(Status.DOWN);
-      assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
-      assertThat(r.message()).isEqualTo("no answer from SQS calling sqs:GetQueueAttributes in time");
-      assertThat(r.hint()).contains("security group allows outbound HTTPS to the SQS endpoint");
-    }
+    CheckResult r = firstResultUnderTheMonitor(Duration.ofMillis(500));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+    assertThat(r.message()).isEqualTo("no answer from SQS calling sqs:GetQueueAttributes in time");
+    assertThat(r.hint()).contains("security group allows outbound HTTPS to the SQS endpoint");
   }
 
   @Test
@@ -154,6 +175,18 @@ class AwsFailuresTest {
     assertThat(r.errorKind()).isEqualTo(ErrorKind.CONNECTION_REFUSED);
     assertThat(r.message()).isEqualTo("connection refused by the SQS endpoint calling sqs:GetQueueAttributes");
     assertThat(r.hint()).contains("security group").contains("AWS_ENDPOINT_URL");
+  }
+
+  @Test
+  void refusedConnectionsRetriedPastTheBudgetAreStillRefusedNotATimeout() {
+    check = checkAt(URI.create("http://127.0.0.1:" + MotoServer.freePort()), AwsClients.DUMMY);
+    // 60 ms: the SDK's backoff between refused attempts outlasts the budget every time.
+    CheckResult r = run(Duration.ofMillis(60));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.CONNECTION_REFUSED);
+    assertThat(r.message()).isEqualTo("connections to the SQS endpoint failed (refused or reset) calling "
+        + "sqs:GetQueueAttributes until the check's time ran out");
+    assertThat(r.hint()).contains("security group");
   }
 
   @Test

@@ -164,6 +164,30 @@ class S3CheckTest {
   }
 
   @Test
+  void aBare503OnHeadBucketIsS3SlowingUsDownAndA500IsATransientError() {
+    WireMockServer wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    try {
+      // S3 throttles with "503 Slow Down"; a HEAD answer has no body to carry the code.
+      wm.stubFor(head(urlPathEqualTo("/vega-dev-artifacts")).willReturn(aResponse().withStatus(503)));
+      S3Check check = S3Check.builder(AwsClients.at(URI.create(wm.baseUrl())).s3())
+          .artifactsBucket("vega-dev-artifacts").build();
+      CheckResult slowDown = run(check);
+      assertThat(slowDown.status()).isEqualTo(Status.DEGRADED);
+      assertThat(slowDown.errorKind()).isEqualTo(ErrorKind.THROTTLED);
+      assertThat(slowDown.hint()).startsWith("S3 is throttling this account");
+
+      wm.stubFor(head(urlPathEqualTo("/vega-dev-artifacts")).willReturn(aResponse().withStatus(500)));
+      CheckResult internal = run(check);
+      assertThat(internal.status()).isEqualTo(Status.DEGRADED);
+      assertThat(internal.errorKind()).isEqualTo(ErrorKind.SERVER_ERROR);
+      assertThat(internal.hint()).startsWith("a transient S3 error");
+    } finally {
+      wm.stop();
+    }
+  }
+
+  @Test
   void builderValidatesBucketNamesNamingTheSetting() {
     assertThatThrownBy(() -> S3Check.builder(s3).sourceBucket("Bad_Bucket").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_S3_SOURCE_BUCKET");

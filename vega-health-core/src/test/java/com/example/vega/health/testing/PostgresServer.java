@@ -1,5 +1,6 @@
 package com.example.vega.health.testing;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
@@ -57,6 +58,29 @@ public final class PostgresServer implements AutoCloseable {
         Statement st = c.createStatement()) {
       st.execute("SET ROLE " + USER);
       st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A small HikariCP pool for the vega role reaching the server through {@code port} (this server's
+   * or a fault proxy's), that starts even when the server cannot be reached.
+   */
+  public static HikariConfig pool(int port) {
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(jdbcUrl(port));
+    cfg.setUsername(USER);
+    cfg.setPassword(PASSWORD);
+    cfg.setMaximumPoolSize(2);
+    cfg.setInitializationFailTimeout(-1);
+    return cfg;
+  }
+
+  /** Runs SQL as the superuser: what an operator does to the server (roles, limits, sessions). */
+  public void admin(String sql) {
+    try {
+      superuserSql(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -15,13 +15,16 @@ import java.util.concurrent.Executors;
 /**
  * A TCP proxy on a loopback port that forwards to a real server and can be told to misbehave:
  * {@link Mode#FREEZE} keeps every connection open and accepts new ones but forwards nothing (a
- * database that accepts and never answers), {@link Mode#REFUSE} closes the listener (connection
- * refused), {@link Mode#FORWARD} is normal.
+ * database that accepts and never answers), {@link Mode#SLOW} forwards every chunk after a delay
+ * (an overloaded server or a congested link: answers come, late), {@link Mode#REFUSE} closes the
+ * listener (connection refused), {@link Mode#FORWARD} is normal. {@link #target(int)} points it at
+ * another server (for answers only a stub can give), dropping the connections to the old one.
  */
 public final class TcpFaultProxy implements AutoCloseable {
-  public enum Mode { FORWARD, FREEZE, REFUSE }
+  public enum Mode { FORWARD, SLOW, FREEZE, REFUSE }
 
-  private final int targetPort;
+  private volatile int targetPort;
+  private volatile long delayMillis = 1_000;
   private final int port;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "tcp-fault-proxy");
@@ -42,6 +45,20 @@ public final class TcpFaultProxy implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** How late {@link Mode#SLOW} forwards each chunk (1 s unless set). */
+  public TcpFaultProxy slowBy(java.time.Duration delay) {
+    this.delayMillis = delay.toMillis();
+    return this;
+  }
+
+  /** Forward new connections to {@code newTargetPort}; open connections to the old target are closed. */
+  public synchronized void target(int newTargetPort) {
+    if (newTargetPort != targetPort) {
+      targetPort = newTargetPort;
+      closeAll();
+    }
   }
 
   public synchronized void mode(Mode m) throws IOException {
@@ -74,7 +91,13 @@ public final class TcpFaultProxy implements AutoCloseable {
           if (mode == Mode.FREEZE) {
             continue; // accepted, never answered
           }
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+          Socket upstream;
+          try {
+            upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+          } catch (IOException e) {
+            close(client); // the target is down: the client sees its connection closed
+            continue;
+          }
           sockets.add(upstream);
           pool.execute(() -> pump(client, upstream));
           pool.execute(() -> pump(upstream, client));
@@ -92,6 +115,9 @@ public final class TcpFaultProxy implements AutoCloseable {
       while ((n = in.read(buf)) >= 0) {
         while (mode == Mode.FREEZE && !closed && !from.isClosed()) {
           Thread.sleep(20); // hold the bytes: the peer sees silence
+        }
+        if (mode == Mode.SLOW) {
+          Thread.sleep(delayMillis);
         }
         out.write(buf, 0, n);
         out.flush();
