@@ -140,7 +140,8 @@ public final class PostgresCheck implements HealthCheck {
       HikariPoolView.Stats s = pool.stats();
       if (s.waiting() > 0) {
         r = CheckResult.degraded(ErrorKind.SATURATED,
-            s.waiting() + " callers waiting for a connection (" + s.active() + "/" + s.max() + " in use)",
+            s.waiting() + (s.waiting() == 1 ? " caller" : " callers") + " waiting for a connection ("
+                + s.active() + "/" + s.max() + " in use)",
             "requests hold connections too long: look for slow queries, locks or a connection leak "
                 + "in the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
                 + " --since 30m); raise maximumPoolSize only after that");

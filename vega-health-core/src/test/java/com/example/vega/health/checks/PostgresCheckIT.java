@@ -223,6 +223,58 @@ class PostgresCheckIT {
     await(m, s -> s.status() == Status.UP);
   }
 
+  /** Waits (bounded) until the pool shows the condition; the pool's own figures drive the test. */
+  private static void awaitPool(HikariDataSource ds, Predicate<com.zaxxer.hikari.HikariPoolMXBean> p)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ds.getHikariPoolMXBean() != null && p.test(ds.getHikariPoolMXBean())) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("pool did not reach the expected state: active "
+        + ds.getHikariPoolMXBean().getActiveConnections() + ", waiting "
+        + ds.getHikariPoolMXBean().getThreadsAwaitingConnection());
+  }
+
+  @Test
+  void callersWaitingWhileTheCheckStillGotAConnectionIsDegradedNamingThem() throws Exception {
+    HikariDataSource ds = pool(PostgresServer.jdbcUrl(proxy.port()), PostgresServer.PASSWORD, 3);
+    // A validation query that holds the check's connection for a second, so that a caller can queue
+    // behind it: the in-between state, with the pool full but the check served.
+    PostgresCheck check = PostgresCheck.builder(ds).role("vega-worker").environment("dev")
+        .validationQuery("SELECT pg_sleep(1)").build();
+    Connection a = ds.getConnection();
+    Connection b = ds.getConnection();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      var run = threads.submit(() -> check.check(CheckContext.of(Duration.ofSeconds(5))));
+      awaitPool(ds, p -> p.getActiveConnections() == 3); // the check holds the third
+      threads.execute(() -> {
+        try (Connection c = ds.getConnection()) {
+          // served once the check gives its connection back
+        } catch (Exception e) {
+          // interrupted at the end of the test
+        }
+      });
+      awaitPool(ds, p -> p.getThreadsAwaitingConnection() == 1);
+      CheckResult r = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.status()).isEqualTo(Status.DEGRADED);
+      assertThat(r.errorKind()).isEqualTo(ErrorKind.SATURATED);
+      assertThat(r.message()).isEqualTo("1 caller waiting for a connection (3/3 in use)");
+      assertThat(r.hint()).startsWith("requests hold connections too long").contains("raise maximumPoolSize only after that");
+      assertThat(r.observation("waitingThreads").value()).isEqualTo(1);
+    } finally {
+      a.close();
+      b.close();
+      threads.shutdownNow();
+    }
+    // Nobody waiting any more: the same check is UP.
+    awaitPool(ds, p -> p.getThreadsAwaitingConnection() == 0);
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(5))).status()).isEqualTo(Status.UP);
+  }
+
   @Test
   void missingMigrationIsNamedAndRecoveryFollowsItsApplication() throws Exception {
     pg.sql("DELETE FROM schema_migrations WHERE version = '004_findings_columns.sql'");

@@ -36,7 +36,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Side-by-side load test of {@code /v1/healthz} (application port and probe port) against Spring
- * Boot's {@code /actuator/health} with its default indicators, on one small Boot app with a real
+ * Boot's {@code /actuator/health} with its default indicators, and with its response cache (a
+ * second instance of the same app, Actuator only, {@code cache.time-to-live} 10 s), on one small Boot app with a real
  * PostgreSQL behind a fault proxy, in three states: healthy; one dependency answering in 200 ms;
  * Postgres frozen. Loopback only, bounded in time (a watchdog ends the JVM).
  *
@@ -81,6 +82,12 @@ public final class HealthBench {
     }
   }
 
+  static final Duration CACHE_TTL = Duration.ofSeconds(10);
+  static final String ACTUATOR = "/actuator/health";
+  static final String ACTUATOR_CACHED = "/actuator/health (cache TTL " + CACHE_TTL.toSeconds() + " s)";
+
+  record Endpoint(String name, String url, MeterRegistry registry) {}
+
   record Cell(String state, String endpoint, long requests, long ok, long unavailable, long errors,
       double seconds, long p50, long p99, long max, long slowCalls, long dbAcquisitions) {}
 
@@ -113,16 +120,28 @@ public final class HealthBench {
     int probe = ctx.getBean(VegaHealthLifecycle.class).probePort();
     HealthMonitor monitor = ctx.getBean(HealthMonitor.class);
     MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+    // The third peer: the same application with Actuator's response cache, and without Vega Health,
+    // the way a team would tune Actuator instead of adopting this module.
+    ConfigurableApplicationContext cached = new SpringApplicationBuilder(App.class).properties(
+        "server.port=0", "server.address=127.0.0.1",
+        "spring.application.name=vega-bench-cached", "vega.health.enabled=false",
+        "management.endpoint.health.cache.time-to-live=" + CACHE_TTL.toSeconds() + "s",
+        "spring.datasource.url=" + PostgresServer.jdbcUrl(proxy.port()),
+        "spring.datasource.username=" + PostgresServer.USER,
+        "spring.datasource.password=" + PostgresServer.PASSWORD,
+        "logging.level.root=WARN", "spring.main.banner-mode=off").run();
+    int cachedPort = Integer.parseInt(cached.getEnvironment().getProperty("local.server.port"));
 
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    String[][] endpoints = {
-      {"/v1/healthz (app port)", "http://127.0.0.1:" + app + "/v1/healthz"},
-      {"/v1/healthz (probe port)", "http://127.0.0.1:" + probe + "/v1/healthz"},
-      {"/actuator/health", "http://127.0.0.1:" + app + "/actuator/health"},
-    };
+    List<Endpoint> endpoints = List.of(
+        new Endpoint("/v1/healthz (app port)", "http://127.0.0.1:" + app + "/v1/healthz", registry),
+        new Endpoint("/v1/healthz (probe port)", "http://127.0.0.1:" + probe + "/v1/healthz", registry),
+        new Endpoint(ACTUATOR, "http://127.0.0.1:" + app + "/actuator/health", registry),
+        new Endpoint(ACTUATOR_CACHED, "http://127.0.0.1:" + cachedPort + "/actuator/health",
+            cached.getBean(MeterRegistry.class)));
     awaitCheck(monitor, "postgres", Status.UP, Duration.ofSeconds(30));
-    for (String[] e : endpoints) {
-      run(client, e[1], users, 5, "warmup", e[0], registry); // JIT and connection pools
+    for (Endpoint e : endpoints) {
+      run(client, e.url(), users, 5, "warmup", e.name(), e.registry()); // JIT and connection pools
     }
 
     List<Cell> cells = new ArrayList<>();
@@ -138,8 +157,8 @@ public final class HealthBench {
       }
       Thread.sleep(1000);
       // Actuator last: in the frozen state its request threads stay blocked after the cell ends.
-      for (String[] e : endpoints) {
-        cells.add(run(client, e[1], users, seconds, state, e[0], registry));
+      for (Endpoint e : endpoints) {
+        cells.add(run(client, e.url(), users, seconds, state, e.name(), e.registry()));
       }
     }
     print(cells, seconds, users);
@@ -148,7 +167,7 @@ public final class HealthBench {
     // frozen database (HikariCP waits 30 s for a connection, isValid(0) on a frozen one waits
     // for ever); then each liveness probe is measured while they are still blocked.
     List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> flood = new ArrayList<>();
-    HttpRequest blocking = HttpRequest.newBuilder(URI.create(endpoints[2][1])).timeout(Duration.ofSeconds(60)).build();
+    HttpRequest blocking = HttpRequest.newBuilder(URI.create(endpoints.get(2).url())).timeout(Duration.ofSeconds(60)).build();
     for (int i = 0; i < 220; i++) {
       flood.add(client.sendAsync(blocking, HttpResponse.BodyHandlers.discarding()));
     }
@@ -281,12 +300,14 @@ public final class HealthBench {
         vegaRps.put(c.state, rps);
       }
     }
-    b.append("\nthroughput ratio, /v1/healthz (app port) : /actuator/health\n\n");
-    for (Cell c : cells) {
-      if (c.endpoint.equals("/actuator/health")) {
-        double a = c.requests / c.seconds;
-        b.append(String.format(Locale.ROOT, "- %s: %.1fx%n", c.state, a == 0 ? Double.POSITIVE_INFINITY
-            : vegaRps.getOrDefault(c.state, 0.0) / a));
+    for (String peer : List.of(ACTUATOR, ACTUATOR_CACHED)) {
+      b.append("\nthroughput ratio, /v1/healthz (app port) : ").append(peer).append("\n\n");
+      for (Cell c : cells) {
+        if (c.endpoint.equals(peer)) {
+          double a = c.requests / c.seconds;
+          b.append(String.format(Locale.ROOT, "- %s: %.1fx%n", c.state, a == 0 ? Double.POSITIVE_INFINITY
+              : vegaRps.getOrDefault(c.state, 0.0) / a));
+        }
       }
     }
     System.err.println(b);
