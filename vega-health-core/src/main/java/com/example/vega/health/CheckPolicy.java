@@ -25,6 +25,12 @@ public record CheckPolicy(
     boolean critical,
     Set<Probe> probes) {
 
+  /**
+   * The longest interval or timeout: a year. Longer ones cannot be scheduled in nanoseconds on
+   * every clock (the monitor's arithmetic would overflow), and no check needs them.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(365);
+
   /** Defaults: every 15 s, 2 s timeout, status flips after 2 results, not critical, detail only. */
   public static final CheckPolicy DEFAULT = builder().build();
 
@@ -38,6 +44,9 @@ public record CheckPolicy(
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    if (interval.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException("interval must be at most " + MAX_DURATION + ", was " + interval);
     }
     if (timeout.compareTo(interval) > 0) {
       throw new IllegalArgumentException(

@@ -7,11 +7,14 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.VegaSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -53,40 +56,64 @@ public final class ConfigCheck implements HealthCheck {
   static final String PROVIDER_SECRET_ID = "VEGA_PROVIDER_SECRET_ID";
   static final String EXPECTED_MIGRATION = "VEGA_EXPECTED_MIGRATION";
 
-  /** A setting's expected shape. */
-  private record Rule(String name, Pattern pattern, String shape, boolean enumerated) {}
+  /** No setting is longer: beyond it a value is junk, whatever its characters. */
+  private static final int MAX_LENGTH = 4096;
+
+  /** A setting's expected shape, and what its consumer must be able to parse beyond the pattern. */
+  private record Rule(String name, Pattern pattern, String shape, boolean enumerated, Predicate<String> parses) {
+    boolean accepts(String value) {
+      return value.length() <= MAX_LENGTH && pattern.matcher(value).matches() && parses.test(value);
+    }
+  }
 
   private static final String REGION_RE = "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}";
   private static final String ROLE_ARN_RE = "arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}";
   private static final String BUCKET_RE = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
   private static final List<Rule> RULES = List.of(
       rule(ENVIRONMENT, "[a-z][a-z0-9-]{0,31}", "a short lower-case name such as dev or prod", true),
-      rule(DATABASE_URL, "(jdbc:)?postgres(ql)?://[^/\\s?]+(/[^\\s?]*)?(\\?\\S*)?",
+      // \p{Graph} is visible ASCII: no control character, whitespace or non-ASCII in any URL.
+      rule(DATABASE_URL, "(jdbc:)?postgres(ql)?://[\\p{Graph}&&[^/?]]+(/[\\p{Graph}&&[^?]]*)?(\\?\\p{Graph}*)?",
           "jdbc:postgresql://host:5432/vega (or postgresql://...)", false),
       rule(AUTH_PROVIDER, "[a-z][a-z0-9-]{0,31}", "a provider name such as cognito", true),
       rule(COGNITO_REGION, REGION_RE, "an AWS region such as us-west-1", true),
       rule(COGNITO_USER_POOL_ID, REGION_RE + "_[A-Za-z0-9]{1,64}", "<region>_<id>, e.g. us-west-1_AbC123", false),
       rule(COGNITO_APP_CLIENT_ID, "[A-Za-z0-9]{1,128}", "the app client id (letters and digits)", false),
       rule(EXECUTION_MODE, "[a-z][a-z0-9-]{0,31}", "ecs (or local for development)", true),
-      rule(LLM_PROXY_BASE_URL, "https?://[A-Za-z0-9.-]+(:\\d{1,5})?(/\\S*)?", "http(s)://host[:port] of vega-llm-proxy", false),
+      rule(LLM_PROXY_BASE_URL, "https?://[A-Za-z0-9.-]+(:\\d{1,5})?(/\\p{Graph}*)?", "http(s)://host[:port] of vega-llm-proxy",
+          false, ConfigCheck::httpUrl),
       rule(FILE_STORAGE_BACKEND, "[a-z][a-z0-9-]{0,31}", "s3 (or local for development)", true),
       rule(ARTIFACTS_BUCKET, BUCKET_RE, "an S3 bucket name", false),
       rule(SOURCE_BUCKET, BUCKET_RE, "an S3 bucket name", false),
       rule(FRONTEND_BUCKET, BUCKET_RE, "an S3 bucket name", false),
-      rule(SQS_QUEUE_URL, "https?://[^/\\s]+/(\\d{12}/)?[A-Za-z0-9_-]{1,80}(\\.fifo)?",
-          "https://sqs.<region>.amazonaws.com/<account>/<queue>", false),
+      rule(SQS_QUEUE_URL, "https?://[A-Za-z0-9.-]+(:\\d{1,5})?/(\\d{12}/)?[A-Za-z0-9_-]{1,80}(\\.fifo)?",
+          "https://sqs.<region>.amazonaws.com/<account>/<queue>", false, ConfigCheck::httpUrl),
       rule(ECS_CLUSTER, "[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:" + REGION_RE + ":\\d{12}:cluster/[A-Za-z0-9_-]{1,255}",
           "a cluster name or ARN", false),
       rule(RUNNER_TASK_DEFINITION, "[A-Za-z0-9_-]{1,255}(:\\d+)?|arn:aws[a-z-]*:ecs:" + REGION_RE
           + ":\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}(:\\d+)?", "family[:revision] or a task definition ARN", false),
       rule(RUNNER_TASK_ROLE_ARN, ROLE_ARN_RE, "an IAM role ARN", false),
       rule(WORKER_TASK_ROLE_ARN, ROLE_ARN_RE, "an IAM role ARN", false),
-      rule(PROVIDER_SECRET_ID, "[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:\\S+",
+      // The characters SecretsCheck accepts: a value passing here must also build that check.
+      rule(PROVIDER_SECRET_ID, "[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[A-Za-z0-9/_+=.@:-]{1,2000}",
           "a Secrets Manager secret name or ARN", false),
       rule(EXPECTED_MIGRATION, "\\d{1,9}_[A-Za-z0-9_]{1,200}(\\.sql)?", "a migration file such as 004_findings_columns.sql", false));
 
   private static Rule rule(String name, String regex, String shape, boolean enumerated) {
-    return new Rule(name, Pattern.compile(regex), shape, enumerated);
+    return rule(name, regex, shape, enumerated, v -> true);
+  }
+
+  private static Rule rule(String name, String regex, String shape, boolean enumerated, Predicate<String> parses) {
+    return new Rule(name, Pattern.compile(regex), shape, enumerated, parses);
+  }
+
+  /** What the HTTP client is given: a URI with a host (java.net.URI's rules) and a port in range. */
+  private static boolean httpUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      return uri.getHost() != null && uri.getPort() <= 65535;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   /**
@@ -120,7 +147,7 @@ public final class ConfigCheck implements HealthCheck {
   static boolean wellFormed(String name, String value) {
     for (Rule r : RULES) {
       if (r.name().equals(name)) {
-        return r.pattern().matcher(value).matches();
+        return r.accepts(value);
       }
     }
     return true;
@@ -152,7 +179,7 @@ public final class ConfigCheck implements HealthCheck {
     String env = c.require(ENVIRONMENT);
     boolean prod = productionLike(env);
     c.prod = prod;
-    c.env = env == null ? "unset" : env;
+    c.env = shownEnvironment(env);
     switch (role) {
       case API -> {
         c.require(DATABASE_URL);
@@ -214,7 +241,7 @@ public final class ConfigCheck implements HealthCheck {
     Checker c = new Checker(role, s);
     String env = s.value(ENVIRONMENT);
     c.prod = productionLike(env);
-    c.env = env == null ? "unset" : env;
+    c.env = shownEnvironment(env);
     String auth = c.require(AUTH_PROVIDER);
     c.expect(AUTH_PROVIDER, auth, "cognito");
     if ("cognito".equals(auth)) {
@@ -226,6 +253,11 @@ public final class ConfigCheck implements HealthCheck {
       }
     }
     return List.copyOf(c.problems);
+  }
+
+  /** The environment as hints show it: a malformed value is never echoed (it may be a secret). */
+  private static String shownEnvironment(@Nullable String env) {
+    return env == null ? "unset" : wellFormed(ENVIRONMENT, env) ? env : "<malformed>";
   }
 
   @Override
@@ -299,8 +331,9 @@ public final class ConfigCheck implements HealthCheck {
       String region = require(COGNITO_REGION);
       String pool = require(COGNITO_USER_POOL_ID);
       require(COGNITO_APP_CLIENT_ID);
-      if (region != null && pool != null && pool.contains("_")
-          && rule(COGNITO_REGION).pattern().matcher(region).matches()) {
+      // Only well-formed values are compared: the pool's prefix is echoed, and a malformed one may be a secret.
+      if (region != null && pool != null && rule(COGNITO_USER_POOL_ID).accepts(pool)
+          && rule(COGNITO_REGION).accepts(region)) {
         String poolRegion = pool.substring(0, pool.indexOf('_'));
         if (!poolRegion.equals(region)) {
           problems.add(new Problem(COGNITO_USER_POOL_ID,
@@ -313,7 +346,7 @@ public final class ConfigCheck implements HealthCheck {
 
     void wellFormed(Rule r) {
       String v = s.value(r.name());
-      if (v == null || reported(r.name()) || r.pattern().matcher(v).matches()) {
+      if (v == null || reported(r.name()) || r.accepts(v)) {
         return;
       }
       problems.add(new Problem(r.name(), r.name() + " is malformed: expected " + r.shape(),

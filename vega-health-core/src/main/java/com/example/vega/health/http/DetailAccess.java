@@ -89,12 +89,12 @@ public interface DetailAccess {
     String[] parts = cidr.trim().split("/", 2);
     try {
       if (!parts[0].matches("[0-9a-fA-F:.]+")) {
-        throw new IllegalArgumentException("'" + cidr + "' is not an IP network (like 10.0.0.0/16)");
+        throw new IllegalArgumentException(shown(cidr) + " is not an IP network (like 10.0.0.0/16)");
       }
       byte[] addr = InetAddress.getByName(parts[0]).getAddress();
       int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : addr.length * 8;
       if (bits < 0 || bits > addr.length * 8) {
-        throw new IllegalArgumentException("'" + cidr + "' has a prefix length out of range");
+        throw new IllegalArgumentException(shown(cidr) + " has a prefix length out of range");
       }
       byte[] mask = new byte[addr.length];
       for (int i = 0; i < bits; i++) {
@@ -102,8 +102,14 @@ public interface DetailAccess {
       }
       return new byte[][] {addr, mask};
     } catch (UnknownHostException | NumberFormatException e) {
-      throw new IllegalArgumentException("'" + cidr + "' is not an IP network (like 10.0.0.0/16)", e);
+      throw new IllegalArgumentException(shown(cidr) + " is not an IP network (like 10.0.0.0/16)", e);
     }
+  }
+
+  /** The value as messages quote it: one line, cut short (it comes from a setting and goes to a log). */
+  private static String shown(String cidr) {
+    String one = cidr.replaceAll("\\p{Cntrl}", "?");
+    return "'" + (one.length() <= 45 ? one : one.substring(0, 45) + "...") + "'";
   }
 
   private static boolean matches(byte[] a, byte[] net, byte[] mask) {
