@@ -4,9 +4,9 @@ import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -77,18 +77,14 @@ record AgentConfig(
     InetAddress bind = InetAddress.getLoopbackAddress();
     String b = s.value("VEGA_HEALTH_BIND");
     if (b != null) {
-      if (!b.matches("[0-9a-fA-F:.]+")) {
-        // An IP only: resolving a host name here could block the application's start.
+      // An IP only: resolving a host name here could block the application's start.
+      InetAddress literal = IpLiteral.parse(b);
+      if (literal == null) {
         problems.add("VEGA_HEALTH_BIND='" + shorten(b) + "' is not an IP address: use 127.0.0.1 (default)"
             + " or 0.0.0.0 to let the ALB reach the health port");
         addressOk = false;
       } else {
-        try {
-          bind = InetAddress.getByName(b);
-        } catch (UnknownHostException e) {
-          problems.add("VEGA_HEALTH_BIND='" + shorten(b) + "' is not an IP address: use 127.0.0.1 or 0.0.0.0");
-          addressOk = false;
-        }
+        bind = literal;
       }
     }
 

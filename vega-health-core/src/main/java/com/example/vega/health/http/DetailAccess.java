@@ -1,7 +1,6 @@
 package com.example.vega.health.http;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,10 +87,11 @@ public interface DetailAccess {
   private static byte[][] parseCidr(String cidr) {
     String[] parts = cidr.trim().split("/", 2);
     try {
-      if (!parts[0].matches("[0-9a-fA-F:.]+")) {
+      InetAddress network = IpLiteral.parse(parts[0]);
+      if (network == null) {
         throw new IllegalArgumentException(shown(cidr) + " is not an IP network (like 10.0.0.0/16)");
       }
-      byte[] addr = InetAddress.getByName(parts[0]).getAddress();
+      byte[] addr = network.getAddress();
       int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : addr.length * 8;
       if (bits < 0 || bits > addr.length * 8) {
         throw new IllegalArgumentException(shown(cidr) + " has a prefix length out of range");
@@ -101,7 +101,7 @@ public interface DetailAccess {
         mask[i / 8] |= (byte) (0x80 >>> (i % 8));
       }
       return new byte[][] {addr, mask};
-    } catch (UnknownHostException | NumberFormatException e) {
+    } catch (NumberFormatException e) {
       throw new IllegalArgumentException(shown(cidr) + " is not an IP network (like 10.0.0.0/16)", e);
     }
   }

@@ -1,6 +1,7 @@
 package com.example.vega.health.spring;
 
 import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.IpLiteral;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.HttpCarrier;
 import com.example.vega.health.trace.ScanContext;
@@ -24,7 +25,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * health endpoints are not traced: probes would drown the traces.
  */
 final class ScanTraceFilter extends OncePerRequestFilter {
-  private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("[0-9a-fA-F.:]+");
   private final ScanTracing tracing;
   private final DetailAccess trusted;
 
@@ -46,11 +46,11 @@ final class ScanTraceFilter extends OncePerRequestFilter {
     String remote = request.getRemoteAddr();
     try {
       // Only an IP literal is parsed: a name would mean a DNS lookup on the request path.
-      if (remote != null && IP_LITERAL.matcher(remote).matches()
-          && trusted.allows(InetAddress.getByName(remote), h -> null)) {
+      InetAddress address = IpLiteral.parse(remote);
+      if (address != null && trusted.allows(address, h -> null)) {
         trust = Trust.TRUSTED;
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       trust = Trust.UNTRUSTED;
     }
     Context parent = HttpCarrier.extract(request::getHeader, trust);

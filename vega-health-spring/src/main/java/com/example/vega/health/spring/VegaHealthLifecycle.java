@@ -4,9 +4,9 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
 import java.io.IOException;
+import com.example.vega.health.http.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
@@ -47,14 +47,9 @@ final class VegaHealthLifecycle implements SmartLifecycle {
     }
     monitor.start();
     if (port >= 0) {
-      InetAddress bind;
-      try {
-        // A literal address only: a host name here would hide a DNS lookup in startup.
-        if (!address.matches("[0-9a-fA-F:.]+")) {
-          throw new UnknownHostException(address);
-        }
-        bind = InetAddress.getByName(address);
-      } catch (UnknownHostException e) {
+      // A literal address only: a host name here would hide a DNS lookup in startup.
+      InetAddress bind = IpLiteral.parse(address);
+      if (bind == null) {
         throw new InvalidConfigurationPropertyValueException("vega.health.server.address", address,
             "the probe server's bind address must be an IP address such as 0.0.0.0 or 127.0.0.1");
       }
