@@ -1,6 +1,7 @@
 package com.example.vega.health.bench.footprint;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -26,16 +27,19 @@ import java.util.concurrent.atomic.LongAdder;
  * and with ten checks at a 1 s interval while this process polls {@code /v1/healthz},
  * {@code /live} and {@code /ready} in a closed loop ({@code checks10}). The load generator's
  * threads and heap are this process's, never the measured JVM's. Runs are interleaved and the
- * medians printed as a Markdown table.
+ * medians printed as a Markdown table. Given vega-health-spring's test class path, the same run
+ * also compares a Spring Boot application with Actuator's health only ({@code spring-actuator})
+ * and with vega-health-spring ({@code spring-vega}), both idle.
  *
  * <pre>
  * java -cp vega-health-bench/target/benchmarks.jar \
- *     com.example.vega.health.bench.footprint.FootprintBenchmark [runs=7] [seconds=10] [pollers=4]
+ *     com.example.vega.health.bench.footprint.FootprintBenchmark [runs=7] [seconds=10] [pollers=4] [spring class path]
  * </pre>
  */
 public final class FootprintBenchmark {
   static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
-  private static final List<String> SCENARIOS = List.of("baseline", "idle", "checks10");
+  private static final List<String> CORE = List.of("baseline", "idle", "checks10");
+  private static final List<String> SPRING = List.of("spring-actuator", "spring-vega");
   private static final List<String> ENDPOINTS = List.of("/v1/healthz", "/v1/healthz/live", "/v1/healthz/ready");
 
   private FootprintBenchmark() {}
@@ -44,12 +48,17 @@ public final class FootprintBenchmark {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int pollers = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    String springClassPath = args.length > 3 ? args[3] : null;
+    List<String> scenarios = new ArrayList<>(CORE);
+    if (springClassPath != null) {
+      scenarios.addAll(SPRING);
+    }
     System.out.printf("runs=%d seconds=%d pollers=%d flags=%s%n", runs, seconds, pollers, String.join(" ", JVM_FLAGS));
     Map<String, List<Map<String, String>>> all = new HashMap<>();
     for (int i = 0; i < runs; i++) {
-      for (int j = 0; j < SCENARIOS.size(); j++) {
-        String scenario = SCENARIOS.get((i + j) % SCENARIOS.size()); // rotate the order each round
-        Map<String, String> r = runOnce(scenario, seconds, pollers);
+      for (int j = 0; j < scenarios.size(); j++) {
+        String scenario = scenarios.get((i + j) % scenarios.size()); // rotate the order each round
+        Map<String, String> r = runOnce(scenario, seconds, pollers, springClassPath);
         all.computeIfAbsent(scenario, k -> new ArrayList<>()).add(r);
         System.out.printf("run %d %-8s heap=%.2fMB classes=%s threads=%s peak=%s checkRuns=%s requests=%s errors=%s%n",
             i + 1, scenario, Long.parseLong(r.get("heapUsed")) / 1048576.0, r.get("classes"), r.get("threads"),
@@ -57,14 +66,21 @@ public final class FootprintBenchmark {
             r.getOrDefault("errors", "-"));
       }
     }
-    report(all, seconds);
+    report(all, seconds, CORE, "baseline");
+    if (springClassPath != null) {
+      report(all, seconds, SPRING, "spring-actuator");
+    }
   }
 
-  private static Map<String, String> runOnce(String scenario, int seconds, int pollers) throws Exception {
+  private static Map<String, String> runOnce(String scenario, int seconds, int pollers, String springClassPath)
+      throws Exception {
+    boolean spring = scenario.startsWith("spring-");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
-    cmd.addAll(List.of("-cp", Path.of(FootprintHost.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+    String self = Path.of(FootprintHost.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    // The Spring application's class path first: this jar only adds the host.
+    cmd.addAll(List.of("-cp", spring ? springClassPath + File.pathSeparator + self : self,
         FootprintHost.class.getName(), scenario));
     Path log = Files.createTempFile("footprint-" + scenario, ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
@@ -74,13 +90,16 @@ public final class FootprintBenchmark {
     Load load = null;
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String first = lines.readLine();
-      if (first == null || !first.startsWith("port=")) {
+      while (first != null && !first.startsWith("port=")) {
+        first = lines.readLine(); // Spring Boot logs its warnings to standard output
+      }
+      if (first == null) {
         child.waitFor(10, TimeUnit.SECONDS);
         throw new IllegalStateException(scenario + ": host did not start: " + Files.readString(log));
       }
       int port = Integer.parseInt(first.substring("port=".length()));
       if (port != 0) {
-        awaitLive(port);
+        awaitOk(port, spring ? "/actuator/health" : "/v1/healthz/live");
         if (scenario.equals("checks10")) {
           load = new Load(port, pollers);
         }
@@ -116,10 +135,10 @@ public final class FootprintBenchmark {
     return out;
   }
 
-  /** Waits for the first 200 from /live, as an ECS container health check would see it. */
-  private static void awaitLive(int port) throws Exception {
+  /** Waits for the first 200 from a health endpoint, as an ECS container health check would see it. */
+  private static void awaitOk(int port, String path) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/healthz/live"))
+    HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
@@ -132,7 +151,7 @@ public final class FootprintBenchmark {
       }
       Thread.sleep(10);
     }
-    throw new IllegalStateException("/v1/healthz/live never answered 200 on port " + port);
+    throw new IllegalStateException(path + " never answered 200 on port " + port);
   }
 
   /** Closed-loop pollers of the three endpoints, round robin, in this process. */
@@ -184,33 +203,37 @@ public final class FootprintBenchmark {
     }
   }
 
-  private static void report(Map<String, List<Map<String, String>>> all, int seconds) {
+  private static void report(Map<String, List<Map<String, String>>> all, int seconds, List<String> scenarios,
+      String baseline) {
     Map<String, Map<String, Integer>> names = new HashMap<>();
-    System.out.printf("%nMedians (%d runs each; heap used right after System.gc(), SerialGC):%n%n", all.get("baseline").size());
+    System.out.printf("%nMedians (%d runs each; heap used right after System.gc(), SerialGC):%n%n", all.get(baseline).size());
     System.out.println("| scenario | heap after GC | metaspace | classes loaded | threads (peak) | check runs in " + seconds
         + " s | requests/s to the measured JVM |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-    for (String s : SCENARIOS) {
+    for (String s : scenarios) {
       List<Map<String, String>> rs = all.get(s);
       long threads = median(rs, "threads");
       System.out.printf("| %s | %.2f MB | %.2f MB | %d | %d (%d) | %s | %s |%n", s,
           median(rs, "heapUsed") / 1048576.0, median(rs, "metaspaceUsed") / 1048576.0, median(rs, "classes"),
-          threads, median(rs, "peakThreads"), s.equals("baseline") ? "-" : String.valueOf(median(rs, "checkRuns")),
+          threads, median(rs, "peakThreads"), rs.get(0).containsKey("checkRuns") ? String.valueOf(median(rs, "checkRuns")) : "-",
           s.equals("checks10") ? String.valueOf(median(rs, "requestsPerSecond")) : "-");
       // The names of a run whose thread count is the median one.
       Map<String, String> typical = rs.stream().filter(r -> Long.parseLong(r.get("threads")) == threads).findFirst().orElseThrow();
       names.put(s, threadNames(typical.get("threadNames")));
     }
-    Map<String, String> base = medians(all.get("baseline"));
+    Map<String, String> base = medians(all.get(baseline));
     System.out.println();
-    System.out.println("baseline threads: " + names.get("baseline"));
-    for (String s : List.of("idle", "checks10")) {
+    System.out.println(baseline + " threads: " + names.get(baseline));
+    for (String s : scenarios.subList(1, scenarios.size())) {
       Map<String, String> m = medians(all.get(s));
       System.out.printf("%s adds: heap %+.2f MB, metaspace %+.2f MB, classes %+d, threads %+d: %s%n", s,
           diff(m, base, "heapUsed") / 1048576.0, diff(m, base, "metaspaceUsed") / 1048576.0,
-          diff(m, base, "classes"), diff(m, base, "threads"), added(names.get(s), names.get("baseline")));
+          diff(m, base, "classes"), diff(m, base, "threads"), added(names.get(s), names.get(baseline)));
     }
     List<Map<String, String>> loaded = all.get("checks10");
+    if (!scenarios.contains("checks10")) {
+      return;
+    }
     System.out.printf("checks10 load: median %d requests (%d x 200, %d x 503, %d errors/timeouts) over %d s%n",
         median(loaded, "requests"), median(loaded, "status200"), median(loaded, "status503"), median(loaded, "errors"), seconds);
   }

@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * The measured JVM of {@link FootprintBenchmark}: a host that embeds nothing ({@code baseline}) or
- * starts the module the way a service does ({@code idle}, {@code checks10}; see {@link Embedded}).
+ * starts the module the way a service does ({@code idle}, {@code checks10}; see {@link Embedded}),
+ * or a Spring Boot application without and with vega-health-spring ({@code spring-actuator},
+ * {@code spring-vega}: vega-health-spring's test class {@code FootprintSpringApp}).
  * It only serves: the parent process polls it. It prints {@code port=N}, waits for a line on
  * standard input, then collects garbage three times and prints its heap, classes and threads as
  * {@code key=value} lines and {@code end}; it stops at the next line.
@@ -21,12 +23,25 @@ import java.util.List;
  * needs it, so the baseline loads none of its classes.
  */
 public final class FootprintHost {
+  static final String SPRING_APP = "com.example.vega.health.spring.FootprintSpringApp";
+
   private FootprintHost() {}
 
   public static void main(String[] args) throws Exception {
     String scenario = args[0];
-    Embedded module = scenario.equals("baseline") ? null : Embedded.start(scenario);
-    System.out.println("port=" + (module == null ? 0 : module.port()));
+    Embedded module = null;
+    AutoCloseable spring = null;
+    int port = 0;
+    if (scenario.startsWith("spring-")) {
+      // vega-health-spring's test class, on the class path FootprintBenchmark gives this JVM.
+      Object app = Class.forName(SPRING_APP).getMethod("start", String.class).invoke(null, scenario);
+      spring = (AutoCloseable) app;
+      port = (Integer) app.getClass().getMethod("port").invoke(app);
+    } else if (!scenario.equals("baseline")) {
+      module = Embedded.start(scenario);
+      port = module.port();
+    }
+    System.out.println("port=" + port);
     System.out.flush();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     in.readLine(); // the parent says when: after its settle time, with its load still running
@@ -65,6 +80,9 @@ public final class FootprintHost {
     in.readLine(); // the parent has stopped its load: closing now fails no request
     if (module != null) {
       module.close();
+    }
+    if (spring != null) {
+      spring.close();
     }
   }
 }
