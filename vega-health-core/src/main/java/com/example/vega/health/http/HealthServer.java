@@ -57,10 +57,45 @@ public final class HealthServer implements AutoCloseable {
     server.createContext(HealthEndpoints.BASE_PATH, handler(monitor, access));
     ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("vega-health-http"));
     server.setExecutor(executor);
-    server.start();
+    startAsDaemon(server, executor);
     LOG.log(System.Logger.Level.INFO, "vega-health: serving {0} on {1}", HealthEndpoints.BASE_PATH,
         server.getAddress());
     return new HealthServer(server, executor);
+  }
+
+  /**
+   * The JDK server's dispatcher thread takes its daemon flag from the thread that starts the
+   * server; started from {@code main} it would keep the JVM alive after the application's own
+   * threads ended. Started from a short-lived daemon thread, the health server never does.
+   */
+  private static void startAsDaemon(HttpServer server, ExecutorService executor) throws IOException {
+    if (Thread.currentThread().isDaemon()) {
+      server.start();
+      return;
+    }
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread starter = new Thread(() -> {
+      try {
+        server.start();
+      } catch (RuntimeException e) {
+        failed.set(e);
+      }
+    }, "vega-health-http-start");
+    starter.setDaemon(true);
+    starter.start();
+    try {
+      starter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.stop(0);
+      executor.shutdownNow();
+      throw new IOException("interrupted while starting the health server on " + server.getAddress(), e);
+    }
+    if (failed.get() != null) {
+      executor.shutdownNow();
+      throw new IOException("cannot start the health server on " + server.getAddress() + ": "
+          + failed.get().getMessage(), failed.get());
+    }
   }
 
   /** Loopback, the given port. */
