@@ -105,16 +105,7 @@ public class SqsSendHopBenchmark {
   @Setup
   public void setUp() {
     exporter = new CountingExporter();
-    SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-        .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
-        .addSpanProcessor(new ScanIdSpanProcessor())
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-        .build();
-    otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(tracerProvider)
-        .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
-            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-        .build();
+    otel = sdk(exporter);
     ScanTracing tracing = ScanTracing.create(otel);
     carrier = SqsCarrier.create(tracing);
     parent = tracing.startScan(SCAN_ID, Context.root());   // never ended: it only parents
@@ -137,6 +128,23 @@ public class SqsSendHopBenchmark {
     vegaClient.close();
     otelClient.close();
     otel.close();
+  }
+
+  /**
+   * The one SDK both Vega and OpenTelemetry's instrumentation use: a real tracer provider,
+   * parentbased(always_on), the scan-id processor and a simple processor into {@code exporter};
+   * tracecontext + baggage.
+   */
+  static OpenTelemetrySdk sdk(CountingExporter exporter) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
+            .addSpanProcessor(new ScanIdSpanProcessor())
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build())
+        .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+        .build();
   }
 
   static SqsClient client(SdkHttpClient http, ExecutionInterceptor interceptor) {
@@ -231,7 +239,7 @@ public class SqsSendHopBenchmark {
 
   private Sent sendOnce(java.util.function.Supplier<SendMessageResponse> send) {
     long before = exporter.count.get();
-    exporter.lastKinds.clear();
+    exporter.reset();
     http.capture = true;
     SendMessageResponse r;
     try (io.opentelemetry.context.Scope s = parent.makeCurrent()) {
@@ -249,7 +257,8 @@ public class SqsSendHopBenchmark {
       names.add(n.group(1));
     }
     return new Sent(http.lastBody, m.find() ? m.group(1) : null, names, http.lastHeaders,
-        (int) (exporter.count.get() - before), new ArrayList<>(exporter.lastKinds));
+        (int) (exporter.count.get() - before), exporter.last.stream().map(SpanData::getKind).toList(),
+        exporter.last.stream().map(d -> "'" + d.getName() + "' " + d.getAttributes().size() + " attributes " + d.getAttributes().asMap().keySet()).toList());
   }
 
   private static void expect(String variant, Sent sent, String traceId) {
@@ -265,26 +274,29 @@ public class SqsSendHopBenchmark {
   private static void report(String variant, Sent sent) {
     System.out.println("[verified] " + variant + ": message attributes " + sent.attributes
         + (sent.traceparent == null ? "" : ", traceparent " + sent.traceparent)
-        + ", spans exported " + sent.spans + " " + sent.kinds
+        + ", spans exported " + sent.spans + " " + sent.kinds + " " + sent.spanInfo
         + ", X-Amzn-Trace-Id header " + (sent.headers.containsKey("X-Amzn-Trace-Id") ? "yes" : "no")
         + ", body " + sent.body.length() + " chars");
   }
 
   record Sent(String body, String traceparent, List<String> attributes, Map<String, List<String>> headers,
-      int spans, List<SpanKind> kinds) {}
+      int spans, List<SpanKind> kinds, List<String> spanInfo) {}
 
   /** Counts ended spans and drops them. */
   static final class CountingExporter implements SpanExporter {
     final AtomicLong count = new AtomicLong();
-    final List<SpanKind> lastKinds = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The first spans after {@link #reset()} (at most 8). */
+    final List<SpanData> last = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    void reset() {
+      last.clear();
+    }
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
       count.addAndGet(spans.size());
-      if (lastKinds.size() < 8) {
-        for (SpanData s : spans) {
-          lastKinds.add(s.getKind());
-        }
+      if (last.size() < 8) {
+        last.addAll(spans);
       }
       return CompletableResultCode.ofSuccess();
     }
@@ -302,16 +314,29 @@ public class SqsSendHopBenchmark {
 
   /**
    * An in-memory SQS endpoint: reads the whole request body (as a real client would write it) and
-   * answers 200 with a canned SendMessage JSON. Keeps the body only while {@link #capture} is set.
+   * answers 200 with the canned JSON of the operation ({@code X-Amz-Target}, e.g.
+   * {@code AmazonSQS.SendMessage}). Keeps the body only while {@link #capture} is set.
    */
   static final class FakeSqsHttpClient implements SdkHttpClient {
-    private static final byte[] ANSWER = ("{\"MD5OfMessageBody\":\"" + md5(BODY)
-        + "\",\"MessageId\":\"5fea7756-0ea4-451a-a703-a558b933e274\"}").getBytes(StandardCharsets.UTF_8);
+    static final String SEND_ANSWER = "{\"MD5OfMessageBody\":\"" + md5(BODY)
+        + "\",\"MessageId\":\"5fea7756-0ea4-451a-a703-a558b933e274\"}";
+    private final Map<String, byte[]> answers;
     private final byte[] buffer = new byte[8192];
     volatile boolean capture;
     volatile String lastBody;
     volatile Map<String, List<String>> lastHeaders;
     long bytesRead;
+
+    /** Answers SendMessage only. */
+    FakeSqsHttpClient() {
+      this(Map.of("AmazonSQS.SendMessage", SEND_ANSWER));
+    }
+
+    /** {@code answers}: JSON answer by {@code X-Amz-Target}. */
+    FakeSqsHttpClient(Map<String, String> answers) {
+      this.answers = new java.util.HashMap<>();
+      answers.forEach((target, json) -> this.answers.put(target, json.getBytes(StandardCharsets.UTF_8)));
+    }
 
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
@@ -334,13 +359,18 @@ public class SqsSendHopBenchmark {
             lastBody = copy.toString(StandardCharsets.UTF_8);
             lastHeaders = request.httpRequest().headers();
           }
+          String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
+          byte[] answer = answers.get(target);
+          if (answer == null) {
+            throw new IOException("the fake SQS answers " + answers.keySet() + ", not '" + target + "'");
+          }
           return HttpExecuteResponse.builder()
               .response(SdkHttpResponse.builder().statusCode(200)
                   .putHeader("Content-Type", "application/x-amz-json-1.0")
-                  .putHeader("Content-Length", Integer.toString(ANSWER.length))
+                  .putHeader("Content-Length", Integer.toString(answer.length))
                   .putHeader("x-amzn-RequestId", "c6a3f1b2-0000-4000-8000-000000000001")
                   .build())
-              .responseBody(AbortableInputStream.create(new ByteArrayInputStream(ANSWER)))
+              .responseBody(AbortableInputStream.create(new ByteArrayInputStream(answer)))
               .build();
         }
 
@@ -352,7 +382,7 @@ public class SqsSendHopBenchmark {
     @Override
     public void close() {}
 
-    private static String md5(String s) {
+    static String md5(String s) {
       try {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
       } catch (NoSuchAlgorithmException e) {
