@@ -153,8 +153,8 @@ public class SqsSendHopBenchmark {
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")))
-        // SDK 2.57.8: SqsBaseClientBuilder.checksumValidationEnabled(Boolean) turns off
-        // MessageMD5ChecksumInterceptor (the canned answer's MD5 would not cover the attributes).
+        // SDK 2.57.8: SqsBaseClientBuilder.checksumValidationEnabled(Boolean), the SQS MD5 checks
+        // (MessageMD5ChecksumInterceptor) off; the canned answers carry the body's real MD5 anyway.
         .checksumValidationEnabled(false)
         .overrideConfiguration(c -> {
           if (interceptor != null) {
