@@ -8,21 +8,18 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.core.metrics.CoreMetric;
-import software.amazon.awssdk.http.HttpMetric;
-import software.amazon.awssdk.metrics.MetricCollection;
-import software.amazon.awssdk.metrics.MetricPublisher;
 
 /**
  * The one mapping from an AWS SDK failure to a result, shared by every AWS check, so that access
@@ -44,6 +41,16 @@ final class AwsFailures {
           "requestlimitexceeded", "provisionedthroughputexceededexception", "bandwidthlimitexceeded",
           "aws.simplequeueservice.throttled");
 
+  /**
+   * One attempt per check run. The check runs again on its next interval, and flap damping needs
+   * several results to change the status, so the SDK's own retries only hide what the dependency
+   * said (throttled, 5xx, refused) behind backoff sleeps that end in "no answer in time". Measured
+   * in FaultMatrixIT: with the SDK's retries, throttling past a 500 ms timeout was first reported as
+   * a timeout in some runs, detected as throttling only after 3 to 4 s.
+   */
+  private static final SdkPlugin NO_RETRIES =
+      config -> config.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+
   private AwsFailures() {}
 
   /** A per-request override bounding the call by what is left of the check's budget. */
@@ -52,15 +59,12 @@ final class AwsFailures {
   }
 
   /**
-   * Per-request override so the SDK's own retries end within what is left of the check's budget.
-   * It also remembers why the last attempt failed (published synchronously by the SDK before the
-   * call returns), so that retries of a throttled or 5xx answer that ran out of time still read as
-   * throttled or 5xx (DEGRADED), not as an unreachable endpoint.
+   * Per-request override: one attempt (no SDK retries, see {@link #NO_RETRIES}), bounded by what is
+   * left of the check's budget less a small margin, so the SDK gives up before the monitor abandons
+   * the run and the check still says what happened.
    */
-  static final class Budget implements Consumer<AwsRequestOverrideConfiguration.Builder>, MetricPublisher {
+  static final class Budget implements Consumer<AwsRequestOverrideConfiguration.Builder> {
     private final CheckContext ctx;
-    private volatile String lastErrorType = "";
-    private volatile int lastStatus;
 
     private Budget(CheckContext ctx) {
       this.ctx = ctx;
@@ -68,33 +72,16 @@ final class AwsFailures {
 
     @Override
     public void accept(AwsRequestOverrideConfiguration.Builder o) {
-      o.apiCallTimeout(callTimeout(ctx.remaining())).addMetricPublisher(this);
+      o.apiCallTimeout(callTimeout(ctx.remaining())).addPlugin(NO_RETRIES);
     }
-
-    @Override
-    public void publish(MetricCollection call) {
-      for (MetricCollection attempt : call.children()) {
-        List<String> types = attempt.metricValues(CoreMetric.ERROR_TYPE);
-        List<Integer> codes = attempt.metricValues(HttpMetric.HTTP_STATUS_CODE);
-        if (!types.isEmpty()) {
-          lastErrorType = types.get(types.size() - 1);
-        }
-        if (!codes.isEmpty()) {
-          lastStatus = codes.get(codes.size() - 1);
-        }
-      }
-    }
-
-    @Override
-    public void close() {}
   }
 
   /**
    * The SDK's own timeout for a call with {@code left} of the check's budget: a little less, so the
    * SDK gives up first and the check can still say what the failed attempts were (throttled, 5xx)
    * before the monitor's deadline abandons the run and only "no answer in time" is known. Measured
-   * in FaultMatrixIT: with the whole budget, throttling past a 500 ms timeout read as a timeout in
-   * most runs.
+   * in FaultMatrixIT: with the whole budget, a slow answer was often reported by the monitor's
+   * generic deadline rather than by the check.
    */
   static Duration callTimeout(Duration left) {
     long ms = left.toMillis();
@@ -133,32 +120,6 @@ final class AwsFailures {
    * {@code resource}, for anything that is not specific to the check.
    */
   static CheckResult map(Throwable e, String service, String action, String resource, Caller who) {
-    return map(e, service, action, resource, who, null);
-  }
-
-  /** As above; {@code budget} tells a timeout after throttled or 5xx attempts from a silent one. */
-  static CheckResult map(Throwable e, String service, String action, String resource, Caller who,
-      @Nullable Budget budget) {
-    if (budget != null && e instanceof ApiCallTimeoutException) {
-      if ("Throttling".equals(budget.lastErrorType) || budget.lastStatus == 429
-          || isS3SlowDown(service, "", budget.lastStatus)) {
-        return CheckResult.degraded(ErrorKind.THROTTLED,
-            service + " throttled " + action + " until the check's time ran out",
-            throttledHint(service));
-      }
-      if ("IO".equals(budget.lastErrorType)) {
-        // Every attempt failed at once (refused or reset) and the SDK's backoff outlasted the budget.
-        return CheckResult.down(ErrorKind.CONNECTION_REFUSED,
-            "connections to the " + service + " endpoint failed (refused or reset) calling " + action
-                + " until the check's time ran out",
-            endpointHint(service, who));
-      }
-      if (budget.lastStatus >= 500) {
-        return CheckResult.degraded(ErrorKind.SERVER_ERROR,
-            service + " answered " + budget.lastStatus + " to " + action + " until the check's time ran out",
-            serverErrorHint(service, who));
-      }
-    }
     String code = errorCode(e);
     String lc = code.toLowerCase(Locale.ROOT);
     int status = statusCode(e);

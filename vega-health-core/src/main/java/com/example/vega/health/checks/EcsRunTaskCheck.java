@@ -84,7 +84,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
     try {
       clusters = ecs.describeClusters(r -> r.clusters(cluster).overrideConfiguration(budget));
     } catch (SdkException e) {
-      return AwsFailures.map(e, "ECS", "ecs:DescribeClusters", "cluster " + cluster, who, budget);
+      return AwsFailures.map(e, "ECS", "ecs:DescribeClusters", "cluster " + cluster, who);
     }
     Cluster c = clusters.clusters().isEmpty() ? null : clusters.clusters().get(0);
     if (c == null || "MISSING".equals(c.status())) {
@@ -112,7 +112,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
             "check VEGA_RUNNER_TASK_DEFINITION in the " + who.serviceName() + " task definition; the "
                 + "deploy scripts register the runner's task definition");
       }
-      return AwsFailures.map(e, "ECS", "ecs:DescribeTaskDefinition", "task definition " + taskDefinition, who, tdBudget);
+      return AwsFailures.map(e, "ECS", "ecs:DescribeTaskDefinition", "task definition " + taskDefinition, who);
     }
     String tdName = td.family() + ":" + td.revision();
     if (td.status() != TaskDefinitionStatus.ACTIVE) {
@@ -232,7 +232,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
       } catch (SdkException e) {
         Evidence ev = probeEvidence(e);
         if (ev == null) {
-          return AwsFailures.map(e, "ECS", DESCRIBE_TASKS, "cluster " + cluster, who, budget);
+          return AwsFailures.map(e, "ECS", DESCRIBE_TASKS, "cluster " + cluster, who);
         }
         evidence.put(DESCRIBE_TASKS, ev);
       }
@@ -246,7 +246,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
       } catch (SdkException e) {
         Evidence ev = probeEvidence(e);
         if (ev == null) {
-          return AwsFailures.map(e, "ECS", STOP_TASK, "cluster " + cluster, who, budget);
+          return AwsFailures.map(e, "ECS", STOP_TASK, "cluster " + cluster, who);
         }
         evidence.put(STOP_TASK, ev);
       }

@@ -138,7 +138,7 @@ public final class S3Check implements HealthCheck {
         // HeadBucket is authorized by s3:ListBucket.
         return AwsFailures.accessDenied("s3:ListBucket", "bucket " + name, who);
       }
-      return AwsFailures.map(e, "S3", "s3:ListBucket", "bucket " + name, who, budget);
+      return AwsFailures.map(e, "S3", "s3:ListBucket", "bucket " + name, who);
     }
   }
 
@@ -161,7 +161,7 @@ public final class S3Check implements HealthCheck {
             "the frontend was not built and uploaded (a backend-only deploy leaves it stale): rerun the "
                 + "deploy scripts, then check the CloudFront distribution is Deployed");
       }
-      return AwsFailures.map(e, "S3", "s3:GetObject", name + "/index.html", who, budget);
+      return AwsFailures.map(e, "S3", "s3:GetObject", name + "/index.html", who);
     }
   }
 
@@ -177,7 +177,7 @@ public final class S3Check implements HealthCheck {
             "check that the " + who.role() + " task role has s3:PutObject permission on the artifacts "
                 + "bucket " + name + ": " + who.iamHint());
       }
-      return AwsFailures.map(e, "S3", "s3:PutObject", "bucket " + name, who, put);
+      return AwsFailures.map(e, "S3", "s3:PutObject", "bucket " + name, who);
     }
     AwsFailures.Budget delete = AwsFailures.budget(ctx);
     try {
@@ -187,7 +187,7 @@ public final class S3Check implements HealthCheck {
       // Writing works, which is what the service needs; the leftover object is worth a warning.
       CheckResult r = AwsFailures.isAccessDenied(e)
           ? AwsFailures.accessDenied("s3:DeleteObject", name + "/" + key, who)
-          : AwsFailures.map(e, "S3", "s3:DeleteObject", name + "/" + key, who, delete);
+          : AwsFailures.map(e, "S3", "s3:DeleteObject", name + "/" + key, who);
       return new CheckResult(Status.DEGRADED, "write probe ok but " + r.message() + "; probe object left behind",
           r.hint(), r.errorKind(), List.of(), r.duration(), null);
     }

@@ -80,7 +80,7 @@ public final class SecretsCheck implements HealthCheck {
       if ("ResourceNotFoundException".equals(AwsFailures.errorCode(e))) {
         return missing(id);
       }
-      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who, budget);
+      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who);
     }
     if (d.deletedDate() != null) {
       return CheckResult.down(ErrorKind.INACTIVE,
@@ -108,7 +108,7 @@ public final class SecretsCheck implements HealthCheck {
       if ("ResourceNotFoundException".equals(code)) {
         return missing(id);
       }
-      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who, get);
+      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who);
     }
   }
 

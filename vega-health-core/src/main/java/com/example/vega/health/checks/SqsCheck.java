@@ -92,7 +92,7 @@ public final class SqsCheck implements HealthCheck {
       if (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist")) {
         return missing();
       }
-      return AwsFailures.map(e, "SQS", ACTION, "queue " + queueName, who, budget);
+      return AwsFailures.map(e, "SQS", ACTION, "queue " + queueName, who);
     }
     long visible = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     long inFlight = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
