@@ -20,6 +20,27 @@ public interface VegaSettings {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
+  /**
+   * How a message or a log line quotes a value that was rejected. A short value that looks like
+   * what these settings hold (up to 32 characters: lower-case letters, digits, {@code . _ : / -})
+   * is shown in quotes, so that a typo can be seen; anything else is described by its length only,
+   * since it may be a secret pasted into the wrong setting (passwords, keys and tokens mix cases
+   * and symbols).
+   */
+  static String shown(@Nullable String value) {
+    if (value == null) {
+      return "(not set)";
+    }
+    return showable(value) ? "'" + value + "'"
+        : "(a " + value.length() + "-character value, not shown: it may be a secret)";
+  }
+
+  /** Whether {@link #shown} repeats the value itself. */
+  static boolean showable(String value) {
+    return value.length() <= 32 && value.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+        || c == '.' || c == '_' || c == ':' || c == '/' || c == '-');
+  }
+
   /** The process environment. */
   static VegaSettings environment() {
     return System::getenv;

@@ -54,7 +54,7 @@ record AgentConfig(
     if (roleName != null) {
       role = Roles.parse(roleName).orElse(null);
       if (role == null) {
-        problems.add(roleSetting + "='" + shorten(roleName) + "' is not a role: use one of "
+        problems.add(roleSetting + "=" + VegaSettings.shown(roleName) + " is not a role: use one of "
             + Roles.NAMES + " (serving the generic checks only)");
       }
     }
@@ -69,7 +69,7 @@ record AgentConfig(
           throw new NumberFormatException();
         }
       } catch (NumberFormatException e) {
-        problems.add("VEGA_HEALTH_PORT='" + shorten(p) + "' is not a port: use a number from 1 to 65535"
+        problems.add("VEGA_HEALTH_PORT=" + VegaSettings.shown(p) + " is not a port: use a number from 1 to 65535"
             + " (default " + DEFAULT_PORT + ")");
         addressOk = false;
       }
@@ -80,7 +80,7 @@ record AgentConfig(
       // An IP only: resolving a host name here could block the application's start.
       InetAddress literal = IpLiteral.parse(b);
       if (literal == null) {
-        problems.add("VEGA_HEALTH_BIND='" + shorten(b) + "' is not an IP address: use 127.0.0.1 (default)"
+        problems.add("VEGA_HEALTH_BIND=" + VegaSettings.shown(b) + " is not an IP address: use 127.0.0.1 (default)"
             + " or 0.0.0.0 to let the ALB reach the health port");
         addressOk = false;
       } else {

@@ -112,13 +112,22 @@ class AgentConfigFuzzTest {
     }));
   }
 
-  /** Found at seed 8, case 4: the networks problem quoted the whole value, control characters and all. */
+  /**
+   * Found at seed 8, case 4: the networks problem quoted the whole value, control characters and
+   * all. A value that does not look like a network is now described, not repeated (it may be the
+   * detail token pasted into the wrong setting); a near miss is shown so the typo can be seen.
+   */
   @Test
-  void aBadNetworkIsQuotedOnOneShortLine() {
+  void aBadNetworkIsDescribedOnOneShortLineAndANearMissIsShown() {
     AgentConfig c = AgentConfig.from(Map.of("VEGA_HEALTH_DETAIL_NETWORKS", "10.0.0.0/16,@\u4e2d\n" + "9".repeat(100_000))::get);
     assertThat(c.problems()).singleElement().asString()
-        .startsWith("VEGA_HEALTH_DETAIL_NETWORKS: '@\u4e2d?999").contains("...' is not an IP network")
+        .startsWith("VEGA_HEALTH_DETAIL_NETWORKS: (a 100003-character value, not shown: it may be a secret) is not an IP network")
         .hasSizeLessThan(200);
+    AgentConfig token = AgentConfig.from(Map.of("VEGA_HEALTH_DETAIL_NETWORKS", "Xk9#mP2$vQ7!token")::get);
+    assertThat(token.problems()).singleElement().asString().doesNotContain("Xk9#mP2$vQ7!token")
+        .contains("(a 17-character value, not shown: it may be a secret)");
+    AgentConfig typo = AgentConfig.from(Map.of("VEGA_HEALTH_DETAIL_NETWORKS", "10.0.0.0/166")::get);
+    assertThat(typo.problems()).singleElement().asString().contains("'10.0.0.0/166' has a prefix length out of range");
   }
 
   @Test

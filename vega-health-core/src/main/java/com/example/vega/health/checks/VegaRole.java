@@ -42,8 +42,8 @@ public enum VegaRole {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown Vega role '" + name
-        + "'; known: api, worker, runner, llm-proxy, maintenance");
+    throw new IllegalArgumentException("unknown Vega role " + com.example.vega.health.VegaSettings.shown(name)
+        + "; known: api, worker, runner, llm-proxy, maintenance");
   }
 
   /** The CloudWatch log group the runbook tails, e.g. {@code /vega/dev/vega-worker}. */

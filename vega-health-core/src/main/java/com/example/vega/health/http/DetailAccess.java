@@ -1,5 +1,6 @@
 package com.example.vega.health.http;
 
+import com.example.vega.health.VegaSettings;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -106,10 +107,9 @@ public interface DetailAccess {
     }
   }
 
-  /** The value as messages quote it: one line, cut short (it comes from a setting and goes to a log). */
+  /** The value as messages quote it (it comes from a setting and goes to a log): see {@link VegaSettings#shown}. */
   private static String shown(String cidr) {
-    String one = cidr.replaceAll("\\p{Cntrl}", "?");
-    return "'" + (one.length() <= 45 ? one : one.substring(0, 45) + "...") + "'";
+    return VegaSettings.shown(cidr.trim());
   }
 
   private static boolean matches(byte[] a, byte[] net, byte[] mask) {

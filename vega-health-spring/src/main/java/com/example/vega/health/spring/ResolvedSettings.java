@@ -61,9 +61,14 @@ record ResolvedSettings(
       // One parser of role names: api, worker, vega-worker, vega-v16-runner, LLM_PROXY, ...
       return VegaRole.of(raw).hintName();
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(key, raw,
+      throw new InvalidConfigurationPropertyValueException(key, quoted(raw),
           "the role must be one of " + String.join(", ", ROLES));
     }
+  }
+
+  /** The rejected value as Boot's failure report quotes it: repeated only when it cannot be a secret. */
+  private static String quoted(String raw) {
+    return VegaSettings.showable(raw) ? raw : VegaSettings.shown(raw);
   }
 
   private static String environment(VegaHealthProperties props, VegaSettings settings) {
@@ -78,7 +83,7 @@ record ResolvedSettings(
     }
     if (!ENVIRONMENT.matcher(raw).matches()) {
       // It becomes part of log group and parameter names in hints, so it must be a plain name.
-      throw new InvalidConfigurationPropertyValueException(key, raw,
+      throw new InvalidConfigurationPropertyValueException(key, quoted(raw),
           "the environment must be lower-case letters, digits and dashes, like dev or prod");
     }
     return raw;
