@@ -26,17 +26,22 @@ class DoctorIT {
   @BeforeAll
   static void startPostgres() {
     pg = PostgresServer.start();
+    createSchema(pg);
+    pg.sql("INSERT INTO scans (id, status) VALUES ('scan-queued', 'queued')");
+    pg.sql("INSERT INTO scans (id, status) VALUES ('scan-claimed', 'claimed')");
+    pg.sql("INSERT INTO scans (id, status, runner_task) VALUES ('scan-done', 'done', 'arn:aws:ecs:us-west-1:123456789012:task/vega/abc')");
+    pg.sql("INSERT INTO scans (id, status, runner_task) VALUES ('scan-lost', 'done', 'arn:aws:ecs:us-west-1:123456789012:task/vega/def')");
+    pg.sql("INSERT INTO findings (id, scan_id, title) VALUES ('f1', 'scan-done', 'a'), ('f2', 'scan-done', 'b')");
+  }
+
+  /** The examples' schema: schema_migrations (001 to 003 applied), scans, findings. */
+  static void createSchema(PostgresServer pg) {
     pg.sql("CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT now())");
     pg.sql("INSERT INTO schema_migrations (version) VALUES ('001_init.sql'), ('002_scans.sql'), ('003_findings.sql')");
     pg.sql("CREATE TABLE scans (id text PRIMARY KEY, status text NOT NULL, source_key text, runner_task text,"
         + " failure_reason text, created_at timestamptz DEFAULT now(), updated_at timestamptz DEFAULT now())");
     pg.sql("CREATE TABLE findings (id text PRIMARY KEY, scan_id text, title text, severity text, status text,"
         + " path text, created_at timestamptz DEFAULT now())");
-    pg.sql("INSERT INTO scans (id, status) VALUES ('scan-queued', 'queued')");
-    pg.sql("INSERT INTO scans (id, status) VALUES ('scan-claimed', 'claimed')");
-    pg.sql("INSERT INTO scans (id, status, runner_task) VALUES ('scan-done', 'done', 'arn:aws:ecs:us-west-1:123456789012:task/vega/abc')");
-    pg.sql("INSERT INTO scans (id, status, runner_task) VALUES ('scan-lost', 'done', 'arn:aws:ecs:us-west-1:123456789012:task/vega/def')");
-    pg.sql("INSERT INTO findings (id, scan_id, title) VALUES ('f1', 'scan-done', 'a'), ('f2', 'scan-done', 'b')");
   }
 
   @AfterAll
@@ -54,6 +59,10 @@ class DoctorIT {
   }
 
   static String dbUrl() {
+    return dbUrl(pg);
+  }
+
+  static String dbUrl(PostgresServer pg) {
     return "postgresql://" + PostgresServer.USER + ":" + PostgresServer.PASSWORD + "@127.0.0.1:" + pg.port() + "/vega";
   }
 

@@ -1,0 +1,161 @@
+package com.example.vega.health.agent;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.example.vega.health.testing.MotoServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+
+/**
+ * ECS as the doctor meets it. {@link Moto}: real services and tasks in moto_server (RunTask,
+ * StopTask with a reason; moto leaves every container's exit code at 0 and gives services no
+ * events). {@link #fakeEcs()}: WireMock answering the JSON 1.1 operations for what moto cannot give
+ * (exit codes, container reasons, service events).
+ */
+final class EcsFixtures {
+  static final String CLUSTER = "vega-test";
+  static final String ACCOUNT = "123456789012";
+  private static final String TARGET = "AmazonEC2ContainerServiceV20141113.";
+
+  private EcsFixtures() {}
+
+  /** A cluster in moto, with services and Fargate tasks on moto's default subnet. */
+  static final class Moto implements AutoCloseable {
+    final EcsClient ecs;
+    private final MotoServer moto;
+    private final String subnet;
+
+    Moto(EcsClient ecs, MotoServer moto) throws Exception {
+      this.ecs = ecs;
+      this.moto = moto;
+      this.subnet = defaultSubnet(moto);
+      // moto moves a task one step towards STOPPED at every DescribeTasks; here it stays RUNNING
+      // until StopTask (1000 describes, set manually)
+      motoApi(moto, "set-transition", "{\"model_name\":\"ecs::task\",\"transition\":{\"progression\":\"manual\","
+          + "\"times\":1000}}");
+      ecs.createCluster(b -> b.clusterName(CLUSTER));
+    }
+
+    @Override
+    public void close() throws Exception {
+      motoApi(moto, "unset-transition", "{\"model_name\":\"ecs::task\"}");
+    }
+
+    private void taskDefinition(String family) {
+      ecs.registerTaskDefinition(b -> b.family(family).requiresCompatibilities(Compatibility.FARGATE)
+          .networkMode(NetworkMode.AWSVPC).cpu("256").memory("512")
+          .containerDefinitions(c -> c.name(family).image(ACCOUNT + ".dkr.ecr.us-west-1.amazonaws.com/" + family + ":v9")
+              .essential(true).memory(512)));
+    }
+
+    /** A service with {@code desired} tasks: all running, or none yet (moto's state after CreateService). */
+    void service(String name, int desired, boolean running) {
+      taskDefinition(name);
+      ecs.createService(b -> b.cluster(CLUSTER).serviceName(name).taskDefinition(name).desiredCount(desired)
+          .launchType(LaunchType.FARGATE));
+      if (running) {
+        // moto counts the tasks as running once the desired count is set again
+        ecs.updateService(b -> b.cluster(CLUSTER).service(name).desiredCount(desired));
+      }
+    }
+
+    /** RunTask of the family's task definition; its ARN (RUNNING). */
+    String runTask(String family) {
+      taskDefinition(family);
+      return ecs.runTask(b -> b.cluster(CLUSTER).taskDefinition(family).launchType(LaunchType.FARGATE)
+          .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet).securityGroups("sg-1"))))
+          .tasks().get(0).taskArn();
+    }
+
+    /** A task of the family stopped by StopTask with {@code reason}; its ARN. */
+    String stoppedTask(String family, String reason) {
+      String arn = runTask(family);
+      ecs.stopTask(b -> b.cluster(CLUSTER).task(arn).reason(reason));
+      return arn;
+    }
+  }
+
+  /** moto's default subnet in {@link MotoServer#REGION} (EC2 DescribeSubnets, query protocol). */
+  static String defaultSubnet(MotoServer moto) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(moto.endpoint()).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + MotoServer.REGION
+            + "/ec2/aws4_request, SignedHeaders=host, Signature=0")
+        .POST(HttpRequest.BodyPublishers.ofString("Action=DescribeSubnets&Version=2016-11-15")).build();
+    String body = HostProcess.HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("<subnetId>(subnet-[0-9a-f]+)</subnetId>").matcher(body);
+    if (!m.find()) {
+      throw new IllegalStateException("moto has no default subnet: " + body);
+    }
+    return m.group(1);
+  }
+
+  private static void motoApi(MotoServer moto, String action, String json) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(moto.endpoint() + "/moto-api/state-manager/" + action))
+        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    int status = HostProcess.HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    if (status / 100 != 2) {
+      throw new IllegalStateException("moto " + action + " answered " + status);
+    }
+  }
+
+  static WireMockServer fakeEcs() {
+    WireMockServer s = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    s.start();
+    return s;
+  }
+
+  /** {@code op} (e.g. {@code DescribeTasks}) answers {@code json}. */
+  static void answer(WireMockServer ecs, String op, String json) {
+    ecs.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo(TARGET + op))
+        .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1").withBody(json)));
+  }
+
+  /** ListTasks and DescribeTasks answering these tasks (from {@link #task}). */
+  static void stoppedTasks(WireMockServer ecs, String... tasks) {
+    List<String> arns = new ArrayList<>();
+    for (String t : tasks) {
+      Matcher m = Pattern.compile("\"taskArn\":(\"[^\"]+\")").matcher(t);
+      m.find();
+      arns.add(m.group(1));
+    }
+    answer(ecs, "ListTasks", "{\"taskArns\":[" + String.join(",", arns) + "]}");
+    answer(ecs, "DescribeTasks", "{\"tasks\":[" + String.join(",", tasks) + "],\"failures\":[]}");
+  }
+
+  /** A STOPPED task as DescribeTasks gives it; a null exit code is a container that never ran. */
+  static String task(String id, String group, String reason, String containerReason, Integer... exitCodes) {
+    StringBuilder containers = new StringBuilder();
+    for (int i = 0; i < exitCodes.length; i++) {
+      containers.append(i == 0 ? "" : ",").append("{\"name\":\"c").append(i).append("\",\"lastStatus\":\"STOPPED\"")
+          .append(exitCodes[i] == null ? "" : ",\"exitCode\":" + exitCodes[i])
+          .append(containerReason == null ? "" : ",\"reason\":" + quote(containerReason)).append('}');
+    }
+    return "{\"taskArn\":\"arn:aws:ecs:us-west-1:" + ACCOUNT + ":task/" + CLUSTER + "/" + id + "\",\"group\":"
+        + quote(group) + ",\"lastStatus\":\"STOPPED\",\"desiredStatus\":\"STOPPED\",\"stoppedReason\":"
+        + quote(reason) + ",\"containers\":[" + containers + "]}";
+  }
+
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  static URI endpoint(WireMockServer s) {
+    return URI.create(s.baseUrl());
+  }
+}
