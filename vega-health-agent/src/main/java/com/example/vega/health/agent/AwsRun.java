@@ -53,6 +53,10 @@ final class AwsRun {
   static final List<String> LOG_SERVICES =
       List.of("vega-api", "vega-worker", "vega-v16-runner", "vega-llm-proxy", "vega-maintenance");
 
+  private static final String PULL_HINT = "the image could not be pulled: check the image tag in the task"
+      + " definition, the execution role's ECR permissions, and that the task's subnets reach ECR (NAT or VPC"
+      + " endpoints)";
+
   private AwsRun() {}
 
   static Report run(Doctor.Args args, VegaSettings env, Duration timeout, PrintStream progress)
@@ -169,7 +173,7 @@ final class AwsRun {
       int failed = 0;
       for (Task t : tasks) {
         String exits = exitCodes(t);
-        boolean bad = !exits.equals("0") || t.stoppedReason() != null && !t.stoppedReason().contains("exited");
+        boolean bad = failed(t.stoppedReason(), exits);
         String group = t.group() == null ? t.taskDefinitionArn() : t.group();
         evidence.add((bad ? "FAILED " : "ok ") + Text.oneLine(group) + ": " + Text.oneLine(t.stoppedReason())
             + " (exit " + exits + ")");
@@ -195,10 +199,29 @@ final class AwsRun {
     return codes.isEmpty() ? "none" : String.join(",", codes);
   }
 
+  /**
+   * Whether a stopped task failed. A task the scheduler replaced in a deployment or a scale-in
+   * ("Scaling activity initiated by (deployment ecs-svc/...)") that exited cleanly, 0 or 143 on the
+   * SIGTERM it was sent, did not: every deployment leaves such tasks behind for an hour.
+   */
+  static boolean failed(String reason, String exits) {
+    if (reason != null && reason.startsWith("Scaling activity initiated by")) {
+      return !exits.matches("(0|143|none)(,(0|143|none))*");
+    }
+    return !exits.equals("0") || reason != null && !reason.contains("exited");
+  }
+
   /** The runbook's common causes, matched on what ECS says. */
   static String stoppedHint(String reason, String exits, String group, String environment) {
     String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
     String svc = group == null ? "the service" : group.replaceFirst("^service:", "").replaceFirst("^family:", "");
+    if (r.contains("resourceinitializationerror") && (r.contains("logger") || r.contains("log group"))) {
+      return "the task's log group is missing: check the awslogs-group of the " + svc + " task definition (/vega/"
+          + environment + "/" + svc + ") exists, and the execution role's logs:CreateLogStream";
+    }
+    if (r.contains("ecr registry auth")) {
+      return PULL_HINT;
+    }
     if (r.contains("secret") || r.contains("resourceinitializationerror")) {
       return "Missing secret: check Secrets Manager for the secret referenced in the task definition";
     }
@@ -206,8 +229,7 @@ final class AwsRun {
       return "Out of memory or CPU: increase the task definition's resource limits in Terraform";
     }
     if (r.contains("cannotpull") || r.contains("pull")) {
-      return "the image could not be pulled: check the image tag in the task definition and the"
-          + " execution role's ECR permissions";
+      return PULL_HINT;
     }
     if (r.contains("health check")) {
       return "ECS replaced the task after failed container health checks: check /v1/healthz/live and"

@@ -202,7 +202,8 @@ final class ScanRun {
       Task t = r.tasks().get(0);
       String exits = AwsRun.exitCodes(t);
       String detail = shortArn(taskArn) + " " + t.lastStatus()
-          + (t.stoppedReason() == null ? "" : ": " + Text.oneLine(t.stoppedReason())) + " (exit " + exits + ")";
+          + (t.stoppedReason() == null || t.stoppedReason().isBlank() ? "" : ": " + Text.oneLine(t.stoppedReason()))
+          + " (exit " + exits + ")";
       boolean stopped = "STOPPED".equals(t.lastStatus());
       boolean failed = stopped && !exits.equals("0");
       if (failed || row.status().equals("failed")) {
