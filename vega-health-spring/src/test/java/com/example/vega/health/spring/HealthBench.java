@@ -46,6 +46,24 @@ import org.springframework.context.annotation.Bean;
  */
 public final class HealthBench {
   static final AtomicLong SLOW_CALLS = new AtomicLong();
+  private static volatile PostgresServer postgres;
+
+  /**
+   * Ends the JVM without waiting for Tomcat threads blocked on the frozen database (they would hold
+   * a normal exit), after stopping the embedded PostgreSQL: halt skips the shutdown hook that would
+   * stop it, and an earlier version left one postmaster running per run.
+   */
+  private static void exit(int code) {
+    PostgresServer pg = postgres;
+    if (pg != null) {
+      try {
+        pg.close();
+      } catch (RuntimeException e) {
+        System.err.println("bench: could not stop the embedded PostgreSQL: " + e);
+      }
+    }
+    Runtime.getRuntime().halt(code);
+  }
   static volatile long slowMillis;
 
   @SpringBootConfiguration
@@ -85,6 +103,8 @@ public final class HealthBench {
   static final Duration CACHE_TTL = Duration.ofSeconds(10);
   static final String ACTUATOR = "/actuator/health";
   static final String ACTUATOR_CACHED = "/actuator/health (cache TTL " + CACHE_TTL.toSeconds() + " s)";
+  static final String READY = "/v1/healthz/ready (app port)";
+  static final String READY_CACHED = "/actuator/health/readiness (cache TTL " + CACHE_TTL.toSeconds() + " s)";
 
   record Endpoint(String name, String url, MeterRegistry registry) {}
 
@@ -98,7 +118,7 @@ public final class HealthBench {
       try {
         Thread.sleep(TimeUnit.MINUTES.toMillis(8));
         System.err.println("bench: watchdog: still running after 8 minutes, stopping");
-        Runtime.getRuntime().halt(2);
+        exit(2);
       } catch (InterruptedException e) {
         // finished in time
       }
@@ -107,6 +127,7 @@ public final class HealthBench {
     watchdog.start();
 
     PostgresServer pg = PostgresServer.start();
+    postgres = pg;
     TcpFaultProxy proxy = new TcpFaultProxy(pg.port());
     ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).properties(
         "server.port=0", "server.address=127.0.0.1",
@@ -139,6 +160,10 @@ public final class HealthBench {
     List<Endpoint> endpoints = List.of(
         new Endpoint("/v1/healthz (app port)", "http://127.0.0.1:" + app + "/v1/healthz", registry),
         new Endpoint("/v1/healthz (probe port)", "http://127.0.0.1:" + probe + "/v1/healthz", registry),
+        // Status-only answers on both sides: what an ALB reads, without our detail body.
+        new Endpoint(READY, "http://127.0.0.1:" + app + "/v1/healthz/ready", registry),
+        new Endpoint(READY_CACHED, "http://127.0.0.1:" + cachedPort + "/actuator/health/readiness",
+            cached.getBean(MeterRegistry.class)),
         new Endpoint(ACTUATOR, "http://127.0.0.1:" + app + "/actuator/health", registry),
         new Endpoint(ACTUATOR_CACHED, "http://127.0.0.1:" + cachedPort + "/actuator/health",
             cached.getBean(MeterRegistry.class)));
@@ -156,7 +181,7 @@ public final class HealthBench {
     System.err.println(states);
     if (monitor.snapshot().status() != Status.UP) {
       System.err.println("bench: not every check is UP before the healthy cells; a comparison would be wrong");
-      Runtime.getRuntime().halt(1);
+      exit(1);
     }
     for (Endpoint e : endpoints) {
       run(client, e.url(), users, 5, "warmup", e.name(), e.registry()); // JIT and connection pools
@@ -185,7 +210,8 @@ public final class HealthBench {
     // frozen database (HikariCP waits 30 s for a connection, isValid(0) on a frozen one waits
     // for ever); then each liveness probe is measured while they are still blocked.
     List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> flood = new ArrayList<>();
-    HttpRequest blocking = HttpRequest.newBuilder(URI.create(endpoints.get(2).url())).timeout(Duration.ofSeconds(60)).build();
+    HttpRequest blocking = HttpRequest.newBuilder(URI.create(endpoints.stream()
+        .filter(e -> e.name().equals(ACTUATOR)).findFirst().orElseThrow().url())).timeout(Duration.ofSeconds(60)).build();
     for (int i = 0; i < 220; i++) {
       flood.add(client.sendAsync(blocking, HttpResponse.BodyHandlers.discarding()));
     }
@@ -203,7 +229,7 @@ public final class HealthBench {
     print(exhausted, probeSeconds, 4);
     flood.forEach(f -> f.cancel(true));
     watchdog.interrupt();
-    Runtime.getRuntime().halt(0); // Tomcat threads blocked on the frozen database would hold a normal exit
+    exit(0);
   }
 
   private static void awaitCheck(HealthMonitor m, String name, Status s, Duration max) throws InterruptedException {
@@ -318,13 +344,21 @@ public final class HealthBench {
         vegaRps.put(c.state, rps);
       }
     }
-    for (String peer : List.of(ACTUATOR, ACTUATOR_CACHED)) {
-      b.append("\nthroughput ratio, /v1/healthz (app port) : ").append(peer).append("\n\n");
+    Map<String, Double> readyRps = new TreeMap<>();
+    for (Cell c : cells) {
+      if (c.endpoint.equals(READY)) {
+        readyRps.put(c.state, c.requests / c.seconds);
+      }
+    }
+    for (String peer : List.of(ACTUATOR, ACTUATOR_CACHED, READY_CACHED)) {
+      Map<String, Double> ours = peer.equals(READY_CACHED) ? readyRps : vegaRps;
+      b.append("\nthroughput ratio, ").append(peer.equals(READY_CACHED) ? READY : "/v1/healthz (app port)")
+          .append(" : ").append(peer).append("\n\n");
       for (Cell c : cells) {
         if (c.endpoint.equals(peer)) {
           double a = c.requests / c.seconds;
           b.append(String.format(Locale.ROOT, "- %s: %.1fx%n", c.state, a == 0 ? Double.POSITIVE_INFINITY
-              : vegaRps.getOrDefault(c.state, 0.0) / a));
+              : ours.getOrDefault(c.state, 0.0) / a));
         }
       }
     }
