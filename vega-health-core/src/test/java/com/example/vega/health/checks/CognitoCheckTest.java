@@ -28,6 +28,8 @@ class CognitoCheckTest {
   /** The pools the fake Cognito knows: pool id to JWKS body. */
   private final Map<String, String> pools = new ConcurrentHashMap<>();
   private final Map<String, String> settings = new ConcurrentHashMap<>();
+  /** A status the fake Cognito answers whatever the pool (0: by the pools map). */
+  private final java.util.concurrent.atomic.AtomicInteger answer = new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer cognito;
   private URI base;
 
@@ -37,7 +39,7 @@ class CognitoCheckTest {
     cognito.createContext("/", ex -> {
       String[] parts = ex.getRequestURI().getPath().split("/");
       String body = parts.length > 1 ? pools.get(parts[1]) : null;
-      int code = body == null ? 404 : 200;
+      int code = answer.get() != 0 ? answer.get() : body == null ? 404 : 200;
       byte[] b = (body == null ? "{\"message\":\"User pool does not exist.\"}" : body).getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(code, b.length);
       ex.getResponseBody().write(b);
@@ -120,6 +122,28 @@ class CognitoCheckTest {
     CheckResult r = run(check(base));
     assertThat(r.status()).isEqualTo(Status.DOWN);
     assertThat(r.message()).isEqualTo("the JWKS of https://cognito-idp.us-west-1.amazonaws.com/us-west-1_AbC123 holds no keys");
+  }
+
+  @Test
+  void rateLimitingIsDegradedAndA403PointsAtEgressNotAtThePool() throws Exception {
+    pools.put("us-west-1_AbC123", KEYS);
+    answer.set(429);
+    CheckResult limited = run(check(base));
+    assertThat(limited.status()).isEqualTo(Status.DEGRADED);
+    assertThat(limited.errorKind()).isEqualTo(ErrorKind.THROTTLED);
+    assertThat(limited.hint()).startsWith("Cognito is rate limiting this account");
+
+    answer.set(403);
+    CheckResult denied = run(check(base));
+    assertThat(denied.status()).isEqualTo(Status.DOWN);
+    assertThat(denied.errorKind()).isEqualTo(ErrorKind.ACCESS_DENIED);
+    assertThat(denied.hint()).startsWith("the JWKS is public, so the 403 comes from between the task and Cognito")
+        .doesNotContain("wrong region or pool");
+
+    answer.set(503);
+    assertThat(run(check(base)).errorKind()).isEqualTo(ErrorKind.SERVER_ERROR);
+    answer.set(0);
+    assertThat(run(check(base)).status()).isEqualTo(Status.UP);
   }
 
   @Test

@@ -53,8 +53,11 @@ class EcsRunTaskCheckTest {
         .containerDefinitions(c -> c.name("runner").image("vega/runner:1").memory(512)));
   }
 
-  /** IAM answers one simulation: {@code decision} for each action in the call that names {@code firstAction}. */
-  private void simulation(String firstAction, String decision, String... actions) {
+  /**
+   * IAM (WireMock: moto has no policy simulation) answers one simulation: {@code decision} for each
+   * action in the call that names {@code firstAction}. Shared with FaultMatrixIT.
+   */
+  static void simulation(WireMockServer iamServer, String firstAction, String decision, String... actions) {
     StringBuilder members = new StringBuilder();
     for (String a : actions) {
       members.append("<member><EvalActionName>").append(a).append("</EvalActionName>")
@@ -71,9 +74,9 @@ class EcsRunTaskCheckTest {
   }
 
   private void allowAll() {
-    simulation("ecs:RunTask", "allowed", "ecs:RunTask");
-    simulation("ecs:StopTask", "allowed", "ecs:StopTask", "ecs:DescribeTasks");
-    simulation("iam:PassRole", "allowed", "iam:PassRole");
+    simulation(iamServer, "ecs:RunTask", "allowed", "ecs:RunTask");
+    simulation(iamServer, "ecs:StopTask", "allowed", "ecs:StopTask", "ecs:DescribeTasks");
+    simulation(iamServer, "iam:PassRole", "allowed", "iam:PassRole");
   }
 
   @Test
@@ -119,9 +122,9 @@ class EcsRunTaskCheckTest {
 
   @Test
   void eachPermissionTheSimulationDeniesIsNamed() {
-    simulation("ecs:RunTask", "implicitDeny", "ecs:RunTask");
-    simulation("ecs:StopTask", "allowed", "ecs:StopTask", "ecs:DescribeTasks");
-    simulation("iam:PassRole", "explicitDeny", "iam:PassRole");
+    simulation(iamServer, "ecs:RunTask", "implicitDeny", "ecs:RunTask");
+    simulation(iamServer, "ecs:StopTask", "allowed", "ecs:StopTask", "ecs:DescribeTasks");
+    simulation(iamServer, "iam:PassRole", "explicitDeny", "iam:PassRole");
     ecs.createCluster(c -> c.clusterName("vega-dev"));
     registerRunner();
     CheckResult r = run(EcsRunTaskCheck.builder(ecs, "vega-dev", "vega-v16-runner")

@@ -34,13 +34,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -85,11 +83,7 @@ class FaultMatrixIT {
   /** Slow answers: three times the check's timeout per chunk. */
   private static final Duration SLOW = TIMEOUT.multipliedBy(3);
 
-  private static final String WORKER_ROLE = "arn:aws:iam::123456789012:role/vega-dev-worker-task";
-  private static final String RUNNER_ROLE = "arn:aws:iam::123456789012:role/vega-dev-runner-task";
   private static final String POOL = "us-west-1_AbC123";
-  private static final String KEYS = "{\"keys\":[{\"alg\":\"RS256\",\"e\":\"AQAB\",\"kid\":\"k1\",\"kty\":\"RSA\","
-      + "\"n\":\"xyz\",\"use\":\"sig\"}]}";
 
   enum Fault {
     REFUSED("refused"), HUNG("hung"), SLOW("slow"), SERVER_ERROR("5xx"), THROTTLED("throttled"),
@@ -308,24 +302,12 @@ class FaultMatrixIT {
         () -> client.deleteSecret(b -> b.secretId("vega/matrix-provider").forceDeleteWithoutRecovery(true)), create);
   }
 
-  /** IAM answers policy simulations for the worker's role with {@code decision} for every action asked. */
-  private static void simulation(WireMockServer iam, String decision) {
+  /** IAM answers the worker role's simulations: {@code runTask} for ecs:RunTask, the rest allowed. */
+  private static void simulation(WireMockServer iam, String runTask) {
     iam.resetAll();
-    for (List<String> call : List.of(List.of("ecs:RunTask"), List.of("ecs:StopTask", "ecs:DescribeTasks"),
-        List.of("iam:PassRole"))) {
-      StringBuilder members = new StringBuilder();
-      for (String a : call) {
-        members.append("<member><EvalActionName>").append(a).append("</EvalActionName><EvalResourceName>*")
-            .append("</EvalResourceName><EvalDecision>").append(a.equals("ecs:RunTask") ? decision : "allowed")
-            .append("</EvalDecision><MatchedStatements/><MissingContextValues/></member>");
-      }
-      iam.stubFor(post(urlPathEqualTo("/")).withRequestBody(containing("ActionNames.member.1=" + call.get(0).replace(":", "%3A")))
-          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-              .withBody("<SimulatePrincipalPolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
-                  + "<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>" + members
-                  + "</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>1</RequestId>"
-                  + "</ResponseMetadata></SimulatePrincipalPolicyResponse>")));
-    }
+    EcsRunTaskCheckTest.simulation(iam, "ecs:RunTask", runTask, "ecs:RunTask");
+    EcsRunTaskCheckTest.simulation(iam, "ecs:StopTask", "allowed", "ecs:StopTask", "ecs:DescribeTasks");
+    EcsRunTaskCheckTest.simulation(iam, "iam:PassRole", "allowed", "iam:PassRole");
   }
 
   private Lane ecs(int motoPort) throws Exception {
@@ -337,11 +319,11 @@ class FaultMatrixIT {
     var client = AwsClients.at(URI.create("http://127.0.0.1:" + proxy.port())).ecs();
     Action create = () -> client.createCluster(c -> c.clusterName("vega-matrix"));
     create.run();
-    client.registerTaskDefinition(t -> t.family("vega-v16-runner").taskRoleArn(RUNNER_ROLE)
+    client.registerTaskDefinition(t -> t.family("vega-v16-runner").taskRoleArn(EcsRunTaskCheckTest.RUNNER_ROLE)
         .containerDefinitions(c -> c.name("runner").image("vega/runner:1").memory(512)));
     var iam = AwsClients.at(URI.create(iamServer.baseUrl())).iam();
     Lane lane = new Lane(EcsRunTaskCheck.builder(client, "vega-matrix", "vega-v16-runner").role("worker")
-        .environment("dev").simulateWith(iam, WORKER_ROLE).build().registration(policy()));
+        .environment("dev").simulateWith(iam, EcsRunTaskCheckTest.WORKER_ROLE).build().registration(policy()));
     awsNetwork(lane, proxy, "ECS");
     String json = "application/x-amz-json-1.1";
     Action back = () -> proxy.target(motoPort);
@@ -365,19 +347,12 @@ class FaultMatrixIT {
     };
   }
 
-  private static String jwt(Instant exp) {
-    Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
-    return b.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-        + b.encodeToString(("{\"sub\":\"scan-1\",\"exp\":" + exp.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8))
-        + "." + b.encodeToString("sig".getBytes(StandardCharsets.UTF_8));
-  }
-
   private Lane llmProxy() throws Exception {
     WireMockServer origin = wireMock();
     Action healthy = serve(origin, aResponse().withStatus(200).withBody("{\"status\":\"pass\"}"));
     healthy.run();
     TcpFaultProxy proxy = closeLater(new TcpFaultProxy(origin.port()).slowBy(SLOW));
-    String token = jwt(Instant.now().plus(Duration.ofHours(2)));
+    String token = LlmProxyCheckTest.jwt(Instant.now().plus(Duration.ofHours(2)), "scan-1");
     Lane lane = new Lane(LlmProxyCheck.builder(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + proxy.port()),
         () -> token).environment("dev").region("us-west-1").cluster("vega-dev").build().registration(policy()));
     String running = "check that vega-llm-proxy is running";
@@ -399,7 +374,7 @@ class FaultMatrixIT {
     Action healthy = () -> {
       origin.resetAll();
       origin.stubFor(get(urlPathEqualTo("/" + POOL + "/.well-known/jwks.json"))
-          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(KEYS)));
+          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(CognitoCheckTest.KEYS)));
     };
     healthy.run();
     TcpFaultProxy proxy = closeLater(new TcpFaultProxy(origin.port()).slowBy(SLOW));

@@ -179,6 +179,25 @@ class LlmProxyCheckTest {
   }
 
   @Test
+  void rateLimitedIsDegradedThrottledNotAWrongBaseUrl() throws Exception {
+    String t = jwt(NOW.plus(Duration.ofHours(1)), "scan-1");
+    token.set(t);
+    accepted.set(t);
+    status.set(429);
+    CheckResult r = run(check(base));
+    assertThat(r.status()).isEqualTo(Status.DEGRADED);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.THROTTLED);
+    assertThat(r.message()).isEqualTo("the LLM proxy is throttling (429)");
+    assertThat(r.hint()).startsWith("the proxy or the provider is rate limiting")
+        .contains("aws logs tail /vega/dev/vega-llm-proxy").doesNotContain(t);
+
+    status.set(404); // any other 4xx: the URL does not point at the proxy
+    CheckResult wrong = run(check(base));
+    assertThat(wrong.errorKind()).isEqualTo(ErrorKind.MISCONFIGURED);
+    assertThat(wrong.hint()).isEqualTo("check VEGA_LLM_PROXY_BASE_URL is the proxy's internal address");
+  }
+
+  @Test
   void unreachableProxyIsDownWithTheRunbookHint() throws Exception {
     token.set(jwt(NOW.plus(Duration.ofHours(1)), "scan-1"));
     URI nothing = URI.create("http://127.0.0.1:" + MotoServer.freePort());

@@ -1,6 +1,7 @@
 package com.example.vega.health.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.example.vega.health.CheckPolicy;
@@ -96,6 +97,23 @@ class PropertiesFuzzTest {
         assertThat(e.getMessage()).contains(e.getName());
       }
     }));
+  }
+
+  @Test
+  void aRejectedRoleOrEnvironmentIsShownOnlyWhenItCannotBeASecret() {
+    VegaHealthProperties props = new VegaHealthProperties();
+    props.setRole("janitor");
+    assertThatThrownBy(() -> ResolvedSettings.resolve(props, k -> null, "vega-api"))
+        .isInstanceOf(InvalidConfigurationPropertyValueException.class).hasMessageContaining("'janitor'");
+    props.setRole("s3cret-Pa55word!");
+    assertThatThrownBy(() -> ResolvedSettings.resolve(props, k -> null, "vega-api"))
+        .isInstanceOf(InvalidConfigurationPropertyValueException.class).hasMessageContaining("vega.health.role")
+        .message().doesNotContain("s3cret-Pa55word!").contains("not shown");
+    props.setRole("api");
+    Map<String, String> env = Map.of("VEGA_ENVIRONMENT", "Pa55-W0rd#prod");
+    assertThatThrownBy(() -> ResolvedSettings.resolve(props, env::get, "vega-api"))
+        .isInstanceOf(InvalidConfigurationPropertyValueException.class).hasMessageContaining("VEGA_ENVIRONMENT")
+        .message().doesNotContain("Pa55-W0rd#prod");
   }
 
   @Test
