@@ -8,8 +8,6 @@ import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.http.HealthEndpoints;
 import com.example.vega.health.http.HealthJson;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,12 +21,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import tools.jackson.databind.ObjectMapper;
 
 /**
- * The health request path: reading the snapshot and rendering health+json for 10 checks, beside
- * the peer it replaces, Jackson serialising the same detail as a nested map (what Actuator's
- * health endpoint does with its CompositeHealth).
+ * The health request path: reading the snapshot and answering from the body cached for it, and
+ * what a snapshot change costs (one check re-rendered). The cold render beside jackson-core is
+ * {@link HealthJsonRenderBenchmark}.
  *
  * <p>Run: {@code java -jar vega-health-bench/target/benchmarks.jar HealthSnapshotBenchmark -t 1}
  * and again with {@code -t 2} for the contended case.
@@ -43,11 +40,9 @@ public class HealthSnapshotBenchmark {
   private HealthMonitor monitor;
   private HealthEndpoints endpoints;
   private HealthSnapshot snapshot;
-  private Map<String, Object> actuatorShape;
   private final HealthJson.Cache cache = new HealthJson.Cache();
   private HealthSnapshot[] oneChanged;
   private int flip;
-  private final ObjectMapper jackson = new ObjectMapper();
 
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
@@ -68,7 +63,6 @@ public class HealthSnapshotBenchmark {
     }
     snapshot = monitor.snapshot();
     endpoints = new HealthEndpoints(monitor);
-    actuatorShape = actuatorShape(snapshot);
     // Two snapshots that differ in one check's state, as after one check reports.
     java.util.List<com.example.vega.health.CheckState> states = new java.util.ArrayList<>(snapshot.checks());
     com.example.vega.health.CheckState c0 = states.get(0);
@@ -81,21 +75,6 @@ public class HealthSnapshotBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     monitor.close();
-  }
-
-  /** The same data as Actuator's JSON: status plus components with details. */
-  private static Map<String, Object> actuatorShape(HealthSnapshot s) {
-    Map<String, Object> components = new LinkedHashMap<>();
-    s.checks().forEach(c -> {
-      Map<String, Object> details = new LinkedHashMap<>();
-      c.lastResult().observations().forEach(o -> details.put(o.name(), o.value()));
-      details.put("message", c.lastResult().message());
-      components.put(c.name(), Map.of("status", "UP", "details", details));
-    });
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("status", "UP");
-    root.put("components", components);
-    return root;
   }
 
   @Benchmark
@@ -113,19 +92,9 @@ public class HealthSnapshotBenchmark {
     return endpoints.ready().body();
   }
 
-  @Benchmark
-  public String renderHealthJsonUncached() {
-    return HealthJson.full(snapshot);
-  }
-
   /** What happens once per snapshot change: one check re-rendered, nine from the cache. */
   @Benchmark
   public String renderAfterOneCheckChanged() {
     return cache.full(oneChanged[flip ^= 1]);
-  }
-
-  @Benchmark
-  public byte[] peerJacksonActuatorShape() {
-    return jackson.writeValueAsBytes(actuatorShape);
   }
 }

@@ -9,6 +9,7 @@ import com.example.vega.health.Status;
 import com.example.vega.health.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a snapshot as {@code application/health+json} (draft-inadarei-api-health-check).
@@ -72,10 +73,11 @@ public final class HealthJson {
     return j.toString();
   }
 
-  private static String full(HealthSnapshot snapshot, Cache cache) {
+  private static String full(HealthSnapshot snapshot, @Nullable Cache cache) {
     ServiceInfo svc = snapshot.service();
     Status overall = snapshot.status();
-    Json j = new Json(512);
+    List<CheckState> checks = snapshot.checks();
+    Json j = new Json(cache == null ? 512 + 1536 * checks.size() : 512 + 1024 * checks.size());
     j.beginObject()
         .field("status", overall.healthJson(), MAX_VALUE)
         .field("version", svc.version(), MAX_VALUE)
@@ -84,7 +86,7 @@ public final class HealthJson {
         .field("description", svc.description(), MAX_VALUE);
     if (overall != Status.UP) {
       List<String> notUp = new ArrayList<>();
-      for (CheckState c : snapshot.checks()) {
+      for (CheckState c : checks) {
         if (c.status() != Status.UP) {
           notUp.add(c.name() + " " + c.status().name());
         }
@@ -92,27 +94,14 @@ public final class HealthJson {
       j.field("output", String.join(", ", notUp), MAX_OUTPUT);
     }
     j.name("checks").beginObject();
-    String head = j.toString();
-    List<CheckState> checks = snapshot.checks();
-    String[] parts = new String[checks.size()];
-    int size = head.length() + 2 + parts.length;
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = cache != null ? cache.fragment(checks.get(i)) : fragment(checks.get(i));
-      size += parts[i].length();
-    }
-    StringBuilder out = new StringBuilder(size).append(head);
-    boolean first = true;
-    for (String f : parts) {
-      if (f.isEmpty()) {
-        continue;
+    for (CheckState c : checks) {
+      if (cache != null) {
+        j.raw(cache.fragment(c));
+      } else {
+        writeCheck(j, c);
       }
-      if (!first) {
-        out.append(',');
-      }
-      out.append(f);
-      first = false;
     }
-    return out.append("}}").toString();
+    return j.endObject().endObject().toString();
   }
 
   private static void writeCheck(Json j, CheckState c) {
@@ -121,14 +110,19 @@ public final class HealthJson {
     String time = (r != null && r.time() != null ? r.time() : c.since()).toString();
     Observation primary = r == null ? null : r.observation(measurement);
 
-    j.name(c.name() + ":" + measurement).beginArray().beginObject();
-    j.name("componentId").value(c.name(), MAX_VALUE);
-    j.name("componentType").value(c.registration().componentType(), MAX_VALUE);
-    j.name("status").value(c.status().healthJson(), MAX_VALUE);
+    // Every entry of a check repeats these fields: escape them once per check.
+    String common = new Json(128)
+        .field("componentId", c.name(), MAX_VALUE)
+        .field("componentType", c.registration().componentType(), MAX_VALUE)
+        .field("status", c.status().healthJson(), MAX_VALUE)
+        .toString();
+    String timeField = new Json(48).field("time", time, MAX_VALUE).toString();
+
+    j.name(c.name(), ':', measurement).beginArray().beginObject().raw(common);
     if (primary != null) {
       observed(j, primary);
     }
-    j.field("time", time, MAX_VALUE);
+    j.raw(timeField);
     if (r != null) {
       if (c.status() != Status.UP || r.status() != Status.UP) {
         j.field("output", r.message(), MAX_OUTPUT);
@@ -153,12 +147,9 @@ public final class HealthJson {
       if (++n > MAX_OBSERVATIONS) {
         break;
       }
-      j.name(c.name() + ":" + bounded(o.name())).beginArray().beginObject();
-      j.name("componentId").value(c.name(), MAX_VALUE);
-      j.name("componentType").value(c.registration().componentType(), MAX_VALUE);
-      j.name("status").value(c.status().healthJson(), MAX_VALUE);
+      j.name(c.name(), ':', bounded(o.name())).beginArray().beginObject().raw(common);
       observed(j, o);
-      j.field("time", time, MAX_VALUE);
+      j.raw(timeField);
       j.endObject().endArray();
     }
   }

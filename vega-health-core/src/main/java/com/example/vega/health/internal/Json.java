@@ -3,7 +3,10 @@ package com.example.vega.health.internal;
 /**
  * A small JSON writer that always produces valid, bounded output: every string is escaped (quotes,
  * backslashes, control characters, lone surrogates, U+2028/2029) and cut at a maximum length.
- * Core has no JSON library on purpose; this is the one place JSON is written.
+ * Core has no JSON library on purpose; this is the one place JSON is written. It earns its place
+ * by measurement (docs/benchmarks.md section 1: a cold health+json render takes 0.65-0.87 of
+ * jackson-core's streaming generator's time for the same document) and by the bounds and escapes
+ * above, which jackson-core does not apply by default. Not API: may change without notice.
  */
 public final class Json {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -45,6 +48,28 @@ public final class Json {
     string(name, Integer.MAX_VALUE);
     sb.append(':');
     needComma = false;
+    return this;
+  }
+
+  /** The name {@code first + separator + second}, without building it as a string first. */
+  public Json name(String first, char separator, String second) {
+    comma();
+    sb.append('"');
+    escaped(first, Integer.MAX_VALUE);
+    sb.append(separator);
+    escaped(second, Integer.MAX_VALUE);
+    sb.append("\":");
+    needComma = false;
+    return this;
+  }
+
+  /** Text that is already valid JSON (a fragment this writer produced earlier). */
+  public Json raw(String json) {
+    if (!json.isEmpty()) {
+      comma();
+      sb.append(json);
+      needComma = true;
+    }
     return this;
   }
 
@@ -116,6 +141,11 @@ public final class Json {
 
   private void string(String s, int maxChars) {
     sb.append('"');
+    escaped(s, maxChars);
+    sb.append('"');
+  }
+
+  private void escaped(String s, int maxChars) {
     int n = s.length();
     int limit = Math.min(n, maxChars);
     int clean = 0;
@@ -123,23 +153,27 @@ public final class Json {
       clean++;
     }
     if (clean == n) {
-      sb.append(s).append('"'); // most strings need no escaping: one array copy
+      sb.append(s); // most strings need no escaping: one array copy
       return;
     }
-    sb.append(s, 0, clean);
+    // Copy runs of plain characters in one append each; escape what lies between them.
+    int run = 0;
     for (int i = clean; i < limit; i++) {
       char c = s.charAt(i);
+      if (plain(c)) {
+        continue;
+      }
+      if (run < i) {
+        sb.append(s, run, i);
+      }
       switch (c) {
         case '"' -> sb.append("\\\"");
         case '\\' -> sb.append("\\\\");
         case '\n' -> sb.append("\\n");
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
-        case '\u2028', '\u2029' -> unicode(c);
         default -> {
-          if (c < 0x20 || c == 0x7f) {
-            unicode(c);
-          } else if (Character.isHighSurrogate(c)) {
+          if (Character.isHighSurrogate(c)) {
             if (i + 1 < limit && Character.isLowSurrogate(s.charAt(i + 1))) {
               sb.append(c).append(s.charAt(++i));
             } else {
@@ -148,15 +182,18 @@ public final class Json {
           } else if (Character.isLowSurrogate(c)) {
             sb.append('\ufffd');
           } else {
-            sb.append(c);
+            unicode(c); // control characters, DEL, U+2028, U+2029
           }
         }
       }
+      run = i + 1;
+    }
+    if (run < limit) {
+      sb.append(s, run, limit);
     }
     if (n > limit) {
       sb.append("...(").append(n - limit).append(" more chars)");
     }
-    sb.append('"');
   }
 
   private static boolean plain(char c) {
