@@ -463,20 +463,21 @@ class FaultMatrixIT {
     return rows;
   }
 
+  private boolean awsLanes;
+
   @Test
   void everyDependencyTimesEveryFaultIsReportedWithItsHintWithinTheBoundAndRecovers() throws Exception {
     List<Lane> lanes = new ArrayList<>();
     try (PostgresServer pg = PostgresServer.start()) {
       lanes.add(postgres(pg));
-      if (MotoServer.executable().isPresent()) {
+      awsLanes = MotoServer.installed();
+      if (awsLanes) {
         MotoServer.shared().reset();
         int moto = MotoServer.shared().endpoint().getPort();
         lanes.add(sqs(moto));
         lanes.add(s3(moto));
         lanes.add(secrets(moto));
         lanes.add(ecs(moto));
-      } else {
-        System.out.println("moto_server is not installed: the SQS, S3, Secrets Manager and ECS lanes are skipped");
       }
       lanes.add(llmProxy());
       lanes.add(cognito());
@@ -519,6 +520,9 @@ class FaultMatrixIT {
       for (AutoCloseable c : resources) {
         c.close();
       }
+    }
+    if (!awsLanes) {
+      MotoServer.skippedParts("the SQS, S3, Secrets Manager and ECS lanes were");
     }
   }
 

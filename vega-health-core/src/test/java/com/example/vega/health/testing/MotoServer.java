@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@link #reset()} before each test.
  *
  * <p>Where moto_server is not installed the calling test is skipped with the reason, never
- * passed silently. {@code .ci/run} installs it when it can.
+ * passed silently; in CI (the environment variable {@code CI=true}, which {@code .ci/run} sets) a
+ * missing emulator fails the test instead, so that CI can never go green with the AWS tests left out.
  */
 public final class MotoServer {
   public static final String REGION = "us-west-1";
@@ -51,11 +52,37 @@ public final class MotoServer {
     return Files.isExecutable(pyenv) ? Optional.of(pyenv) : Optional.empty();
   }
 
-  /** The JVM-wide emulator; skips the calling test when moto_server is not installed. */
+  private static final String MISSING = "moto_server is not installed (pip install 'moto[server]')";
+
+  /** Whether this is a CI run ({@code CI=true}), where no emulator test may be skipped. */
+  public static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /**
+   * Whether moto_server is installed. A test that leaves its AWS parts out when it is not must then
+   * end with {@link #skippedParts(String)}. In CI a missing emulator fails here.
+   */
+  public static boolean installed() {
+    boolean present = executable().isPresent();
+    if (!present && inCi()) {
+      throw new IllegalStateException(MISSING + ", and CI=true: CI must run every AWS emulator test");
+    }
+    return present;
+  }
+
+  /** Reports the calling test as skipped (not passed) because its AWS parts could not run. */
+  public static void skippedParts(String what) {
+    Assumptions.abort(MISSING + ": " + what + " skipped; the rest passed");
+  }
+
+  /** The JVM-wide emulator; skips the calling test when moto_server is not installed (fails in CI). */
   public static synchronized MotoServer shared() {
     Optional<Path> exe = executable();
-    Assumptions.assumeTrue(exe.isPresent(),
-        "moto_server is not installed (pip install 'moto[server]'), so this AWS emulator test is skipped");
+    if (exe.isEmpty() && inCi()) {
+      throw new IllegalStateException(MISSING + ", and CI=true: CI must run every AWS emulator test");
+    }
+    Assumptions.assumeTrue(exe.isPresent(), MISSING + ", so this AWS emulator test is skipped");
     if (shared == null) {
       shared = start(exe.get());
       MotoServer s = shared;

@@ -61,7 +61,7 @@ class VegaHealthWebIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** The AWS emulator, when installed: the application's own SqsClient, checked by the api role. */
-  private static final boolean MOTO = MotoServer.executable().isPresent();
+  private static final boolean MOTO = MotoServer.installed();
   private static final String QUEUE = MOTO ? createQueue() : null;
 
   private static SqsClient motoSqs() {
