@@ -64,8 +64,13 @@ public final class ServiceRuntime implements AutoCloseable {
         .build()
         .start();
     int port = env.port("VEGA_HEALTH_PORT", 0);
+    List<String> problems = new ArrayList<>();
+    HealthServer.Options limits = HealthServer.Options.fromSettings(settings(), problems::add);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
     health = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-        DetailAccess.loopback());
+        DetailAccess.loopback(), limits);
     return monitor;
   }
 

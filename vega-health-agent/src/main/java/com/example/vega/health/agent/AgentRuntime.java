@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * What the agent runs in the host: the role's checks on a {@link HealthMonitor} and a
- * {@link HealthServer} on its own port and threads. Everything it starts is a daemon, so it never
+ * {@link HealthServer} on its own port and thread, with the limits from {@code VEGA_HEALTH_SERVER_*}. Everything it starts is a daemon, so it never
  * keeps the host's JVM alive.
  */
 final class AgentRuntime implements AutoCloseable {
@@ -69,9 +69,10 @@ final class AgentRuntime implements AutoCloseable {
     }
     b.secretValues(secrets.toArray(String[]::new));
     HealthMonitor monitor = b.build();
+    HealthServer.Options options = HealthServer.Options.fromSettings(settings, problems::add);
     HealthServer server;
     try {
-      server = HealthServer.start(monitor, config.address(), config.detail());
+      server = HealthServer.start(monitor, config.address(), config.detail(), options);
     } catch (IOException | RuntimeException e) {
       monitor.close();
       aws.close();

@@ -187,6 +187,35 @@ class AgentAttachIT {
     }
   }
 
+  @Test
+  void probeServerLimitsComeFromTheEnvironmentAndABadOneIsLoggedOnce() throws Exception {
+    int port = MotoServer.freePort();
+    Map<String, String> env = Map.of("VEGA_HEALTH_PORT", String.valueOf(port),
+        "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT", "300ms", "VEGA_HEALTH_SERVER_MAX_CONNECTIONS", "lots");
+    try (HostProcess host = HostProcess.attach(env)) {
+      assertThat(HostProcess.await("http://127.0.0.1:" + port + "/v1/healthz/live", Duration.ofSeconds(20))
+          .statusCode()).isEqualTo(200);
+      try (java.net.Socket silent = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+        silent.setSoTimeout(5_000);
+        long t0 = System.nanoTime();
+        assertThat(silent.getInputStream().read()).as("closed by the agent's probe server").isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1_500)); // not the 2 s default
+      }
+      assertThat(host.finish()).isZero();
+      assertThat(HostProcess.count(host.stderr(), "VEGA_HEALTH_SERVER_MAX_CONNECTIONS='lots' is not valid")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theShadedJarCarriesNettyOnlyUnderTheAgentsPrefix() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(HostProcess.agentJar().toFile())) {
+      java.util.List<String> classes = jar.stream().map(java.util.jar.JarEntry::getName)
+          .filter(n -> n.endsWith(".class")).toList();
+      assertThat(classes).noneMatch(n -> n.startsWith("io/netty/"));
+      assertThat(classes).anyMatch(n -> n.startsWith("com/example/vega/health/agent/shaded/io/netty/handler/codec/http/"));
+    }
+  }
+
   /** The ECS container health check, exactly as the task definition runs it. */
   static int probe(String url) throws Exception {
     try (HostProcess p = HostProcess.start(java.util.List.of(HostProcess.java(), "-XX:TieredStopAtLevel=1",

@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * What {@code /v1/healthz}, {@code /v1/healthz/live} and {@code /v1/healthz/ready} answer, for
- * any server (the JDK server here, Spring MVC, a servlet). Reads the monitor's snapshot only;
+ * any server (the probe server here, Spring MVC, a servlet). Reads the monitor's snapshot only;
  * rendered bodies are cached per snapshot, so a poll costs a volatile read and a byte copy.
  */
 public final class HealthEndpoints {

@@ -1,167 +1,303 @@
 package com.example.vega.health.http;
 
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.internal.DaemonThreads;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.example.vega.health.VegaSettings;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A small HTTP server for {@code /v1/healthz}, {@code /live} and {@code /ready}, on its own port
- * and its own two threads, so the probes answer even when the application's request threads are
- * all busy. For JVMs without a web framework (the agent uses it); binds to loopback by default.
+ * The probe server: {@code /v1/healthz}, {@code /live} and {@code /ready} on a port and a thread of
+ * their own, so the probes answer when the application's request threads are all busy. Used by the
+ * agent, by Spring's probe port and by plain-Java services; binds to loopback by default.
+ *
+ * <p>What it guarantees, whatever the clients do and whatever else runs in the JVM:
+ *
+ * <ul>
+ *   <li>a connection that has not delivered a complete request within {@link Options#requestTimeout()}
+ *       (2 s by default) of opening, or of its previous request, is closed: silent, slow and
+ *       half-open clients hold nothing for long;
+ *   <li>the request line and the headers are bounded (414 and 431 beyond the limits, then closed);
+ *   <li>open connections are capped; at the cap a new connection closes the oldest one, which can
+ *       only be idle, still sending, or not reading its answers (see docs/benchmarks.md section 8);
+ *   <li>{@code TCP_NODELAY} is set on every accepted socket; no JVM-wide property is read or set;
+ *   <li>HTTP/1.1 keep-alive and pipelining, {@code HEAD}, 405 with {@code Allow}, 404,
+ *       {@code Connection: close} and HTTP/1.0 clients;
+ *   <li>answers come only from {@link HealthEndpoints}' cached bodies, on one named daemon thread
+ *       ({@code vega-health-http-1}) started with the server: it never keeps the JVM alive.
+ * </ul>
+ *
+ * <p>Built on Netty's HTTP codec and NIO transport (no native library).
  */
 public final class HealthServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HealthServer.class.getName());
-  private static final String NODELAY = "sun.net.httpserver.nodelay";
+  /**
+   * One thread accepts and serves every connection. Each request is answered in the event-loop
+   * task that decoded it, so when the connection cap is checked (on that same thread) no
+   * connection has a complete request waiting for its answer: the one evicted never owes one.
+   */
+  private static final int THREADS = 1;
+  private static final String THREAD_NAME = "vega-health-http-";
+  /** Answers are small; a client past this much unread output is not reading them. */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-  static {
-    // The JDK server sends the headers and the body as two segments; with Nagle's algorithm on,
-    // the body waits for the client's delayed ACK (40 ms on Linux). Measured: 44 ms per probe and
-    // 360 requests/s instead of well under a millisecond. The JDK reads this property once, when
-    // its first HttpServer starts; an explicit setting by the application wins.
-    if (System.getProperty(NODELAY) == null) {
-      System.setProperty(NODELAY, "true");
-    }
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final int port;
+
+  private HealthServer(EventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
+    this.port = ((InetSocketAddress) channel.localAddress()).getPort();
   }
-  private final HttpServer server;
-  private final ExecutorService executor;
 
-  private HealthServer(HttpServer server, ExecutorService executor) {
-    this.server = server;
-    this.executor = executor;
+  /** Loopback, the given port, loopback callers see detail, default {@link Options}. */
+  public static HealthServer start(HealthMonitor monitor, int port) throws IOException {
+    return start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), DetailAccess.loopback());
   }
 
   /**
-   * Starts serving.
+   * Starts serving with the default {@link Options}.
    *
    * @param address where to listen; port 0 picks a free one
    * @throws IOException when the port cannot be bound (the message names the address)
    */
   public static HealthServer start(HealthMonitor monitor, InetSocketAddress address, DetailAccess access)
       throws IOException {
-    Objects.requireNonNull(monitor, "monitor");
-    Objects.requireNonNull(access, "access");
-    HttpServer server;
-    try {
-      server = HttpServer.create(address, 64);
-    } catch (IOException e) {
-      throw new IOException("cannot listen on " + address + " for /v1/healthz: " + e.getMessage(), e);
-    }
-    server.createContext(HealthEndpoints.BASE_PATH, handler(monitor, access));
-    ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("vega-health-http"));
-    server.setExecutor(executor);
-    startAsDaemon(server, executor);
-    LOG.log(System.Logger.Level.INFO, "vega-health: serving {0} on {1}", HealthEndpoints.BASE_PATH,
-        server.getAddress());
-    return new HealthServer(server, executor);
+    return start(monitor, address, access, Options.defaults());
   }
 
   /**
-   * The JDK server's dispatcher thread takes its daemon flag from the thread that starts the
-   * server; started from {@code main} it would keep the JVM alive after the application's own
-   * threads ended. Started from a short-lived daemon thread, the health server never does.
+   * Starts serving.
+   *
+   * @param address where to listen; port 0 picks a free one
+   * @param access who sees every check on {@code /v1/healthz}; a rule that throws means "no"
+   * @throws IOException when the port cannot be bound (the message names the address)
    */
-  private static void startAsDaemon(HttpServer server, ExecutorService executor) throws IOException {
-    if (Thread.currentThread().isDaemon()) {
-      server.start();
-      return;
+  public static HealthServer start(HealthMonitor monitor, InetSocketAddress address, DetailAccess access,
+      Options options) throws IOException {
+    Objects.requireNonNull(monitor, "monitor");
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(options, "options");
+    HealthEndpoints endpoints = new HealthEndpoints(monitor);
+    ConnectionLimit limit = new ConnectionLimit(options.maxConnections());
+    HttpDecoderConfig http = new HttpDecoderConfig()
+        .setMaxInitialLineLength(options.maxRequestLineBytes())
+        .setMaxHeaderSize(options.maxHeaderBytes());
+    long timeoutMillis = options.requestTimeout().toMillis();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, daemonThreads(), NioIoHandler.newFactory());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(limit)
+                .addLast(new HttpServerCodec(http))
+                // After the codec, a "read" is a decoded request, not a byte: a client trickling a
+                // request byte by byte does not reset it.
+                .addLast(new ReadTimeoutHandler(timeoutMillis, TimeUnit.MILLISECONDS))
+                .addLast(new HttpServerKeepAliveHandler())
+                .addLast(new ProbeHandler(endpoints, access));
+          }
+        });
+    ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      Throwable e = bound.cause();
+      throw new IOException("cannot listen on " + address + " for /v1/healthz: " + e.getMessage(), e);
     }
-    java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread starter = new Thread(() -> {
-      try {
-        server.start();
-      } catch (RuntimeException e) {
-        failed.set(e);
-      }
-    }, "vega-health-http-start");
-    starter.setDaemon(true);
-    starter.start();
-    try {
-      starter.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.stop(0);
-      executor.shutdownNow();
-      throw new IOException("interrupted while starting the health server on " + server.getAddress(), e);
-    }
-    if (failed.get() != null) {
-      executor.shutdownNow();
-      throw new IOException("cannot start the health server on " + server.getAddress() + ": "
-          + failed.get().getMessage(), failed.get());
-    }
+    HealthServer server = new HealthServer(group, bound.channel());
+    LOG.log(System.Logger.Level.INFO, "vega-health: serving {0} on {1} (request timeout {2} ms, at most {3} connections)",
+        HealthEndpoints.BASE_PATH, bound.channel().localAddress(), String.valueOf(timeoutMillis),
+        String.valueOf(options.maxConnections()));
+    return server;
   }
 
-  /** Loopback, the given port. */
-  public static HealthServer start(HealthMonitor monitor, int port) throws IOException {
-    return start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), DetailAccess.loopback());
+  /** Named daemon threads, so a thread dump says whose they are and they never keep the JVM alive. */
+  private static ThreadFactory daemonThreads() {
+    ThreadGroup threadGroup = Thread.currentThread().getThreadGroup();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new FastThreadLocalThread(threadGroup, r, THREAD_NAME + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return port;
+  }
+
+  /** Stops listening, closes every connection and ends the server's thread. */
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
   }
 
   /**
-   * The same endpoints as a handler, for an application that runs its own JDK {@link HttpServer}
-   * and wants {@code /v1/healthz} on its own port too: {@code server.createContext("/v1/healthz", handler)}.
+   * The probe server's limits, validated when built.
+   *
+   * @param requestTimeout a connection that has not delivered a complete request this long after
+   *     opening, or after its previous request, is closed; 100 ms to 60 s, default 2 s
+   * @param maxConnections open connections at most; at the cap a new connection closes the oldest;
+   *     1 to 65,536, default 256
+   * @param maxRequestLineBytes the longest request line accepted (414 beyond); 64 to 65,536, default 4,096
+   * @param maxHeaderBytes the most header bytes accepted (431 beyond); 1,024 to 65,536, default 8,192
    */
-  public static com.sun.net.httpserver.HttpHandler handler(HealthMonitor monitor, DetailAccess access) {
-    HealthEndpoints endpoints = new HealthEndpoints(monitor);
-    return ex -> handle(ex, endpoints, access);
-  }
+  public record Options(Duration requestTimeout, int maxConnections, int maxRequestLineBytes, int maxHeaderBytes) {
+    static final String REQUEST_TIMEOUT = "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT";
+    static final String MAX_CONNECTIONS = "VEGA_HEALTH_SERVER_MAX_CONNECTIONS";
+    static final String MAX_REQUEST_LINE = "VEGA_HEALTH_SERVER_MAX_REQUEST_LINE_SIZE";
+    static final String MAX_HEADER = "VEGA_HEALTH_SERVER_MAX_HEADER_SIZE";
+    private static final Options DEFAULTS = new Options(Duration.ofSeconds(2), 256, 4096, 8192);
 
-  private static void handle(HttpExchange ex, HealthEndpoints endpoints, DetailAccess access) throws IOException {
-    try (ex) {
-      String method = ex.getRequestMethod();
-      boolean head = "HEAD".equals(method);
-      if (!head && !"GET".equals(method)) {
-        ex.getResponseHeaders().set("Allow", "GET, HEAD");
-        ex.sendResponseHeaders(405, -1);
-        return;
+    public Options {
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      if (requestTimeout.compareTo(Duration.ofMillis(100)) < 0 || requestTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+        throw new IllegalArgumentException("requestTimeout must be from 100ms to 60s, was " + requestTimeout.toMillis() + "ms");
       }
-      String path = ex.getRequestURI().getPath();
-      HealthEndpoints.Response r;
-      switch (path) {
-        case "/v1/healthz", "/v1/healthz/" -> {
-          boolean detail;
-          try {
-            detail = access.allows(ex.getRemoteAddress().getAddress(), ex.getRequestHeaders()::getFirst);
-          } catch (RuntimeException e) {
-            detail = false; // a broken access rule must not open or break the endpoint
-          }
-          r = endpoints.healthz(detail, ex.getRequestHeaders().getFirst("Accept"));
-          ex.getResponseHeaders().set("Vary", "Accept, Authorization");
-        }
-        case "/v1/healthz/live" -> r = endpoints.live();
-        case "/v1/healthz/ready" -> r = endpoints.ready();
-        default -> {
-          ex.sendResponseHeaders(404, -1);
-          return;
-        }
-      }
-      ex.getResponseHeaders().set("Content-Type", r.contentType());
-      ex.getResponseHeaders().set("Cache-Control", r.cacheControl());
-      ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      if (head) {
-        ex.sendResponseHeaders(r.status(), -1);
-        return;
-      }
-      ex.sendResponseHeaders(r.status(), r.body().length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(r.body());
+      requireRange("maxConnections", maxConnections, 1, 65_536);
+      requireRange("maxRequestLineBytes", maxRequestLineBytes, 64, 65_536);
+      requireRange("maxHeaderBytes", maxHeaderBytes, 1024, 65_536);
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", was " + value);
       }
     }
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    /** 2 s, 256 connections, a 4,096-byte request line, 8,192 bytes of headers. */
+    public static Options defaults() {
+      return DEFAULTS;
+    }
+
+    public Options withRequestTimeout(Duration requestTimeout) {
+      return new Options(requestTimeout, maxConnections, maxRequestLineBytes, maxHeaderBytes);
+    }
+
+    public Options withMaxConnections(int maxConnections) {
+      return new Options(requestTimeout, maxConnections, maxRequestLineBytes, maxHeaderBytes);
+    }
+
+    public Options withMaxRequestLineBytes(int maxRequestLineBytes) {
+      return new Options(requestTimeout, maxConnections, maxRequestLineBytes, maxHeaderBytes);
+    }
+
+    public Options withMaxHeaderBytes(int maxHeaderBytes) {
+      return new Options(requestTimeout, maxConnections, maxRequestLineBytes, maxHeaderBytes);
+    }
+
+    /**
+     * From {@code VEGA_HEALTH_SERVER_REQUEST_TIMEOUT} ({@code 2s}, {@code 500ms} or ISO-8601 such as
+     * {@code PT2S}), {@code VEGA_HEALTH_SERVER_MAX_CONNECTIONS}, {@code VEGA_HEALTH_SERVER_MAX_REQUEST_LINE_SIZE}
+     * and {@code VEGA_HEALTH_SERVER_MAX_HEADER_SIZE} (bytes, or {@code 8KB}): the names Spring's
+     * relaxed binding gives {@code vega.health.server.*}. Never throws: a bad value is reported to
+     * {@code problems} with what to write instead, and its default is kept.
+     */
+    public static Options fromSettings(VegaSettings settings, Consumer<String> problems) {
+      Options o = DEFAULTS;
+      o = read(settings, REQUEST_TIMEOUT, o, (base, v) -> {
+        Duration d = parseDuration(v);
+        return d == null ? null : base.withRequestTimeout(d);
+      }, "a duration from 100ms to 60s such as 2s or 500ms", problems);
+      o = read(settings, MAX_CONNECTIONS, o, (base, v) -> {
+        Integer n = parseInt(v);
+        return n == null ? null : base.withMaxConnections(n);
+      }, "a number from 1 to 65536", problems);
+      o = read(settings, MAX_REQUEST_LINE, o, (base, v) -> {
+        Integer n = parseBytes(v);
+        return n == null ? null : base.withMaxRequestLineBytes(n);
+      }, "a size from 64 to 65536 bytes such as 4096 or 4KB", problems);
+      o = read(settings, MAX_HEADER, o, (base, v) -> {
+        Integer n = parseBytes(v);
+        return n == null ? null : base.withMaxHeaderBytes(n);
+      }, "a size from 1024 to 65536 bytes such as 8192 or 8KB", problems);
+      return o;
+    }
+
+    /** One setting: unset keeps {@code current}; malformed or out of range is reported and keeps it too. */
+    private static Options read(VegaSettings settings, String key, Options current,
+        BiFunction<Options, String, @Nullable Options> parse, String expected, Consumer<String> problems) {
+      String value = settings.value(key);
+      if (value == null) {
+        return current;
+      }
+      try {
+        Options changed = parse.apply(current, value);
+        if (changed != null) {
+          return changed;
+        }
+      } catch (IllegalArgumentException e) {
+        // out of range: reported below like a malformed value
+      }
+      problems.accept(key + "=" + VegaSettings.shown(value) + " is not valid: use " + expected
+          + " (keeping the default)");
+      return current;
+    }
+
+    private static @Nullable Duration parseDuration(String v) {
+      String s = v.toLowerCase(Locale.ROOT);
+      try {
+        if (s.startsWith("pt")) {
+          return Duration.parse(s);
+        }
+        if (s.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("s")) {
+          return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+        }
+      } catch (NumberFormatException | DateTimeParseException e) {
+        return null;
+      }
+      return null;
+    }
+
+    private static @Nullable Integer parseBytes(String v) {
+      String s = v.toUpperCase(Locale.ROOT);
+      if (s.endsWith("KB")) {
+        Integer k = parseInt(s.substring(0, s.length() - 2));
+        return k == null || k > 1024 * 1024 ? null : k * 1024;
+      }
+      return parseInt(s.endsWith("B") ? s.substring(0, s.length() - 1) : s);
+    }
+
+    private static @Nullable Integer parseInt(String v) {
+      if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      return Integer.parseInt(v);
+    }
   }
 }

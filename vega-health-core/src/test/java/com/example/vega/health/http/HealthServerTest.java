@@ -12,6 +12,7 @@ import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.testing.ManualScheduler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The JDK server over real HTTP, with the monitor's time moved by hand. */
+/**
+ * The probe server over real HTTP on loopback, with the monitor's time moved by hand: what it
+ * answers, and HTTP/1.1 as it should be (keep-alive, pipelining, HEAD, 405, 404, close, HTTP/1.0)
+ * seen byte for byte through {@link RawHttp}.
+ */
 class HealthServerTest {
   private static final String TOKEN = "detail-token-0123456789abcdef";
   private final ManualScheduler scheduler = new ManualScheduler();
@@ -125,6 +130,214 @@ class HealthServerTest {
         .POST(HttpRequest.BodyPublishers.ofString("x")).build();
     assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
     assertThat(get("/v1/healthz/nope").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void keepAliveServesManyRequestsOnOneConnection() throws Exception {
+    monitor.start();
+    scheduler.runDue();
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      for (int i = 0; i < 50; i++) {
+        RawHttp.send(s, RawHttp.get(i % 2 == 0 ? "/v1/healthz/live" : "/v1/healthz/ready"));
+        RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+        assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(r.header("Connection")).isNull();
+        assertThat(r.text()).isEqualTo("{\"status\":\"pass\"}");
+      }
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    monitor.start();
+    db.set(CheckResult.down(ErrorKind.OTHER, "down", "fix it"));
+    scheduler.runDue();
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      RawHttp.send(s, RawHttp.get("/v1/healthz/live") + RawHttp.get("/v1/healthz/ready")
+          + RawHttp.get("/nope") + RawHttp.request("HEAD", "/v1/healthz/live") + RawHttp.get("/v1/healthz/live"));
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(200);
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(503);
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(404);
+      RawHttp.Response head = RawHttp.read(s.getInputStream(), true);
+      assertThat(head.status()).isEqualTo(200);
+      RawHttp.Response last = RawHttp.read(s.getInputStream(), false);
+      assertThat(last.text()).isEqualTo("{\"status\":\"pass\"}"); // HEAD sent no body in between
+    }
+  }
+
+  @Test
+  void headAnswersTheHeadersOfGetWithoutABody() throws Exception {
+    monitor.start();
+    scheduler.runDue();
+    RawHttp.Response get = RawHttp.exchange(server.port(), RawHttp.get("/v1/healthz"));
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      RawHttp.send(s, RawHttp.request("HEAD", "/v1/healthz") + RawHttp.get("/v1/healthz/live"));
+      RawHttp.Response head = RawHttp.read(s.getInputStream(), true);
+      assertThat(head.status()).isEqualTo(get.status());
+      assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(get.body().length));
+      assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type"));
+      assertThat(head.header("Vary")).isEqualTo("Accept, Authorization");
+      // The next answer starts right where HEAD's headers ended: no body was sent.
+      assertThat(RawHttp.read(s.getInputStream(), false).statusLine()).isEqualTo("HTTP/1.1 200 OK");
+    }
+  }
+
+  @Test
+  void otherMethodsGet405WithAllowAndUnknownPaths404() throws Exception {
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      RawHttp.send(s, RawHttp.request("DELETE", "/v1/healthz/live") + RawHttp.get("/v1/healthz/other")
+          + RawHttp.request("OPTIONS", "/v1/healthz") + RawHttp.get("/"));
+      RawHttp.Response delete = RawHttp.read(s.getInputStream(), false);
+      assertThat(delete.status()).isEqualTo(405);
+      assertThat(delete.header("Allow")).isEqualTo("GET, HEAD");
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(404);
+      RawHttp.Response options = RawHttp.read(s.getInputStream(), false);
+      assertThat(options.status()).isEqualTo(405);
+      assertThat(options.header("Allow")).isEqualTo("GET, HEAD");
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aRequestWithABodyIsAnsweredAndClosedWithoutReadingIt() throws Exception {
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      RawHttp.send(s, "POST /v1/healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+      RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+      assertThat(r.status()).isEqualTo(405);
+      assertThat(r.header("Connection")).isEqualTo("close");
+      assertThat(RawHttp.closedByServer(s)).isTrue();
+    }
+  }
+
+  @Test
+  void connectionCloseIsHonouredAfterTheAnswer() throws Exception {
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      RawHttp.send(s, RawHttp.get("/v1/healthz/live", "Connection: close") + RawHttp.get("/v1/healthz/live"));
+      RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.header("Connection")).isEqualTo("close");
+      assertThat(RawHttp.closedByServer(s)).as("closed, the pipelined second request unanswered").isTrue();
+    }
+  }
+
+  @Test
+  void http10ClientsAreClosedUnlessTheyAskForKeepAlive() throws Exception {
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      RawHttp.send(s, "GET /v1/healthz/live HTTP/1.0\r\n\r\n");
+      RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.text()).isEqualTo("{\"status\":\"fail\"}");
+      assertThat(RawHttp.closedByServer(s)).isTrue();
+    }
+    try (Socket s = RawHttp.connect(server.port(), 5_000)) {
+      for (int i = 0; i < 3; i++) {
+        RawHttp.send(s, "GET /v1/healthz/live HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.header("Connection")).isEqualToIgnoringCase("keep-alive");
+      }
+    }
+  }
+
+  @Test
+  void detailVariesByAcceptAndAuthorizationAndProbesAreNotCached() throws Exception {
+    RawHttp.Response healthz = RawHttp.exchange(server.port(), RawHttp.get("/v1/healthz"));
+    assertThat(healthz.header("Vary")).isEqualTo("Accept, Authorization");
+    assertThat(healthz.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    RawHttp.Response live = RawHttp.exchange(server.port(), RawHttp.get("/v1/healthz/live"));
+    assertThat(live.header("Cache-Control")).isEqualTo("no-store");
+    assertThat(live.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(live.header("Vary")).isNull();
+  }
+
+  @Test
+  void anAccessRuleThatThrowsServesTheStatusOnlyNeverDetail() throws Exception {
+    monitor.start();
+    scheduler.runDue();
+    // Detail would be served if the failure were taken as "yes": the same server with a rule
+    // that says yes shows the checks, so the assertion below can tell the two apart.
+    try (HealthServer open = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        DetailAccess.always());
+        HealthServer broken = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            (remote, header) -> {
+              throw new IllegalStateException("rule broken");
+            })) {
+      assertThat(RawHttp.exchange(open.port(), RawHttp.get("/v1/healthz")).text()).contains("\"checks\"");
+      for (String accept : new String[] {"application/json", "text/html"}) {
+        RawHttp.Response r = RawHttp.exchange(broken.port(), RawHttp.get("/v1/healthz", "Accept: " + accept,
+            "Authorization: Bearer " + TOKEN));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("{\"status\":\"pass\"}");
+        assertThat(r.header("Content-Type")).isEqualTo("application/health+json");
+      }
+    }
+  }
+
+  @Test
+  void malformedAndOversizedRequestsAreRejectedAndClosed() throws Exception {
+    try (HealthServer small = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        DetailAccess.never(), HealthServer.Options.defaults().withMaxRequestLineBytes(256).withMaxHeaderBytes(1024))) {
+      String longLine = RawHttp.get("/v1/healthz/live?" + "a".repeat(300));
+      String bigHeader = RawHttp.get("/v1/healthz/live", "X-Big: " + "b".repeat(2000));
+      String garbage = "\u0001\u0002 not http at all \r\n\r\n";
+      int[] expected = {414, 431, 400};
+      String[] requests = {longLine, bigHeader, garbage};
+      for (int i = 0; i < requests.length; i++) {
+        try (Socket s = RawHttp.connect(small.port(), 5_000)) {
+          RawHttp.send(s, requests[i]);
+          RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+          assertThat(r.status()).isEqualTo(expected[i]);
+          assertThat(r.header("Connection")).isEqualTo("close");
+          assertThat(RawHttp.closedByServer(s)).isTrue();
+        }
+      }
+      assertThat(RawHttp.exchange(small.port(), RawHttp.get("/v1/healthz/live")).status()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void aConnectionWithoutACompleteRequestIsClosedAfterTheRequestTimeout() throws Exception {
+    try (HealthServer quick = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        DetailAccess.never(), HealthServer.Options.defaults().withRequestTimeout(Duration.ofMillis(300)));
+        Socket silent = RawHttp.connect(quick.port(), 10_000);
+        Socket unfinished = RawHttp.connect(quick.port(), 10_000);
+        Socket idle = RawHttp.connect(quick.port(), 10_000)) {
+      RawHttp.send(unfinished, "GET /v1/healthz/live HTTP/1.1\r\nHost: x\r\n");
+      RawHttp.send(idle, RawHttp.get("/v1/healthz/live"));
+      assertThat(RawHttp.read(idle.getInputStream(), false).status()).isEqualTo(503);
+      // Each read returns at end of stream once the server closes; the 10 s read timeout would
+      // make closedByServer false if the server never did.
+      assertThat(RawHttp.closedByServer(silent)).isTrue();
+      assertThat(RawHttp.closedByServer(unfinished)).isTrue();
+      assertThat(RawHttp.closedByServer(idle)).as("idle after its answer").isTrue();
+    }
+  }
+
+  @Test
+  void atTheCapANewConnectionClosesTheOldest() throws Exception {
+    try (HealthServer capped = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        DetailAccess.never(), HealthServer.Options.defaults().withMaxConnections(3));
+        Socket first = RawHttp.connect(capped.port(), 1_000);
+        Socket second = RawHttp.connect(capped.port(), 1_000);
+        Socket third = RawHttp.connect(capped.port(), 1_000)) {
+      RawHttp.send(second, "GET /v1/healthz/live HTTP/1.1\r\n"); // unfinished
+      RawHttp.send(third, RawHttp.get("/v1/healthz/live"));
+      assertThat(RawHttp.read(third.getInputStream(), false).status()).isEqualTo(503); // idle now
+      // A fourth: the probe gets in, the oldest (silent) connection goes.
+      try (Socket fourth = RawHttp.connect(capped.port(), 1_000)) {
+        RawHttp.send(fourth, RawHttp.get("/v1/healthz/live"));
+        assertThat(RawHttp.read(fourth.getInputStream(), false).status()).isEqualTo(503);
+        assertThat(RawHttp.closedByServer(first)).as("the oldest").isTrue();
+        // A fifth closes the next oldest, the unfinished one; the idle keep-alive stays served.
+        try (Socket fifth = RawHttp.connect(capped.port(), 1_000)) {
+          RawHttp.send(fifth, RawHttp.get("/v1/healthz/live"));
+          assertThat(RawHttp.read(fifth.getInputStream(), false).status()).isEqualTo(503);
+          assertThat(RawHttp.closedByServer(second)).isTrue();
+        }
+      }
+      RawHttp.send(third, RawHttp.get("/v1/healthz/live"));
+      assertThat(RawHttp.read(third.getInputStream(), false).status()).isEqualTo(503);
+    }
   }
 
   @Test

@@ -16,6 +16,7 @@ import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
 import com.example.vega.health.metrics.HealthMetrics;
 import com.example.vega.health.testing.PostgresServer;
+import com.example.vega.health.testing.ProbePoller;
 import com.example.vega.health.testing.TcpFaultProxy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -46,8 +47,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Soak: ten checks cycle through faults (flapping, hanging past their timeout — some ignoring
  * interrupts —, throwing, slow, a real Postgres behind a proxy that refuses and freezes in turn)
- * while three clients poll the health endpoints as fast as they can. Bounded in time
- * ({@code -Dvega.soak.seconds}, 120 by default in CI, longer by flag).
+ * while clients poll the health endpoints as fast as they can: three keep-alive clients (the JDK's
+ * {@code HttpClient}, one per path) and two that open a new connection per request on
+ * {@code /live}, as ECS and ALB health checks do. Bounded in time ({@code -Dvega.soak.seconds},
+ * 120 by default in CI, longer by flag).
  *
  * <p>Asserts: thread count and heap stay flat; no result took longer than its timeout (plus
  * scheduling slack); every status change was heard by the listener and counted in the metrics;
@@ -55,12 +58,13 @@ import org.junit.jupiter.api.Test;
  */
 class SoakIT {
   private static final Duration INTERVAL = Duration.ofMillis(200);
-  /**
-   * Every request must be answered within what an ALB or ECS health check waits by default (5 s).
-   * With 2 s, one request in 1.29 M timed out in one of seven 120 s runs on the shared 2-core CI
-   * machine (cause not found; the slowest answer is printed in the summary).
-   */
+  /** Every request must be answered within what an ALB or ECS health check waits by default (5 s). */
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * On the JDK server, one request in 1.29 M went unanswered for 2 s (docs/benchmarks.md section
+   * 6); answers slower than this are counted and printed, so a run says whether it happened again.
+   */
+  private static final Duration SLOW = Duration.ofSeconds(2);
   private static final Duration TIMEOUT = Duration.ofMillis(150);
   /** A run finishing just as its deadline fires may be recorded a little late on a loaded box. */
   private static final Duration SLACK = Duration.ofMillis(250);
@@ -151,6 +155,7 @@ class SoakIT {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong requests = new AtomicLong();
             AtomicLong slowestMicros = new AtomicLong();
+            AtomicLong slow = new AtomicLong();
             List<String> badAnswers = java.util.Collections.synchronizedList(new ArrayList<>());
             ExecutorService pollers = Executors.newFixedThreadPool(3);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -163,7 +168,11 @@ class SoakIT {
                     int code = http.send(HttpRequest.newBuilder(uri).timeout(PROBE_TIMEOUT).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
                     requests.incrementAndGet();
-                    slowestMicros.accumulateAndGet((System.nanoTime() - t0) / 1_000, Math::max);
+                    long us = (System.nanoTime() - t0) / 1_000;
+                    slowestMicros.accumulateAndGet(us, Math::max);
+                    if (us > SLOW.toNanos() / 1_000) {
+                      slow.incrementAndGet();
+                    }
                     if (code != 200 && code != 503) {
                       badAnswers.add(path + " -> " + code);
                     }
@@ -173,6 +182,9 @@ class SoakIT {
                 }
               });
             }
+            List<ProbePoller> perRequest = List.of(
+                new ProbePoller(server.port(), "/v1/healthz/live", 1, (int) PROBE_TIMEOUT.toMillis(), SLOW.toMillis(), () -> 0),
+                new ProbePoller(server.port(), "/v1/healthz/live", 1, (int) PROBE_TIMEOUT.toMillis(), SLOW.toMillis(), () -> 0));
             // Faults on the real database: forward, refuse, freeze, in turn.
             Thread.sleep(3_000);
             System.gc();
@@ -197,6 +209,18 @@ class SoakIT {
             }
             proxy.mode(TcpFaultProxy.Mode.FORWARD);
             running.set(false);
+            long connectionPerRequest = 0;
+            List<String> perRequestBad = new ArrayList<>();
+            double perRequestP99 = 0;
+            double perRequestMax = 0;
+            for (ProbePoller p : perRequest) {
+              p.close();
+              connectionPerRequest += p.polls();
+              perRequestBad.addAll(p.bad());
+              perRequestP99 = Math.max(perRequestP99, p.percentileMillis(99));
+              perRequestMax = Math.max(perRequestMax, p.percentileMillis(100));
+            }
+            long perRequestSlow = perRequestBad.stream().filter(bad -> bad.startsWith("took ")).count();
             pollers.shutdown();
             assertThat(pollers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(1_000); // stubborn runs return and are discarded
@@ -204,11 +228,16 @@ class SoakIT {
             int threadsAtEnd = threads.getThreadCount();
             long heapAtEnd = memory.getHeapMemoryUsage().getUsed();
 
-            String summary = "requests=" + requests + " slowest=" + slowestMicros.get() / 1000 + "ms results=" + results + " threads " + threadsAtStart
+            String summary = "keep-alive requests=" + requests + " slowest=" + slowestMicros.get() / 1000 + "ms over "
+                + SLOW.toSeconds() + "s=" + slow + "; connection-per-request requests=" + connectionPerRequest
+                + " p99=" + perRequestP99 + "ms slowest=" + perRequestMax + "ms over " + SLOW.toSeconds() + "s="
+                + perRequestSlow + "; results=" + results + " threads " + threadsAtStart
                 + " -> max " + firstHalfMax + " (first half) / " + maxThreads + " -> " + threadsAtEnd + ", heap " + heapAtStart / 1024 / 1024
                 + " -> " + heapAtEnd / 1024 / 1024 + " MB";
             System.out.println("soak: " + summary);
             assertThat(badAnswers).as(summary).isEmpty();
+            assertThat(perRequestBad).as(summary).allMatch(bad -> bad.startsWith("took "));
+            assertThat(connectionPerRequest).as(summary).isGreaterThan(1000);
             assertThat(requests.get()).as(summary).isGreaterThan(1000);
             assertThat(results.get()).as(summary).isGreaterThan(seconds * 10);
             assertThat(overTime).as(summary).isEmpty();

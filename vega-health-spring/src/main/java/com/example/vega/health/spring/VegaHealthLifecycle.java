@@ -7,9 +7,11 @@ import java.io.IOException;
 import com.example.vega.health.http.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Starts the monitor and the probe server with the context and stops them with it.
@@ -26,6 +28,7 @@ final class VegaHealthLifecycle implements SmartLifecycle {
   private final int port;
   private final String address;
   private final DetailAccess access;
+  private final HealthServer.Options options;
   private volatile @Nullable HealthServer server;
   private volatile boolean running;
 
@@ -38,6 +41,35 @@ final class VegaHealthLifecycle implements SmartLifecycle {
       throw new InvalidConfigurationPropertyValueException("vega.health.server.port", port,
           "the probe port must be 0 to 65535, or -1 to turn the probe server off");
     }
+    this.options = options(props);
+  }
+
+  /** The probe server's limits; a value out of range stops startup naming its key. */
+  private static HealthServer.Options options(VegaHealthProperties.Server props) {
+    HealthServer.Options o = HealthServer.Options.defaults();
+    o = option(o, "vega.health.server.request-timeout", props.getRequestTimeout(), HealthServer.Options::withRequestTimeout);
+    o = option(o, "vega.health.server.max-connections", props.getMaxConnections(), HealthServer.Options::withMaxConnections);
+    o = option(o, "vega.health.server.max-request-line-size", props.getMaxRequestLineSize(),
+        (base, size) -> base.withMaxRequestLineBytes(bytes(size)));
+    return option(o, "vega.health.server.max-header-size", props.getMaxHeaderSize(),
+        (base, size) -> base.withMaxHeaderBytes(bytes(size)));
+  }
+
+  private static <T> HealthServer.Options option(HealthServer.Options base, String key, @Nullable T value,
+      BiFunction<HealthServer.Options, T, HealthServer.Options> with) {
+    if (value == null) {
+      throw new InvalidConfigurationPropertyValueException(key, null, "must be set");
+    }
+    try {
+      return with.apply(base, value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationPropertyValueException(key, value, e.getMessage());
+    }
+  }
+
+  /** Out-of-int sizes become a value the options refuse, naming the key. */
+  private static int bytes(DataSize size) {
+    return (int) Math.max(-1, Math.min(Integer.MAX_VALUE, size.toBytes()));
   }
 
   @Override
@@ -54,7 +86,7 @@ final class VegaHealthLifecycle implements SmartLifecycle {
             "the probe server's bind address must be an IP address such as 0.0.0.0 or 127.0.0.1");
       }
       try {
-        server = HealthServer.start(monitor, new InetSocketAddress(bind, port), access);
+        server = HealthServer.start(monitor, new InetSocketAddress(bind, port), access, options);
       } catch (IOException e) {
         throw new IllegalStateException("vega.health.server.port=" + port + ": " + e.getMessage()
             + " (set vega.health.server.port to a free port, or -1 to turn the probe server off)", e);

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import com.example.vega.health.http.HealthServer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code vega.health.*}: what Vega Health checks in a Spring Boot service and where it answers.
@@ -294,8 +296,9 @@ public class VegaHealthProperties {
   }
 
   /**
-   * The same three paths on a dedicated probe port with its own two threads, which the
-   * application's request threads cannot exhaust. Point the ALB and ECS health checks here.
+   * The same three paths on a dedicated probe port served by a thread of its own, which the
+   * application's request threads cannot exhaust and no client can stall. Point the ALB and ECS
+   * health checks here.
    */
   public static class Server {
     /** The probe port; 0 picks a free one, -1 turns the probe server off. */
@@ -303,6 +306,21 @@ public class VegaHealthProperties {
 
     /** The address the probe server binds; 0.0.0.0 so that the ALB reaches it in a container. */
     private String address = "0.0.0.0";
+
+    /**
+     * A connection that has not sent a complete request this long after opening, or after its
+     * previous request, is closed (silent, slow and half-open clients). 100ms to 60s.
+     */
+    private Duration requestTimeout = HealthServer.Options.defaults().requestTimeout();
+
+    /** Open connections at most; at the cap a new connection closes the oldest one. 1 to 65536. */
+    private int maxConnections = HealthServer.Options.defaults().maxConnections();
+
+    /** The longest request line accepted; longer ones get 414 and are closed. 64B to 64KB. */
+    private DataSize maxRequestLineSize = DataSize.ofBytes(HealthServer.Options.defaults().maxRequestLineBytes());
+
+    /** The most header bytes accepted; more get 431 and are closed. 1KB to 64KB. */
+    private DataSize maxHeaderSize = DataSize.ofBytes(HealthServer.Options.defaults().maxHeaderBytes());
 
     public int getPort() {
       return port;
@@ -318,6 +336,38 @@ public class VegaHealthProperties {
 
     public void setAddress(String address) {
       this.address = address;
+    }
+
+    public Duration getRequestTimeout() {
+      return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+    }
+
+    public int getMaxConnections() {
+      return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+    }
+
+    public DataSize getMaxRequestLineSize() {
+      return maxRequestLineSize;
+    }
+
+    public void setMaxRequestLineSize(DataSize maxRequestLineSize) {
+      this.maxRequestLineSize = maxRequestLineSize;
+    }
+
+    public DataSize getMaxHeaderSize() {
+      return maxHeaderSize;
+    }
+
+    public void setMaxHeaderSize(DataSize maxHeaderSize) {
+      this.maxHeaderSize = maxHeaderSize;
     }
   }
 }

@@ -23,6 +23,8 @@ class ConfigurationMetadataTest {
         "\"vega.health.checks.jvm-deadlock.enabled\"", "\"vega.health.postgres.expected-migrations\"",
         "\"vega.health.detail.networks\"", "\"vega.health.detail.token\"", "\"vega.health.detail.authority\"",
         "\"vega.health.endpoints.enabled\"", "\"vega.health.server.port\"", "\"vega.health.server.address\"",
+        "\"vega.health.server.request-timeout\"", "\"vega.health.server.max-connections\"",
+        "\"vega.health.server.max-request-line-size\"", "\"vega.health.server.max-header-size\"",
         "\"vega.health.checks.keys\"");
   }
 

@@ -214,6 +214,35 @@ class VegaHealthAutoConfigurationTest {
   }
 
   @Test
+  void probeServerLimitsComeFromTheProperties() {
+    runner.withPropertyValues("vega.health.server.port=0", "vega.health.server.address=127.0.0.1",
+        "vega.health.server.request-timeout=300ms", "vega.health.server.max-header-size=1KB").run(ctx -> {
+          int port = ctx.getBean(VegaHealthLifecycle.class).probePort();
+          try (java.net.Socket big = new java.net.Socket("127.0.0.1", port);
+              java.net.Socket silent = new java.net.Socket("127.0.0.1", port)) {
+            big.setSoTimeout(5_000);
+            silent.setSoTimeout(5_000);
+            big.getOutputStream().write(("GET /v1/healthz/live HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(2_000)
+                + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(big.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 431 ");
+            long t0 = System.nanoTime();
+            assertThat(silent.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2)); // default is 2 s
+          }
+        });
+  }
+
+  @Test
+  void probeServerLimitOutOfRangeStopsStartupNamingTheKey() {
+    runner.withPropertyValues("vega.health.server.port=0", "vega.health.server.request-timeout=10ms").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.server.request-timeout")
+            .hasStackTraceContaining("from 100ms to 60s"));
+    runner.withPropertyValues("vega.health.server.port=0", "vega.health.server.max-connections=0").run(ctx ->
+        assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.server.max-connections"));
+  }
+
+  @Test
   void probeServerOffWithMinusOne() {
     runner.run(ctx -> assertThat(ctx.getBean(VegaHealthLifecycle.class).probePort()).isEqualTo(-1));
   }
