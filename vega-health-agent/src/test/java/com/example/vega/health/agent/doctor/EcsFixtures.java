@@ -1,4 +1,4 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.example.vega.health.agent.HostProcess;
 import com.example.vega.health.testing.MotoServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;

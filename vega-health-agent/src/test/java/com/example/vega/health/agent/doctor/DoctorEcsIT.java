@@ -1,15 +1,17 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
-import static com.example.vega.health.agent.EcsFixtures.CLUSTER;
-import static com.example.vega.health.agent.EcsFixtures.answer;
-import static com.example.vega.health.agent.EcsFixtures.stoppedTasks;
-import static com.example.vega.health.agent.EcsFixtures.task;
+import static com.example.vega.health.agent.doctor.EcsFixtures.CLUSTER;
+import static com.example.vega.health.agent.doctor.EcsFixtures.answer;
+import static com.example.vega.health.agent.doctor.EcsFixtures.stoppedTasks;
+import static com.example.vega.health.agent.doctor.EcsFixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.agent.AwsSdk;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.testing.PostgresServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -88,7 +90,7 @@ class DoctorEcsIT {
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
     assertThat(hop(json, "ecs vega-api")).containsEntry("status", "UP").containsEntry("detail", "running 2/2, pending 0")
         .containsEntry("hint", "");
-    assertThat(hop(json, "ecs stopped tasks")).containsEntry("status", "UP")
+    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("status", "UP")
         .containsEntry("detail", "no stopped tasks ECS still remembers (about 1 hour)");
     assertThat(json).containsEntry("exitCode", 0.0);
   }
@@ -175,18 +177,19 @@ class DoctorEcsIT {
     ecs.service("vega-api", 1, true);
     ecs.stoppedTask("vega-api", reason);
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
-    Map<String, Object> stopped = hop(json, "ecs stopped tasks");
+    Map<String, Object> stopped = hop(json, "ecs vega-api stopped tasks");
     assertThat(stopped).containsEntry("status", "DEGRADED").containsEntry("detail", "1 stopped, 1 of them failed");
     assertThat(strings(stopped, "evidence")).containsExactly("FAILED family:vega-api: " + reason + " (exit 0)");
-    assertThat(json).containsEntry("firstFailingHop", "ecs stopped tasks");
+    assertThat(json).containsEntry("firstFailingHop", "ecs vega-api stopped tasks");
     assertThat((String) json.get("next")).startsWith(next);
   }
 
   @ParameterizedTest
   @MethodSource("cleanStops")
   void cleanlyStoppedTaskIsNotAFailure(String reason) throws Exception {
+    ecs.service("vega-api", 1, true);
     ecs.stoppedTask("vega-api", reason);
-    Map<String, Object> stopped = hop(doctor("--aws", "--services", "vega-api"), "ecs stopped tasks");
+    Map<String, Object> stopped = hop(doctor("--aws", "--services", "vega-api"), "ecs vega-api stopped tasks");
     assertThat(stopped).containsEntry("status", "UP").containsEntry("detail", "1 stopped, 0 of them failed");
     assertThat(strings(stopped, "evidence")).containsExactly("ok family:vega-api: " + reason + " (exit 0)");
   }
@@ -209,7 +212,7 @@ class DoctorEcsIT {
         task("t5", "service:vega-llm-proxy", "CannotPullContainerError: ref pull has been retried 5 time(s)", null,
             (Integer) null));
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
-    Map<String, Object> stopped = hop(json, "ecs stopped tasks");
+    Map<String, Object> stopped = hop(json, "ecs vega-api stopped tasks");
     assertThat(stopped).containsEntry("status", "DEGRADED").containsEntry("detail", "5 stopped, 3 of them failed");
     assertThat(strings(stopped, "evidence")).containsExactly(
         "ok service:vega-api: Scaling activity initiated by (deployment ecs-svc/5148376210394) (exit 143)",
@@ -229,7 +232,7 @@ class DoctorEcsIT {
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
     assertThat(hop(json, "ecs vega-api")).containsEntry("status", "DOWN")
         .containsEntry("detail", "vega-api is not a service of cluster " + CLUSTER + " (MISSING)");
-    assertThat(hop(json, "ecs stopped tasks")).containsEntry("hint", "Container failed to start: check CloudWatch"
+    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("hint", "Container failed to start: check CloudWatch"
         + " logs for startup errors (aws logs tail /vega/test/vega-api --since 1h)");
   }
 
@@ -240,7 +243,7 @@ class DoctorEcsIT {
     ecs.stoppedTask("vega-api", "Essential container in task exited: could not connect to postgresql://vega:"
         + PostgresServer.PASSWORD + "@db:5432/vega");
     Map<String, Object> json = doctor("--aws", "--services", "vega-api"); // asserts the password is not printed
-    assertThat(strings(hop(json, "ecs stopped tasks"), "evidence")).singleElement().asString()
+    assertThat(strings(hop(json, "ecs vega-api stopped tasks"), "evidence")).singleElement().asString()
         .contains("postgresql://vega:****@db:5432/vega");
   }
 
@@ -341,13 +344,13 @@ class DoctorEcsIT {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--json");
-    int code = Doctor.main(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+    int code = Doctor.main(all.toArray(String[]::new), InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false);
     String o = out.toString(StandardCharsets.UTF_8);
     String e = err.toString(StandardCharsets.UTF_8);
     assertThat(e).as(o).isEmpty();
     assertThat(o).doesNotContain(PostgresServer.PASSWORD);
-    Map<String, Object> json = StrictJson.parseObject(o);
+    Map<String, Object> json = JsonBody.parseObject(o);
     assertThat(json).containsEntry("exitCode", (double) code);
     return json;
   }

@@ -1,9 +1,10 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.Status;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +16,7 @@ class DoctorTest {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   int run(Map<String, String> env, String... args) {
-    return Doctor.main(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Doctor.main(args, InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false);
   }
 
