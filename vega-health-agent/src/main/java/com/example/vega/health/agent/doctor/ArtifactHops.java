@@ -169,7 +169,9 @@ final class ArtifactHops {
         for (Map.Entry<String, Object> f : JsonBody.parseObject(manifest).entrySet()) {
           if (fields.size() < 10 && (f.getValue() instanceof String || f.getValue() instanceof Double
               || f.getValue() instanceof Boolean)) {
-            fields.add(f.getKey() + "=" + Text.oneLine(String.valueOf(f.getValue()), 120));
+            Object v = f.getValue() instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15 ? d.longValue()
+                : f.getValue();
+            fields.add(f.getKey() + "=" + Text.oneLine(String.valueOf(v), 120));
           }
         }
       } catch (JsonBody.Malformed e) {

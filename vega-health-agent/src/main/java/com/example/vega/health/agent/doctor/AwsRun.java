@@ -74,8 +74,9 @@ final class AwsRun {
             Step.of("ecs " + s + " deployment", c -> EcsHops.deploymentHop(c, s)),
             Step.many("alb " + s, c -> AlbHop.hops(c, s)),
             Step.of("ecs " + s + " stopped tasks", c -> EcsHops.stoppedHop(c, EcsHops.Scope.service(s))),
-            Step.of("secrets " + s, c -> EcsHops.secretsHop(c, s)),
-            Step.of("logs " + s, c -> LogsHop.group(c, s, since, lines)))));
+            Step.of("secrets " + s, c -> EcsHops.secretsHop(c, s)))));
+        // Its logs whatever ECS says: a service that does not start is what they explain.
+        hops.addAll(Walk.run(ctx, List.of(Step.of("logs " + s, c -> LogsHop.group(c, s, since, lines)))));
         logsDone.add(s);
       }
     }

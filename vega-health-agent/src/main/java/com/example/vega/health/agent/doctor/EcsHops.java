@@ -232,8 +232,11 @@ final class EcsHops {
     String hop = "secrets " + name;
     long start = System.nanoTime();
     Service s = service(ctx, name);
-    if (s == null || s.taskDefinition() == null) {
+    if (s == null) {
       return Hop.of(hop, Status.UNKNOWN, 0, "no service", Runbook.SERVICE_MISSING.text(ctx, "service", name));
+    }
+    if (s.taskDefinition() == null) {
+      return Hop.of(hop, Status.UNKNOWN, 0, "ECS names no task definition for " + name, "");
     }
     TaskDefinition td;
     try {

@@ -226,8 +226,9 @@ class DoctorIT {
     Map<String, String> env = artifacts(moto);
     Result r = doctor(env, "scan", "scan-done");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("2 finding_updated events (2 findings), 2 rows in findings")
-        .contains("v16-report.json, v16-events.jsonl, v16-debug-bundle.zip");
+    assertThat(r.out()).contains("3 finding_updated events (2 findings), 2 rows in findings")
+        .contains("v16-report.json, v16-events.jsonl, v16-debug-bundle.zip")
+        .contains("debug bundle", "2 entries", "manifest: stage=report_written, steps_completed=7");
   }
 
   @Test
@@ -237,7 +238,8 @@ class DoctorIT {
     Map<String, String> env = artifacts(moto);
     Result r = doctor(env, "scan", "scan-lost");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
-    assertThat(r.out()).contains("the scan stopped at: findings persisted").contains("Findings not persisting");
+    assertThat(r.out()).contains("the scan stopped at: findings persisted").contains("Findings not persisting")
+        .contains("scans/scan-lost/v16-debug-bundle.zip is not a readable zip");
   }
 
   @Test
@@ -314,15 +316,38 @@ class DoctorIT {
           c -> c.locationConstraint(MotoServer.REGION)));
       for (String scan : new String[] {"scan-done", "scan-lost"}) {
         String events = scan.equals("scan-done")
-            ? "{\"type\":\"started\"}\n{\"type\":\"finding_updated\",\"finding_id\":\"f1\"}\n"
-                + "{\"type\": \"finding_updated\", \"finding_id\": \"f2\"}\n"
+            // the example runner's own key ("finding"), and another spelling
+            ? "{\"type\":\"started\"}\n{\"type\":\"finding_updated\",\"finding\":\"f1\",\"severity\":\"high\"}\n"
+                + "{\"type\": \"finding_updated\", \"finding_id\": \"f2\"}\n{\"type\":\"finding_updated\",\"finding\""
+                + ":\"f2\"}\nnot json\n"
             : "{\"type\":\"finding_updated\",\"finding_id\":\"g1\"}\n";
         put(s3, "scans/" + scan + "/v16-events.jsonl", events);
         put(s3, "scans/" + scan + "/v16-report.json", "{}");
-        put(s3, "scans/" + scan + "/v16-debug-bundle.zip", "zip");
+        if (scan.equals("scan-done")) {
+          s3.putObject(b -> b.bucket("vega-test-artifacts").key("scans/" + scan + "/v16-debug-bundle.zip"),
+              RequestBody.fromBytes(bundle("{\"stage\":\"report_written\",\"steps_completed\":7,\"codex\":{\"x\":1}}")));
+        } else {
+          put(s3, "scans/" + scan + "/v16-debug-bundle.zip", "zip");
+        }
       }
     }
     return env;
+  }
+
+  /** A debug bundle: manifest.json and one state file. */
+  static byte[] bundle(String manifest) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+        zip.putNextEntry(new java.util.zip.ZipEntry("manifest.json"));
+        zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+        zip.putNextEntry(new java.util.zip.ZipEntry("codex/state.json"));
+        zip.write("{}".getBytes(StandardCharsets.UTF_8));
+      }
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void put(software.amazon.awssdk.services.s3.S3Client s3, String key, String body) {
