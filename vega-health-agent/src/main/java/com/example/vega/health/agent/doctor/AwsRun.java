@@ -121,7 +121,7 @@ final class AwsRun {
     try {
       url = DatabaseUrl.parse(Settings.DATABASE_URL, dbUrl);
     } catch (IllegalArgumentException e) {
-      return Hop.of(hop, Status.DOWN, 0, e.getMessage(), "fix VEGA_DATABASE_URL");
+      return Hop.of(hop, Status.DOWN, 0, e.getMessage(), Runbook.DATABASE_URL.text());
     }
     ctx.secret(url.password());
     AgentDataSource ds = new AgentDataSource(url);
@@ -135,7 +135,7 @@ final class AwsRun {
     try {
       r = b.build().check(CheckContext.of(ctx.timeout));
     } catch (Exception e) {
-      r = CheckResult.unknown(Failure.sentence(e), "check VEGA_DATABASE_URL");
+      r = CheckResult.unknown(Failure.sentence(e), Runbook.DATABASE_URL.text());
     }
     List<String> latest = new ArrayList<>();
     if (r.status() != Status.DOWN || r.errorKind() == ErrorKind.MIGRATION_MISSING) {

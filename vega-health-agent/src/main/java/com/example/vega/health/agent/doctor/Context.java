@@ -72,8 +72,8 @@ final class Context implements AutoCloseable {
       }
       return client.apply(aws);
     } catch (RuntimeException e) {
-      throw new CannotRun("no AWS client: " + Failure.sentence(e)
-          + " (set AWS_REGION and credentials for the environment, e.g. AWS_PROFILE)");
+      throw new CannotRun("no AWS client: " + (region().equals("<region>") ? "AWS_REGION is not set"
+          : Failure.sentence(e)) + " (set AWS_REGION and credentials for the environment, e.g. AWS_PROFILE)");
     }
   }
 

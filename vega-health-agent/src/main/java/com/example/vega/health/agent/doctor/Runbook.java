@@ -181,6 +181,8 @@ enum Runbook {
   DB_OTHER("see the database's log; check VEGA_DATABASE_URL"),
 
   // The doctor itself
+  DETAIL_TOKEN("pass --token <the service's VEGA_HEALTH_DETAIL_TOKEN> (or VEGA_DOCTOR_TOKEN) to see each dependency"),
+  DATABASE_URL("fix VEGA_DATABASE_URL: jdbc:postgresql://host:5432/vega or postgresql://user:password@host:5432/vega"),
   CHECK_NO_RESULT("the check did not finish: run again with a longer --timeout, and check that this machine"
       + " reaches the dependency"),
   SETTING("fix the setting in the {service} task definition");

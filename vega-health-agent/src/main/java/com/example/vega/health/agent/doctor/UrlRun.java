@@ -98,7 +98,7 @@ final class UrlRun {
         healthStatus == Status.UP ? "" : healthHint));
     if (detail.isEmpty()) {
       hops.add(Hop.of("detail", Status.UNKNOWN, 0, "the API returned its top-level status only",
-          "pass --token <the service's VEGA_HEALTH_DETAIL_TOKEN> (or VEGA_DOCTOR_TOKEN) to see each dependency"));
+          Runbook.DETAIL_TOKEN.text()));
     } else {
       hops.addAll(detail);
     }

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.agent.AwsSdk;
@@ -29,32 +28,26 @@ import org.junit.jupiter.api.Test;
  */
 class DoctorAwsIT {
   static final String WORKER_ROLE = "arn:aws:iam::123456789012:role/vega-test-worker";
-  MotoServer moto;
+  EcsFixtures.Scene aws;
   Map<String, String> env;
   AwsSdk sdk;
   WireMockServer fake;
 
   @BeforeEach
-  void emulator() {
-    moto = MotoServer.shared();
-    moto.reset();
-    env = DoctorIT.aws(moto);
-    env.put("VEGA_ENVIRONMENT", "test");
-    sdk = new AwsSdk(env::get);
+  void emulator() throws Exception {
+    aws = new EcsFixtures.Scene();
+    env = aws.env;
+    env.remove("VEGA_ECS_CLUSTER"); // these sections need no ECS
+    sdk = aws.sdk;
   }
 
   @AfterEach
-  void close() {
-    sdk.close();
-    if (fake != null) {
-      fake.stop();
-    }
+  void close() throws Exception {
+    aws.close();
   }
 
   WireMockServer fake(String service) {
-    fake = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    fake.start();
-    env.put("AWS_ENDPOINT_URL_" + service, fake.baseUrl());
+    fake = aws.fake(service);
     return fake;
   }
 
@@ -176,19 +169,11 @@ class DoctorAwsIT {
   void cloudWatchAnsweringSomethingElseIsOneSentence() throws Exception {
     queue();
     simulation("allowed", "allowed", "allowed");
-    WireMockServer iam = fake;
-    WireMockServer cw = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    cw.start();
-    try {
-      env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cw.baseUrl());
-      cw.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
-      Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
-      assertThat(DoctorRun.text(h, "detail")).endsWith(
-          "oldest message age unknown (CloudWatch answered HTTP 404 to cloudwatch:GetMetricStatistics)");
-    } finally {
-      cw.stop();
-      fake = iam;
-    }
+    WireMockServer cw = aws.fake("CLOUDWATCH");
+    cw.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
+    assertThat(DoctorRun.text(h, "detail")).endsWith(
+        "oldest message age unknown (CloudWatch answered HTTP 404 to cloudwatch:GetMetricStatistics)");
   }
 
   // ---- doctor --role all ----

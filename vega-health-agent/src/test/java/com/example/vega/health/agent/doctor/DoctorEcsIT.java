@@ -14,7 +14,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.agent.AwsSdk;
-import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.testing.PostgresServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.List;
@@ -38,11 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DoctorEcsIT {
   static PostgresServer pg;
-  MotoServer moto;
+  EcsFixtures.Scene aws;
   Map<String, String> env;
   EcsFixtures.Moto ecs;
   AwsSdk sdk;
-  WireMockServer fake;
 
   @BeforeAll
   static void startPostgres() {
@@ -59,29 +57,20 @@ class DoctorEcsIT {
 
   @BeforeEach
   void emulator() throws Exception {
-    moto = MotoServer.shared();
-    moto.reset();
-    env = DoctorIT.aws(moto);
-    env.put("VEGA_ENVIRONMENT", "test");
-    env.put("VEGA_ECS_CLUSTER", CLUSTER);
-    sdk = new AwsSdk(env::get);
-    ecs = new EcsFixtures.Moto(sdk.ecs(), moto);
+    aws = new EcsFixtures.Scene();
+    env = aws.env;
+    ecs = aws.ecs;
+    sdk = aws.sdk;
   }
 
   @AfterEach
   void close() throws Exception {
-    ecs.close();
-    sdk.close();
-    if (fake != null) {
-      fake.stop();
-    }
+    aws.close();
   }
 
   /** ECS from WireMock from now on; the rest (logs) stays on moto. */
   WireMockServer fakeEcs() {
-    fake = EcsFixtures.fakeEcs();
-    env.put("AWS_ENDPOINT_URL_ECS", fake.baseUrl());
-    return fake;
+    return aws.fake("ECS");
   }
 
   // ---- doctor --aws: services ----

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.agent.AwsSdk;
@@ -46,6 +45,7 @@ class DoctorFrontendIT {
   static final String INDEX = "<!doctype html><html><head><script type=\"module\" src=\"/assets/app-3f2a.js\"></script>"
       + "<link rel=\"stylesheet\" href=\"/assets/app-91bc.css?v=2\"><script src=\"https://cdn.example.com/x.js\">"
       + "</script></head><body><div id=\"root\"></div></body></html>";
+  EcsFixtures.Scene aws;
   MotoServer moto;
   Map<String, String> env;
   AwsSdk sdk;
@@ -56,22 +56,16 @@ class DoctorFrontendIT {
 
   @BeforeEach
   void emulator() throws Exception {
-    moto = MotoServer.shared();
-    moto.reset();
-    env = DoctorIT.aws(moto);
-    env.put("VEGA_ENVIRONMENT", "test");
-    env.put("VEGA_ECS_CLUSTER", CLUSTER);
-    sdk = new AwsSdk(env::get);
-    ecs = new EcsFixtures.Moto(sdk.ecs(), moto);
+    aws = new EcsFixtures.Scene();
+    moto = aws.moto;
+    env = aws.env;
+    sdk = aws.sdk;
+    ecs = aws.ecs;
   }
 
   @AfterEach
   void close() throws Exception {
-    ecs.close();
-    sdk.close();
-    if (fake != null) {
-      fake.stop();
-    }
+    aws.close();
     motoApi("unset-transition", "{\"model_name\":\"cloudfront::distribution\"}");
   }
 
@@ -150,9 +144,7 @@ class DoctorFrontendIT {
   @MethodSource("reasonCodes")
   void unhealthyTargetsNameTheAlbsReason(String reason, String description, String next) throws Exception {
     ecs.serviceBehind("vega-api", "arn:aws:elasticloadbalancing:us-west-1:123456789012:targetgroup/vega-test-api/1", 8000);
-    fake = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    fake.start();
-    env.put("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", fake.baseUrl());
+    fake = aws.fake("ELASTIC_LOAD_BALANCING_V2");
     elb("DescribeTargetGroups", "<TargetGroups><member><TargetGroupArn>arn:tg</TargetGroupArn><TargetGroupName>"
         + "vega-test-api</TargetGroupName><Protocol>HTTP</Protocol><Port>8000</Port><HealthCheckPort>8081"
         + "</HealthCheckPort><HealthCheckPath>/v1/healthz/ready</HealthCheckPath><Matcher><HttpCode>200</HttpCode>"
@@ -306,9 +298,7 @@ class DoctorFrontendIT {
   void frontendOlderThanTheApisDeploymentIsStale() throws Exception {
     frontend(true, true, true);
     // ECS from WireMock: a deployment created three hours after the files were uploaded
-    fake = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    fake.start();
-    env.put("AWS_ENDPOINT_URL_ECS", fake.baseUrl());
+    fake = aws.fake("ECS");
     long deployed = Instant.now().plus(Duration.ofHours(3)).getEpochSecond();
     EcsFixtures.answer(fake, "DescribeServices", "{\"services\":[{\"serviceName\":\"vega-api\",\"status\":\"ACTIVE\","
         + "\"desiredCount\":1,\"runningCount\":1,\"pendingCount\":0,\"deployments\":[{\"id\":\"ecs-svc/9\",\"status\":"

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.example.vega.health.agent.HostProcess;
+import com.example.vega.health.agent.AwsSdk;
 import com.example.vega.health.testing.MotoServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
@@ -38,6 +39,45 @@ final class EcsFixtures {
   private static final String TARGET = "AmazonEC2ContainerServiceV20141113.";
 
   private EcsFixtures() {}
+
+  /**
+   * One test's AWS: moto_server (shared by the JVM, reset here), the doctor's settings for it, an
+   * {@link AwsSdk}, the ECS cluster, and any WireMock servers standing in for a service moto cannot
+   * answer as needed. Closed after each test.
+   */
+  static final class Scene implements AutoCloseable {
+    final MotoServer moto;
+    final Map<String, String> env;
+    final AwsSdk sdk;
+    final Moto ecs;
+    private final List<WireMockServer> fakes = new ArrayList<>();
+
+    Scene() throws Exception {
+      moto = MotoServer.shared();
+      moto.reset();
+      env = DoctorIT.aws(moto);
+      env.put("VEGA_ENVIRONMENT", "test");
+      env.put("VEGA_ECS_CLUSTER", CLUSTER);
+      sdk = new AwsSdk(env::get);
+      ecs = new Moto(sdk.ecs(), moto);
+    }
+
+    /** {@code service} (as in AWS_ENDPOINT_URL_<SERVICE>) from WireMock from now on; the rest stays on moto. */
+    WireMockServer fake(String service) {
+      WireMockServer s = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+      s.start();
+      fakes.add(s);
+      env.put("AWS_ENDPOINT_URL_" + service, s.baseUrl());
+      return s;
+    }
+
+    @Override
+    public void close() throws Exception {
+      ecs.close();
+      sdk.close();
+      fakes.forEach(WireMockServer::stop);
+    }
+  }
 
   /** A cluster in moto, with services and Fargate tasks on moto's default subnet. */
   static final class Moto implements AutoCloseable {
@@ -175,12 +215,6 @@ final class EcsFixtures {
     if (status / 100 != 2) {
       throw new IllegalStateException("moto " + action + " answered " + status);
     }
-  }
-
-  static WireMockServer fakeEcs() {
-    WireMockServer s = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    s.start();
-    return s;
   }
 
   /** {@code op} (e.g. {@code DescribeTasks}) answers {@code json}. */
