@@ -126,10 +126,4 @@ record AgentConfig(
   private static String or(@Nullable String v, String fallback) {
     return v == null ? fallback : v;
   }
-
-  /** Settings echoed in messages are cut short: the log is not a place for long values. */
-  static String shorten(String v) {
-    String one = v.replaceAll("[\\p{Cntrl}]", "?");
-    return one.length() <= 40 ? one : one.substring(0, 40) + "...";
-  }
 }

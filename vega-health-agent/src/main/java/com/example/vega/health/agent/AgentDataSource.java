@@ -18,11 +18,11 @@ import javax.sql.DataSource;
  * agent's copy. No pool: a check every 15 s does not need one, and the agent must not hold
  * connections the service's own pool is sized for.
  */
-final class AgentDataSource implements DataSource {
+public final class AgentDataSource implements DataSource {
   private static final Driver DRIVER = loadDriver();
   private final DatabaseUrl url;
 
-  AgentDataSource(DatabaseUrl url) {
+  public AgentDataSource(DatabaseUrl url) {
     this.url = url;
   }
 

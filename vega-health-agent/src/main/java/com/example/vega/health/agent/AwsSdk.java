@@ -13,11 +13,14 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -26,19 +29,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The AWS clients the agent and the doctor use: one small JDK-based HTTP client, the default
  * credential chain and region (AWS_REGION / the task's metadata), endpoints from the SDK's own
  * {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} variables. Created lazily, only
- * for a role whose checks need them; closed together.
+ * for a role whose checks need them; closed together. Internal to the agent jar.
  */
-final class AwsSdk implements AutoCloseable {
+public final class AwsSdk implements AutoCloseable {
   private final Env env;
   private final List<AutoCloseable> open = new ArrayList<>();
   private @Nullable SdkHttpClient http;
 
   /** Where region and endpoint come from (the process environment, or a test's map). */
-  interface Env {
+  public interface Env {
     @Nullable String get(String key);
   }
 
-  AwsSdk(Env env) {
+  public AwsSdk(Env env) {
     this.env = env;
   }
 
@@ -83,29 +86,29 @@ final class AwsSdk implements AutoCloseable {
     return first(env.get("AWS_ENDPOINT_URL_S3"), env.get("AWS_ENDPOINT_URL")) != null;
   }
 
-  synchronized SqsClient sqs() {
+  public synchronized SqsClient sqs() {
     return keep(configure(SqsClient.builder().httpClient(http()), "SQS").build());
   }
 
-  synchronized S3Client s3() {
+  public synchronized S3Client s3() {
     // Emulators serve buckets by path, not by virtual host.
     return keep(configure(S3Client.builder().httpClient(http()), "S3")
         .forcePathStyle(hasEndpointOverride()).build());
   }
 
-  synchronized EcsClient ecs() {
+  public synchronized EcsClient ecs() {
     return keep(configure(EcsClient.builder().httpClient(http()), "ECS").build());
   }
 
-  synchronized SecretsManagerClient secrets() {
+  public synchronized SecretsManagerClient secrets() {
     return keep(configure(SecretsManagerClient.builder().httpClient(http()), "SECRETS_MANAGER").build());
   }
 
-  synchronized CloudWatchClient cloudWatch() {
+  public synchronized CloudWatchClient cloudWatch() {
     return keep(configure(CloudWatchClient.builder().httpClient(http()), "CLOUDWATCH").build());
   }
 
-  synchronized IamClient iam() {
+  public synchronized IamClient iam() {
     // IAM is global: its endpoint lives in aws-global whatever the task's region.
     IamClientBuilder b = configure(IamClient.builder().httpClient(http()), "IAM");
     if (first(env.get("AWS_ENDPOINT_URL_IAM"), env.get("AWS_ENDPOINT_URL")) == null) {
@@ -114,7 +117,22 @@ final class AwsSdk implements AutoCloseable {
     return keep(b.build());
   }
 
-  synchronized CloudWatchLogsClient logs() {
+  /** ELBv2: the API's target group and its targets' health (the doctor). */
+  public synchronized ElasticLoadBalancingV2Client elb() {
+    return keep(configure(ElasticLoadBalancingV2Client.builder().httpClient(http()), "ELASTIC_LOAD_BALANCING_V2")
+        .build());
+  }
+
+  /** CloudFront (the doctor): global, like IAM. */
+  public synchronized CloudFrontClient cloudFront() {
+    CloudFrontClientBuilder b = configure(CloudFrontClient.builder().httpClient(http()), "CLOUDFRONT");
+    if (first(env.get("AWS_ENDPOINT_URL_CLOUDFRONT"), env.get("AWS_ENDPOINT_URL")) == null) {
+      b.region(Region.AWS_GLOBAL);
+    }
+    return keep(b.build());
+  }
+
+  public synchronized CloudWatchLogsClient logs() {
     return keep(configure(CloudWatchLogsClient.builder().httpClient(http()), "CLOUDWATCH_LOGS").build());
   }
 

@@ -1,5 +1,7 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.agent.doctor.Doctor;
 import java.util.Arrays;
 
 /**
@@ -10,19 +12,20 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("doctor")) {
-      // The doctor prints its own report; the monitor's status-change log would repeat it on stderr.
+      // The doctor prints its own report; the monitor's status-change log (and the SDK's, through
+      // SLF4J and System.Logger) would repeat it on stderr.
       java.util.logging.LogManager.getLogManager().reset();
       java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
-      System.exit(Doctor.main(Arrays.copyOfRange(args, 1, args.length), System.out, System.err,
-          System.getenv()::get, Doctor.isTerminal()));
+      System.exit(Doctor.main(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err,
+          VegaSettings.environment(), Doctor.isTerminal()));
     }
     if (args.length > 0 && args[0].equals("probe")) {
       Probe.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    System.err.println("usage: java -jar vega-health-agent.jar doctor [--role R|--url URL|--aws|scan <id>] [--json]"
+    System.err.println("usage: java -jar vega-health-agent.jar doctor [--role R|--url URL|--aws|scan <id>|login] [--json]"
         + "\n       java -jar vega-health-agent.jar probe [http://127.0.0.1:8081/v1/healthz/live]"
         + "\n       java -javaagent:vega-health-agent.jar ... (serves /v1/healthz; see docs/agent.md)");
-    System.exit(Report.COULD_NOT_RUN);
+    System.exit(2);
   }
 }

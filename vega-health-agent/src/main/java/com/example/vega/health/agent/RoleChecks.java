@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * JVM deadlock check for liveness. A malformed setting is reported in {@link Built#problems()} and
  * the rest still runs.
  */
-final class RoleChecks {
+public final class RoleChecks {
   static final String DATABASE_URL = "VEGA_DATABASE_URL";
 
   private static final Set<VegaRole> POSTGRES =
@@ -41,9 +41,9 @@ final class RoleChecks {
    * @param problems settings that could not be used, each with what to fix
    * @param secrets values to mask in every output (the database password, the proxy token)
    */
-  record Built(List<CheckRegistration> checks, List<String> problems, List<String> secrets) {}
+  public record Built(List<CheckRegistration> checks, List<String> problems, List<String> secrets) {}
 
-  static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
+  public static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
     List<String> problems = new ArrayList<>();
     List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
     String env = s.value("VEGA_ENVIRONMENT") == null ? "dev" : s.value("VEGA_ENVIRONMENT");

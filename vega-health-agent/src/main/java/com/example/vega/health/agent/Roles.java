@@ -4,13 +4,13 @@ import com.example.vega.health.checks.VegaRole;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Role names as people type them: {@code worker}, {@code vega-worker}, {@code llm_proxy}. */
-final class Roles {
-  static final String NAMES = "api, worker, runner, llm-proxy, maintenance";
+/** Role names as people type them: {@code worker}, {@code vega-worker}, {@code llm_proxy}. Internal to the agent jar. */
+public final class Roles {
+  public static final String NAMES = "api, worker, runner, llm-proxy, maintenance";
 
   private Roles() {}
 
-  static Optional<VegaRole> parse(String name) {
+  public static Optional<VegaRole> parse(String name) {
     if (name == null) {
       return Optional.empty();
     }

@@ -2,15 +2,15 @@ package com.example.vega.health.agent;
 
 import org.jspecify.annotations.Nullable;
 
-/** Text for logs and the terminal: one line, bounded. */
-final class Text {
+/** Text for logs and the terminal: one line, bounded. Internal to the agent jar. */
+public final class Text {
   private Text() {}
 
-  static String oneLine(@Nullable String s) {
+  public static String oneLine(@Nullable String s) {
     return oneLine(s, 300);
   }
 
-  static String oneLine(@Nullable String s, int max) {
+  public static String oneLine(@Nullable String s, int max) {
     if (s == null) {
       return "no details";
     }

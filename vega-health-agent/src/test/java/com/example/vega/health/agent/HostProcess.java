@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM started by a test: the shaded agent jar attached to {@code HostMain}, or the doctor. */
-final class HostProcess implements AutoCloseable {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+public final class HostProcess implements AutoCloseable {
+  public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final Process process;
   final Path out;
@@ -67,7 +67,7 @@ final class HostProcess implements AutoCloseable {
     return start(cmd, env);
   }
 
-  static HostProcess doctor(Map<String, String> env, String... args) throws IOException {
+  public static HostProcess doctor(Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(java(), "-jar", agentJar().toAbsolutePath().toString(), "doctor"));
     cmd.addAll(List.of(args));
     return start(cmd, env);
@@ -85,11 +85,11 @@ final class HostProcess implements AutoCloseable {
     return new HostProcess(pb.start(), out, err);
   }
 
-  String stdout() {
+  public String stdout() {
     return read(out);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(err);
   }
 
@@ -129,7 +129,7 @@ final class HostProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  int waitExit(Duration max) throws Exception {
+  public int waitExit(Duration max) throws Exception {
     assertThat(process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)).as("exits within " + max + ": " + stderr()).isTrue();
     return process.exitValue();
   }

@@ -1,4 +1,4 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import com.example.vega.health.Status;
 import com.example.vega.health.internal.Json;
@@ -16,10 +16,6 @@ import org.jspecify.annotations.Nullable;
  * @param notes lines printed before the hops (what was not checked, and why)
  */
 record Report(String title, List<Hop> hops, List<String> notes) {
-  static final int OK = 0;
-  static final int DOWN = 1;
-  static final int COULD_NOT_RUN = 2;
-
   Report {
     Objects.requireNonNull(title, "title");
     hops = List.copyOf(hops);
@@ -30,10 +26,10 @@ record Report(String title, List<Hop> hops, List<String> notes) {
   int exitCode() {
     for (Hop h : hops) {
       if (h.status() == Status.DOWN) {
-        return DOWN;
+        return Doctor.DOWN;
       }
     }
-    return OK;
+    return Doctor.OK;
   }
 
   /** The first DOWN hop, else the first hop that is not UP: where to look next. */

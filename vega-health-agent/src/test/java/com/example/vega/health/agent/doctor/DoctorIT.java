@@ -1,7 +1,9 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.agent.AwsSdk;
+import com.example.vega.health.agent.HostProcess;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.testing.PostgresServer;
 import com.sun.net.httpserver.HttpServer;
@@ -71,7 +73,8 @@ class DoctorIT {
       int code = p.waitExit(Duration.ofSeconds(90));
       Result r = new Result(code, p.stdout(), p.stderr());
       assertThat(r.out + r.err).as("never a stack trace, never the password")
-          .doesNotContain("\tat ").doesNotContain("Exception in thread").doesNotContain(PostgresServer.PASSWORD);
+          .doesNotContain("\tat ").doesNotContain("Exception in thread").doesNotContain(PostgresServer.PASSWORD)
+          .doesNotContain("SLF4J").doesNotContain("Service returned HTTP status code");
       return r;
     }
   }
@@ -102,7 +105,7 @@ class DoctorIT {
     env.put("VEGA_EXPECTED_MIGRATION", "004_findings_columns.sql");
     Result r = doctor(env, "--role", "maintenance", "--json");
     assertThat(r.code()).isEqualTo(1);
-    Map<String, Object> json = StrictJson.parseObject(r.out());
+    Map<String, Object> json = JsonBody.parseObject(r.out());
     assertThat(json).containsEntry("exitCode", 1.0).containsEntry("firstFailingHop", "vega-maintenance → postgres");
     assertThat((String) json.get("next")).contains("scripts/aws/run-migrations.sh test");
     assertThat(r.out()).contains("004_findings_columns.sql").doesNotContain("\u001b[");
@@ -174,7 +177,7 @@ class DoctorIT {
           .contains("Next: check VEGA_SQS_QUEUE_URL in the vega-api task definition")
           .doesNotContain("detail-token-0123456789");
       Result json = doctor(Map.of(), "--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--json");
-      assertThat(StrictJson.parseObject(json.out())).containsEntry("exitCode", 1.0)
+      assertThat(JsonBody.parseObject(json.out())).containsEntry("exitCode", 1.0)
           .containsEntry("firstFailingHop", "vega-api → sqs");
       assertThat(json.out()).contains("check VEGA_SQS_QUEUE_URL in the vega-api task definition");
     } finally {
@@ -223,8 +226,9 @@ class DoctorIT {
     Map<String, String> env = artifacts(moto);
     Result r = doctor(env, "scan", "scan-done");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("2 finding_updated events (2 findings), 2 rows in findings")
-        .contains("v16-report.json, v16-events.jsonl, v16-debug-bundle.zip");
+    assertThat(r.out()).contains("3 finding_updated events (2 findings), 2 rows in findings")
+        .contains("v16-report.json, v16-events.jsonl, v16-debug-bundle.zip")
+        .contains("debug bundle", "2 entries", "manifest: stage=report_written, steps_completed=7");
   }
 
   @Test
@@ -234,7 +238,8 @@ class DoctorIT {
     Map<String, String> env = artifacts(moto);
     Result r = doctor(env, "scan", "scan-lost");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
-    assertThat(r.out()).contains("the scan stopped at: findings persisted").contains("Findings not persisting");
+    assertThat(r.out()).contains("the scan stopped at: findings persisted").contains("Findings not persisting")
+        .contains("scans/scan-lost/v16-debug-bundle.zip is not a readable zip");
   }
 
   @Test
@@ -285,9 +290,9 @@ class DoctorIT {
     env.put("VEGA_ECS_CLUSTER", "vega-test");
     env.put("VEGA_SQS_QUEUE_URL", queueUrl);
     Result r = doctor(env, "--aws", "--services", "vega-worker", "--sqs-sample", "1s", "--json");
-    Map<String, Object> json = StrictJson.parseObject(r.out());
+    Map<String, Object> json = JsonBody.parseObject(r.out());
     assertThat(r.out()).as(r.err()).contains("\"name\":\"sqs scan queue\"", "visible 1 (was 1 1s ago)",
-        "oldest message", "\"name\":\"ecs stopped tasks\"", "no ERROR lines in the last 30 min");
+        "oldest message", "\"name\":\"ecs vega-maintenance stopped tasks\"", "no error lines in the last 30 min");
     assertThat(json).containsEntry("firstFailingHop", "ecs vega-worker");
     assertThat(r.code()).isEqualTo(1);
   }
@@ -311,15 +316,38 @@ class DoctorIT {
           c -> c.locationConstraint(MotoServer.REGION)));
       for (String scan : new String[] {"scan-done", "scan-lost"}) {
         String events = scan.equals("scan-done")
-            ? "{\"type\":\"started\"}\n{\"type\":\"finding_updated\",\"finding_id\":\"f1\"}\n"
-                + "{\"type\": \"finding_updated\", \"finding_id\": \"f2\"}\n"
+            // the example runner's own key ("finding"), and another spelling
+            ? "{\"type\":\"started\"}\n{\"type\":\"finding_updated\",\"finding\":\"f1\",\"severity\":\"high\"}\n"
+                + "{\"type\": \"finding_updated\", \"finding_id\": \"f2\"}\n{\"type\":\"finding_updated\",\"finding\""
+                + ":\"f2\"}\nnot json\n"
             : "{\"type\":\"finding_updated\",\"finding_id\":\"g1\"}\n";
         put(s3, "scans/" + scan + "/v16-events.jsonl", events);
         put(s3, "scans/" + scan + "/v16-report.json", "{}");
-        put(s3, "scans/" + scan + "/v16-debug-bundle.zip", "zip");
+        if (scan.equals("scan-done")) {
+          s3.putObject(b -> b.bucket("vega-test-artifacts").key("scans/" + scan + "/v16-debug-bundle.zip"),
+              RequestBody.fromBytes(bundle("{\"stage\":\"report_written\",\"steps_completed\":7,\"codex\":{\"x\":1}}")));
+        } else {
+          put(s3, "scans/" + scan + "/v16-debug-bundle.zip", "zip");
+        }
       }
     }
     return env;
+  }
+
+  /** A debug bundle: manifest.json and one state file. */
+  static byte[] bundle(String manifest) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+        zip.putNextEntry(new java.util.zip.ZipEntry("manifest.json"));
+        zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+        zip.putNextEntry(new java.util.zip.ZipEntry("codex/state.json"));
+        zip.write("{}".getBytes(StandardCharsets.UTF_8));
+      }
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void put(software.amazon.awssdk.services.s3.S3Client s3, String key, String body) {

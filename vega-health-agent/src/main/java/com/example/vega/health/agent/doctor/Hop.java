@@ -1,4 +1,4 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import com.example.vega.health.Status;
 import java.util.List;
@@ -26,6 +26,15 @@ record Hop(String name, Status status, long latencyMs, String detail, String hin
 
   static Hop of(String name, Status status, long latencyMs, String detail, String hint) {
     return new Hop(name, status, latencyMs, detail, hint, List.of());
+  }
+
+  static Hop up(String name, long latencyMs, String detail) {
+    return new Hop(name, Status.UP, latencyMs, detail, "", List.of());
+  }
+
+  /** Milliseconds since {@code startNanos} (from {@link System#nanoTime()}). */
+  static long since(long startNanos) {
+    return java.time.Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
   }
 
   Hop withEvidence(List<String> more) {

@@ -1,9 +1,10 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.Status;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +16,7 @@ class DoctorTest {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   int run(Map<String, String> env, String... args) {
-    return Doctor.main(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Doctor.main(args, InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false);
   }
 
@@ -69,5 +70,53 @@ class DoctorTest {
       assertThat(h.hint()).isEqualTo("check VEGA_DATABASE_URL");
       assertThat(h.detail()).isEqualTo("refused");
     });
+  }
+
+  static software.amazon.awssdk.awscore.exception.AwsServiceException aws(int status, String code, String message) {
+    var details = software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode(code)
+        .errorMessage(message).serviceName("CloudWatch").build();
+    return software.amazon.awssdk.awscore.exception.AwsServiceException.builder().statusCode(status)
+        .awsErrorDetails(code == null ? null : details)
+        .message("Service returned HTTP status code " + status + " (Service: CloudWatch, Request ID: 1)").build();
+  }
+
+  @Test
+  void awsFailuresReadByCodeStatusAndTypeNeverTheSdksText() {
+    assertThat(Failure.aws(aws(400, "AccessDeniedException", "User: x is not authorized"), "CloudWatch",
+        "cloudwatch:GetMetricStatistics")).satisfies(f -> {
+          assertThat(f.status()).isEqualTo(Status.DOWN);
+          assertThat(f.what()).isEqualTo("cloudwatch:GetMetricStatistics was denied");
+        });
+    assertThat(Failure.aws(aws(400, "Throttling", "Rate exceeded"), "CloudWatch", "a").status())
+        .isEqualTo(Status.DEGRADED);
+    assertThat(Failure.aws(aws(503, "ServiceUnavailable", "down"), "CloudWatch", "a").status())
+        .isEqualTo(Status.DEGRADED);
+    assertThat(Failure.aws(aws(403, "ExpiredTokenException", "expired"), "CloudWatch", "a").next())
+        .startsWith("log in for this environment");
+    Failure bare = Failure.aws(aws(404, null, null), "CloudWatch", "cloudwatch:GetMetricStatistics");
+    assertThat(bare.what()).isEqualTo("CloudWatch answered HTTP 404 to cloudwatch:GetMetricStatistics");
+    assertThat(bare.what() + bare.next()).doesNotContain("Service returned", "Request ID");
+    Failure other = Failure.aws(aws(400, "ValidationError", "bad period\nsecond line"), "CloudWatch", "a");
+    assertThat(other.what()).isEqualTo("a failed (ValidationError: bad period second line)");
+  }
+
+  @Test
+  void runbookStepsFillTheirNamesAndShowWhatIsMissing() {
+    assertThat(Runbook.SERVICE_MISSING.text("service", "vega-api"))
+        .isEqualTo("check VEGA_ECS_CLUSTER and that vega-api is deployed (Terraform)");
+    assertThat(Runbook.SERVICE_MISSING.text()).isEqualTo("check VEGA_ECS_CLUSTER and that <service> is deployed (Terraform)");
+  }
+
+  @Test
+  void jwtClaimsAreReadWithoutTheSignature() throws Exception {
+    String token = DoctorLoginIT.jwt("https://cognito-idp.us-west-1.amazonaws.com/p", "c", "access",
+        java.time.Instant.ofEpochSecond(1_800_000_000L));
+    LoginRun.Claims c = LoginRun.claims(token);
+    assertThat(c.issuer()).isEqualTo("https://cognito-idp.us-west-1.amazonaws.com/p");
+    assertThat(c.clientId()).isEqualTo("c");
+    assertThat(c.tokenUse()).isEqualTo("access");
+    assertThat(c.expires()).isEqualTo(java.time.Instant.ofEpochSecond(1_800_000_000L));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoginRun.claims("a.%%%.c"))
+        .isInstanceOf(JsonBody.Malformed.class).hasMessage("the payload is not base64url");
   }
 }

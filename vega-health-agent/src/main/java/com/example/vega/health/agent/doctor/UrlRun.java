@@ -1,10 +1,10 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.agent.Text;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,22 +35,19 @@ final class UrlRun {
   /** A body read within bounds. */
   record Answer(int status, String contentType, String body, long latencyMs) {}
 
-  static Report run(Doctor.Args args, VegaSettings env, Duration timeout, PrintStream progress)
-      throws Doctor.CannotRun {
-    URI base = uri(args.options().get("url"), "--url");
-    URI frontend = args.options().containsKey("frontend") ? uri(args.options().get("frontend"), "--frontend")
-        : base.resolve("/");
-    String token = args.options().get("token");
+  static Report run(Args args, Context ctx) throws CannotRun {
+    URI base = uri(args.get("url"), "--url");
+    URI frontend = args.get("frontend") != null ? uri(args.get("frontend"), "--frontend") : base.resolve("/");
+    String token = args.get("token");
     if (token == null) {
-      token = env.value("VEGA_DOCTOR_TOKEN");
+      token = ctx.setting(Settings.DOCTOR_TOKEN);
     }
-    HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(min(timeout, Duration.ofSeconds(5)))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+    ctx.secret(token);
+    Duration timeout = ctx.timeout;
+    HttpClient http = client(timeout);
     List<Hop> hops = new ArrayList<>();
 
-    Doctor.progress(progress, "GET " + frontend);
+    ctx.progress("GET " + frontend);
     Answer page = get(http, frontend, "text/html", null, timeout);
     boolean html = page.contentType().toLowerCase(Locale.ROOT).contains("text/html")
         || page.body().regionMatches(true, 0, "<!doctype html", 0, 14)
@@ -60,38 +57,34 @@ final class UrlRun {
     } else {
       hops.add(Hop.of("frontend", Status.DOWN, page.latencyMs(),
           "GET " + frontend + " → " + page.status() + (html ? "" : ", not HTML (" + Text.oneLine(page.contentType()) + ")"),
-          "the frontend is static files in S3 served by CloudFront: check the distribution is Deployed, that"
-              + " the frontend bucket contains index.html and the JS/CSS bundles, and whether the frontend"
-              + " was rebuilt and uploaded (a backend-only deploy leaves it stale)"));
+          Runbook.FRONTEND_PAGE.text() + (ctx.setting(Settings.CLOUDFRONT_DISTRIBUTION_ID) == null ? ""
+              : " (doctor --aws checks each of these)")));
     }
 
     URI healthz = base.resolve("/v1/healthz");
-    Doctor.progress(progress, "GET " + healthz);
+    ctx.progress("GET " + healthz);
     Answer health = get(http, healthz, "application/health+json", token, timeout);
-    String gatewayHint = "no API task answers behind the load balancer: aws ecs describe-services --cluster"
-        + " <cluster> --services vega-api (runningCount, pendingCount, events), then the stopped task's"
-        + " stoppedReason; check that the ALB can reach the API container on port 8000";
+    String gatewayHint = "no API task answers behind the load balancer. " + Runbook.API_DOWN.text(ctx);
     Map<String, Object> doc;
     try {
-      doc = StrictJson.parseObject(health.body());
-    } catch (StrictJson.Malformed e) {
+      doc = JsonBody.parseObject(health.body());
+    } catch (JsonBody.Malformed e) {
       if (health.status() == 502 || health.status() == 503 || health.status() == 504) {
         hops.add(Hop.of("/v1/healthz", Status.DOWN, health.latencyMs(),
             healthz + " → " + health.status() + " from the load balancer", gatewayHint));
-        return new Report("smoke test of " + base, hops, List.of());
+        return ctx.report("smoke test of " + base, hops);
       }
-      throw new Doctor.CannotRun(healthz + " answered " + health.status() + " but not with health+json ("
+      throw new CannotRun(healthz + " answered " + health.status() + " but not with health+json ("
           + e.getMessage() + "): is this the Vega API, and does CloudFront route /v1/* to it?");
     }
     Object st = doc.get("status");
     Status overall = status(st);
     if (overall == null) {
-      throw new Doctor.CannotRun(healthz + " answered JSON without a health+json status (pass, warn or fail)");
+      throw new CannotRun(healthz + " answered JSON without a health+json status (pass, warn or fail)");
     }
     String svc = doc.get("serviceId") instanceof String s ? Text.oneLine(s) : "the API";
-    String healthHint = "the API reports itself failing: read the detail below (or pass --token), then"
-        + " aws ecs describe-services --cluster <cluster> --services vega-api: look at runningCount,"
-        + " pendingCount and events, and the stopped task reason";
+    String healthHint = "the API reports itself failing: read the detail below (or pass --token). "
+        + Runbook.API_DOWN.text(ctx);
     Object checks = doc.get("checks");
     List<Hop> detail = checks instanceof Map<?, ?> m && !m.isEmpty() ? detailHops(svc, m) : List.of();
     boolean explained = overall == Status.DOWN
@@ -105,15 +98,14 @@ final class UrlRun {
         healthStatus == Status.UP ? "" : healthHint));
     if (detail.isEmpty()) {
       hops.add(Hop.of("detail", Status.UNKNOWN, 0, "the API returned its top-level status only",
-          "pass --token <the service's VEGA_HEALTH_DETAIL_TOKEN> (or VEGA_DOCTOR_TOKEN) to see each dependency"));
+          Runbook.DETAIL_TOKEN.text()));
     } else {
       hops.addAll(detail);
     }
-    List<String> notes = new ArrayList<>();
     if (token != null) {
-      notes.add("detail token given (not printed)");
+      ctx.note("detail token given (not printed)");
     }
-    return new Report("smoke test of " + base, hops, notes);
+    return ctx.report("smoke test of " + base, hops);
   }
 
   /** One hop per component of health+json "checks", in the order the service listed them. */
@@ -134,7 +126,7 @@ final class UrlRun {
       long ms = c.get("durationMs") instanceof Double d && d >= 0 && d < 1e9 ? d.longValue() : 0;
       String output = c.get("output") instanceof String o ? Text.oneLine(o) : "";
       Object v = c.get("observedValue");
-      String observed = v == null || v == StrictJson.NULL ? ""
+      String observed = v == null || v == JsonBody.NULL ? ""
           : Text.oneLine(number(v) + (c.get("observedUnit") instanceof String u ? " " + u : ""));
       String detail = output.isEmpty() ? (observed.isEmpty() ? "" : key + " = " + observed) : output;
       String hint = c.get("hint") instanceof String h ? Text.oneLine(h) : "";
@@ -169,22 +161,29 @@ final class UrlRun {
     };
   }
 
-  static URI uri(String v, String what) throws Doctor.CannotRun {
-    String bad = what + " '" + AgentConfig.shorten(String.valueOf(v)) + "' is not an http(s) URL like https://api.dev.vega.example.com";
+  static HttpClient client(Duration timeout) {
+    return HttpClient.newBuilder()
+        .connectTimeout(min(timeout, Duration.ofSeconds(5)))
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  static URI uri(String v, String what) throws CannotRun {
+    String bad = what + " " + VegaSettings.shown(v) + " is not an http(s) URL like https://api.dev.vega.example.com";
     try {
       URI u = new URI(v.trim());
       if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
           || u.getHost() == null || u.getHost().isBlank()) {
-        throw new Doctor.CannotRun(bad);
+        throw new CannotRun(bad);
       }
       return u;
     } catch (URISyntaxException | RuntimeException e) {
-      throw new Doctor.CannotRun(bad);
+      throw new CannotRun(bad);
     }
   }
 
   static Answer get(HttpClient http, URI uri, String accept, String token, Duration timeout)
-      throws Doctor.CannotRun {
+      throws CannotRun {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", accept)
         .header("User-Agent", "vega-doctor").GET();
     if (token != null) {
@@ -200,15 +199,15 @@ final class UrlRun {
       long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
       return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms);
     } catch (HttpConnectTimeoutException e) {
-      throw new Doctor.CannotRun(uri + " is unreachable: no connection within " + timeout.toSeconds()
+      throw new CannotRun(uri + " is unreachable: no connection within " + timeout.toSeconds()
           + "s (check the URL, DNS and that the load balancer's security group admits you)");
     } catch (HttpTimeoutException e) {
-      throw new Doctor.CannotRun(uri + " did not answer within " + timeout.toSeconds() + "s");
+      throw new CannotRun(uri + " did not answer within " + timeout.toSeconds() + "s");
     } catch (ConnectException e) {
       if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
-        throw new Doctor.CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
+        throw new CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
       }
-      throw new Doctor.CannotRun(uri + " is unreachable: connection refused (check the URL and that the"
+      throw new CannotRun(uri + " is unreachable: connection refused (check the URL and that the"
           + " load balancer listens on this port)");
     } catch (IOException e) {
       Throwable root = e;
@@ -216,15 +215,15 @@ final class UrlRun {
         root = root.getCause();
       }
       if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
-        throw new Doctor.CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
+        throw new CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
       }
-      throw new Doctor.CannotRun(uri + " is unreachable: " + Text.oneLine(root.getClass().getSimpleName()
+      throw new CannotRun(uri + " is unreachable: " + Text.oneLine(root.getClass().getSimpleName()
           + (root.getMessage() == null ? "" : ": " + root.getMessage())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Doctor.CannotRun("interrupted");
+      throw new CannotRun("interrupted");
     } catch (IllegalArgumentException e) {
-      throw new Doctor.CannotRun(uri + " cannot be requested: " + Text.oneLine(e.getMessage()));
+      throw new CannotRun(uri + " cannot be requested: " + Text.oneLine(e.getMessage()));
     }
   }
 

@@ -1,18 +1,21 @@
-package com.example.vega.health.agent;
+package com.example.vega.health.agent.doctor;
 
-import static com.example.vega.health.agent.EcsFixtures.CLUSTER;
-import static com.example.vega.health.agent.EcsFixtures.answer;
-import static com.example.vega.health.agent.EcsFixtures.stoppedTasks;
-import static com.example.vega.health.agent.EcsFixtures.task;
+import static com.example.vega.health.agent.doctor.EcsFixtures.CLUSTER;
+import static com.example.vega.health.agent.doctor.EcsFixtures.answer;
+import static com.example.vega.health.agent.doctor.EcsFixtures.stoppedTasks;
+import static com.example.vega.health.agent.doctor.EcsFixtures.task;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.vega.health.testing.MotoServer;
+import com.example.vega.health.agent.AwsSdk;
 import com.example.vega.health.testing.PostgresServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,11 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DoctorEcsIT {
   static PostgresServer pg;
-  MotoServer moto;
+  EcsFixtures.Scene aws;
   Map<String, String> env;
   EcsFixtures.Moto ecs;
   AwsSdk sdk;
-  WireMockServer fake;
 
   @BeforeAll
   static void startPostgres() {
@@ -55,29 +57,20 @@ class DoctorEcsIT {
 
   @BeforeEach
   void emulator() throws Exception {
-    moto = MotoServer.shared();
-    moto.reset();
-    env = DoctorIT.aws(moto);
-    env.put("VEGA_ENVIRONMENT", "test");
-    env.put("VEGA_ECS_CLUSTER", CLUSTER);
-    sdk = new AwsSdk(env::get);
-    ecs = new EcsFixtures.Moto(sdk.ecs(), moto);
+    aws = new EcsFixtures.Scene();
+    env = aws.env;
+    ecs = aws.ecs;
+    sdk = aws.sdk;
   }
 
   @AfterEach
   void close() throws Exception {
-    ecs.close();
-    sdk.close();
-    if (fake != null) {
-      fake.stop();
-    }
+    aws.close();
   }
 
   /** ECS from WireMock from now on; the rest (logs) stays on moto. */
   WireMockServer fakeEcs() {
-    fake = EcsFixtures.fakeEcs();
-    env.put("AWS_ENDPOINT_URL_ECS", fake.baseUrl());
-    return fake;
+    return aws.fake("ECS");
   }
 
   // ---- doctor --aws: services ----
@@ -88,7 +81,7 @@ class DoctorEcsIT {
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
     assertThat(hop(json, "ecs vega-api")).containsEntry("status", "UP").containsEntry("detail", "running 2/2, pending 0")
         .containsEntry("hint", "");
-    assertThat(hop(json, "ecs stopped tasks")).containsEntry("status", "UP")
+    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("status", "UP")
         .containsEntry("detail", "no stopped tasks ECS still remembers (about 1 hour)");
     assertThat(json).containsEntry("exitCode", 0.0);
   }
@@ -128,7 +121,9 @@ class DoctorEcsIT {
   /** DescribeServices answers vega-api ACTIVE with these counts and events (newest first, as ECS gives them). */
   private static void apiService(WireMockServer f, int desired, int running, String... events) {
     answer(f, "DescribeServices", "{\"services\":[{\"serviceName\":\"vega-api\",\"status\":\"ACTIVE\",\"desiredCount\":"
-        + desired + ",\"runningCount\":" + running + ",\"pendingCount\":" + (desired - running) + ",\"events\":["
+        + desired + ",\"runningCount\":" + running + ",\"pendingCount\":" + (desired - running) + ",\"deployments\":[{"
+        + "\"id\":\"ecs-svc/1\",\"status\":\"PRIMARY\",\"taskDefinition\":\"vega-api:1\",\"desiredCount\":" + desired
+        + ",\"runningCount\":" + running + ",\"failedTasks\":0,\"rolloutState\":\"COMPLETED\"}],\"events\":["
         + String.join(",", events) + "]}],\"failures\":[]}");
   }
 
@@ -175,18 +170,19 @@ class DoctorEcsIT {
     ecs.service("vega-api", 1, true);
     ecs.stoppedTask("vega-api", reason);
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
-    Map<String, Object> stopped = hop(json, "ecs stopped tasks");
+    Map<String, Object> stopped = hop(json, "ecs vega-api stopped tasks");
     assertThat(stopped).containsEntry("status", "DEGRADED").containsEntry("detail", "1 stopped, 1 of them failed");
     assertThat(strings(stopped, "evidence")).containsExactly("FAILED family:vega-api: " + reason + " (exit 0)");
-    assertThat(json).containsEntry("firstFailingHop", "ecs stopped tasks");
+    assertThat(json).containsEntry("firstFailingHop", "ecs vega-api stopped tasks");
     assertThat((String) json.get("next")).startsWith(next);
   }
 
   @ParameterizedTest
   @MethodSource("cleanStops")
   void cleanlyStoppedTaskIsNotAFailure(String reason) throws Exception {
+    ecs.service("vega-api", 1, true);
     ecs.stoppedTask("vega-api", reason);
-    Map<String, Object> stopped = hop(doctor("--aws", "--services", "vega-api"), "ecs stopped tasks");
+    Map<String, Object> stopped = hop(doctor("--aws", "--services", "vega-api"), "ecs vega-api stopped tasks");
     assertThat(stopped).containsEntry("status", "UP").containsEntry("detail", "1 stopped, 0 of them failed");
     assertThat(strings(stopped, "evidence")).containsExactly("ok family:vega-api: " + reason + " (exit 0)");
   }
@@ -209,7 +205,7 @@ class DoctorEcsIT {
         task("t5", "service:vega-llm-proxy", "CannotPullContainerError: ref pull has been retried 5 time(s)", null,
             (Integer) null));
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
-    Map<String, Object> stopped = hop(json, "ecs stopped tasks");
+    Map<String, Object> stopped = hop(json, "ecs vega-api stopped tasks");
     assertThat(stopped).containsEntry("status", "DEGRADED").containsEntry("detail", "5 stopped, 3 of them failed");
     assertThat(strings(stopped, "evidence")).containsExactly(
         "ok service:vega-api: Scaling activity initiated by (deployment ecs-svc/5148376210394) (exit 143)",
@@ -224,13 +220,24 @@ class DoctorEcsIT {
   @Test
   void essentialContainerExitingNonZeroPointsAtTheStartupLogs() throws Exception {
     WireMockServer f = fakeEcs();
-    answer(f, "DescribeServices", "{\"services\":[],\"failures\":[{\"arn\":\"x\",\"reason\":\"MISSING\"}]}");
+    apiService(f, 1, 1);
     stoppedTasks(f, task("t4", "service:vega-api", "Essential container in task exited", null, 1));
+    Map<String, Object> json = doctor("--aws", "--services", "vega-api");
+    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("hint", "Container failed to start: check"
+        + " CloudWatch logs for startup errors (aws logs tail /vega/test/vega-api --since 1h)");
+  }
+
+  @Test
+  void missingServiceStopsItsSectionWithTheReasonButItsLogsAreRead() throws Exception {
+    WireMockServer f = fakeEcs();
+    answer(f, "DescribeServices", "{\"services\":[],\"failures\":[{\"arn\":\"x\",\"reason\":\"MISSING\"}]}");
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
     assertThat(hop(json, "ecs vega-api")).containsEntry("status", "DOWN")
         .containsEntry("detail", "vega-api is not a service of cluster " + CLUSTER + " (MISSING)");
-    assertThat(hop(json, "ecs stopped tasks")).containsEntry("hint", "Container failed to start: check CloudWatch"
-        + " logs for startup errors (aws logs tail /vega/test/vega-api --since 1h)");
+    assertThat(strings(json, "notes")).contains("not checked after ecs vega-api (DOWN): ecs vega-api deployment,"
+        + " alb vega-api, ecs vega-api stopped tasks, secrets vega-api");
+    assertThat(hop(json, "logs /vega/test/vega-api")).containsEntry("status", "UNKNOWN");
+    assertThat(json).containsEntry("next", "check VEGA_ECS_CLUSTER and that vega-api is deployed (Terraform)");
   }
 
   @Test
@@ -240,7 +247,7 @@ class DoctorEcsIT {
     ecs.stoppedTask("vega-api", "Essential container in task exited: could not connect to postgresql://vega:"
         + PostgresServer.PASSWORD + "@db:5432/vega");
     Map<String, Object> json = doctor("--aws", "--services", "vega-api"); // asserts the password is not printed
-    assertThat(strings(hop(json, "ecs stopped tasks"), "evidence")).singleElement().asString()
+    assertThat(strings(hop(json, "ecs vega-api stopped tasks"), "evidence")).singleElement().asString()
         .contains("postgresql://vega:****@db:5432/vega");
   }
 
@@ -333,38 +340,204 @@ class DoctorEcsIT {
     return Stream.of(Arguments.of(0, "UP"), Arguments.of(1, "DOWN"), Arguments.of(137, "DOWN"));
   }
 
+  // ---- doctor --aws: deployments ----
+
+  @Test
+  void completedDeploymentIsUp() throws Exception {
+    ecs.service("vega-api", 1, true);
+    Map<String, Object> d = hop(doctor("--aws", "--services", "vega-api"), "ecs vega-api deployment");
+    assertThat(d).containsEntry("status", "UP").containsEntry("hint", "");
+    assertThat(DoctorRun.text(d, "detail")).contains("of vega-api:1", "failed tasks 0");
+  }
+
+  /** DescribeServices: vega-api with these deployments (JSON members) and the circuit breaker on. */
+  private static void deployments(WireMockServer f, String... deployments) {
+    answer(f, "DescribeServices", "{\"services\":[{\"serviceName\":\"vega-api\",\"status\":\"ACTIVE\","
+        + "\"desiredCount\":2,\"runningCount\":2,\"pendingCount\":0,\"taskDefinition\":\"arn:aws:ecs:us-west-1:"
+        + EcsFixtures.ACCOUNT + ":task-definition/vega-api:8\",\"deploymentConfiguration\":{"
+        + "\"deploymentCircuitBreaker\":{\"enable\":true,\"rollback\":true}},\"deployments\":["
+        + String.join(",", deployments) + "],\"events\":[]}],\"failures\":[]}");
+    stoppedTasks(f);
+  }
+
+  private static String deployment(String status, int revision, String rollout, int running, int failed) {
+    return "{\"id\":\"ecs-svc/" + revision + "\",\"status\":\"" + status + "\",\"taskDefinition\":\"arn:aws:ecs:"
+        + "us-west-1:" + EcsFixtures.ACCOUNT + ":task-definition/vega-api:" + revision + "\",\"desiredCount\":2,"
+        + "\"runningCount\":" + running + ",\"failedTasks\":" + failed + ",\"rolloutState\":\"" + rollout + "\","
+        + "\"rolloutStateReason\":\"ECS deployment ecs-svc/" + revision + " " + rollout + ".\",\"createdAt\":1795906800}";
+  }
+
+  @Test
+  void failingRolloutWhileOldTasksRunIsDegradedAndNamesTheNewRevision() throws Exception {
+    WireMockServer f = fakeEcs();
+    deployments(f, deployment("PRIMARY", 8, "IN_PROGRESS", 0, 3), deployment("ACTIVE", 7, "COMPLETED", 2, 0));
+    Map<String, Object> json = doctor("--aws", "--services", "vega-api");
+    Map<String, Object> d = hop(json, "ecs vega-api deployment");
+    assertThat(d).containsEntry("status", "DEGRADED");
+    assertThat(DoctorRun.text(d, "detail")).isEqualTo("deployment ecs-svc/8 of vega-api:8 IN_PROGRESS, running 0/2,"
+        + " failed tasks 3; older deployments still run 2 tasks (circuit breaker on, with rollback)");
+    assertThat(DoctorRun.text(d, "hint")).startsWith("the vega-api rollout to vega-api:8 is failing (3 tasks failed)"
+        + " while the old tasks still serve: read the stopped tasks' reasons and aws logs tail /vega/test/vega-api");
+    assertThat(strings(d, "evidence")).hasSize(2);
+  }
+
+  @Test
+  void failingRolloutWithNothingElseRunningIsDown() throws Exception {
+    WireMockServer f = fakeEcs();
+    deployments(f, deployment("PRIMARY", 8, "IN_PROGRESS", 0, 2));
+    assertThat(hop(doctor("--aws", "--services", "vega-api"), "ecs vega-api deployment")).containsEntry("status", "DOWN");
+  }
+
+  @Test
+  void failedDeploymentIsDownWithTheCircuitBreaker() throws Exception {
+    WireMockServer f = fakeEcs();
+    deployments(f, deployment("PRIMARY", 8, "FAILED", 0, 4), deployment("ACTIVE", 7, "COMPLETED", 2, 0));
+    Map<String, Object> json = doctor("--aws", "--services", "vega-api");
+    assertThat(hop(json, "ecs vega-api deployment")).containsEntry("status", "DOWN");
+    assertThat((String) json.get("next")).isEqualTo("the vega-api deployment ecs-svc/8 failed (circuit breaker on,"
+        + " with rollback): the new tasks of vega-api:8 did not become healthy; read its stopped tasks' reasons below"
+        + " and aws logs tail /vega/test/vega-api --since 1h, fix the revision, then deploy again");
+  }
+
+  // ---- doctor --aws: stopped tasks of one service, every page ----
+
+  @Test
+  void stoppedTasksAreListedForTheServiceAcrossPages() throws Exception {
+    WireMockServer f = fakeEcs();
+    apiService(f, 1, 1);
+    String list = "AmazonEC2ContainerServiceV20141113.ListTasks";
+    f.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo(list))
+        .withRequestBody(notContaining("nextToken")).willReturn(json("{\"taskArns\":[\"" + arn("a1") + "\",\""
+            + arn("a2") + "\"],\"nextToken\":\"page-2\"}")));
+    f.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo(list))
+        .withRequestBody(containing("\"nextToken\":\"page-2\"")).willReturn(json("{\"taskArns\":[\"" + arn("a3")
+            + "\"]}")));
+    answer(f, "DescribeTasks", "{\"tasks\":[" + task("a1", "service:vega-api", "Essential container in task exited",
+        null, 0) + "," + task("a2", "service:vega-api", "Essential container in task exited", null, 0) + ","
+        + task("a3", "service:vega-api", "Essential container in task exited", null, 1) + "],\"failures\":[]}");
+    Map<String, Object> stopped = hop(doctor("--aws", "--services", "vega-api"), "ecs vega-api stopped tasks");
+    assertThat(stopped).containsEntry("detail", "3 stopped, 1 of them failed");
+    f.verify(2, postRequestedFor(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo(list))
+        .withRequestBody(containing("\"serviceName\":\"vega-api\"")));
+  }
+
+  private static String arn(String id) {
+    return "arn:aws:ecs:us-west-1:" + EcsFixtures.ACCOUNT + ":task/" + CLUSTER + "/" + id;
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
+    return aResponse().withHeader("Content-Type", "application/x-amz-json-1.1").withBody(body);
+  }
+
+  // ---- doctor --aws: secrets the task definition references ----
+
+  @Test
+  void secretsOfTheTaskDefinitionExistMissingOrScheduledForDeletion() throws Exception {
+    var sm = sdk.secrets();
+    String db = sm.createSecret(b -> b.name("vega/test/db").secretString("x")).arn();
+    String old = sm.createSecret(b -> b.name("vega/test/old").secretString("x")).arn();
+    String missing = "arn:aws:secretsmanager:us-west-1:" + EcsFixtures.ACCOUNT + ":secret:vega/test/gone-AbCdEf";
+    String ssm = "arn:aws:ssm:us-west-1:" + EcsFixtures.ACCOUNT + ":parameter/vega/test/flag";
+    ecs.serviceWithSecrets("vega-api", db + ":password::", ssm);
+    assertThat(hop(doctor("--aws", "--services", "vega-api"), "secrets vega-api")).containsEntry("status", "UP")
+        .containsEntry("detail", "vega-api:1: 1 of 2 secrets exist");
+
+    sm.deleteSecret(b -> b.secretId(old).recoveryWindowInDays(7L));
+    ecs.serviceWithSecrets("vega-worker", db, old);
+    Map<String, Object> deleted = hop(doctor("--aws", "--services", "vega-worker"), "secrets vega-worker");
+    assertThat(deleted).containsEntry("status", "DOWN");
+    assertThat(DoctorRun.text(deleted, "hint")).startsWith("Missing secret: " + old + ", referenced by the vega-worker"
+        + " task definition, is scheduled for deletion on ").contains("aws secretsmanager restore-secret");
+
+    ecs.serviceWithSecrets("vega-llm-proxy", missing);
+    Map<String, Object> json = doctor("--aws", "--services", "vega-llm-proxy");
+    assertThat(hop(json, "secrets vega-llm-proxy")).containsEntry("status", "DOWN")
+        .containsEntry("detail", "vega-llm-proxy:1: secret " + missing + " does not exist");
+    assertThat((String) json.get("next")).isEqualTo("Missing secret: " + missing + ", referenced by the vega-llm-proxy"
+        + " task definition, does not exist in Secrets Manager: create it, or fix valueFrom in the task definition"
+        + " (Terraform)");
+  }
+
+  // ---- doctor scan: sidecars, the trace, the runner's own stream ----
+
+  @Test
+  void sidecarExitingNonZeroDoesNotFailAGoodRunner() throws Exception {
+    String arn = ecs.runTask("vega-v16-runner");
+    String td = ecs.ecs.describeTasks(b -> b.cluster(CLUSTER).tasks(arn)).tasks().get(0).taskDefinitionArn();
+    WireMockServer f = fakeEcs();
+    answer(f, "DescribeTaskDefinition", "{\"taskDefinition\":{\"taskDefinitionArn\":\"" + td + "\",\"family\":"
+        + "\"vega-v16-runner\",\"revision\":1,\"status\":\"ACTIVE\",\"containerDefinitions\":["
+        + "{\"name\":\"vega-v16-runner\",\"essential\":true},{\"name\":\"aws-otel-collector\",\"essential\":false}]}}");
+    answer(f, "DescribeTasks", "{\"tasks\":[{\"taskArn\":\"" + arn + "\",\"taskDefinitionArn\":\"" + td + "\","
+        + "\"lastStatus\":\"STOPPED\",\"stoppedReason\":\"Essential container in task exited\",\"containers\":["
+        + "{\"name\":\"vega-v16-runner\",\"lastStatus\":\"STOPPED\",\"exitCode\":0},"
+        + "{\"name\":\"aws-otel-collector\",\"lastStatus\":\"STOPPED\",\"exitCode\":1}]}],\"failures\":[]}");
+    scan("scan-sidecar", "done", arn);
+    Map<String, Object> runner = hop(doctor("scan", "scan-sidecar"), "runner task");
+    assertThat(runner).containsEntry("status", "UP");
+    assertThat(strings(runner, "evidence")).contains(
+        "container aws-otel-collector: STOPPED, exit 1 (essential=false: does not decide the task)");
+    // the same exit on an essential container fails the task
+    answer(f, "DescribeTaskDefinition", "{\"taskDefinition\":{\"taskDefinitionArn\":\"" + td + "\",\"family\":"
+        + "\"vega-v16-runner\",\"revision\":1,\"status\":\"ACTIVE\",\"containerDefinitions\":["
+        + "{\"name\":\"vega-v16-runner\",\"essential\":true},{\"name\":\"aws-otel-collector\",\"essential\":true}]}}");
+    assertThat(hop(doctor("scan", "scan-sidecar"), "runner task")).containsEntry("status", "DOWN");
+  }
+
+  @Test
+  void scanPrintsItsTraceIdAndTheLogsInsightsQuery() throws Exception {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String arn = ecs.runTask("vega-v16-runner", "00-" + traceId + "-00f067aa0ba902b7-01");
+    scan("scan-traced", "running", arn);
+    Map<String, Object> trace = hop(doctor("scan", "scan-traced"), "trace");
+    assertThat(trace).containsEntry("status", "UP").containsEntry("detail",
+        "trace " + traceId + " (TRACEPARENT of the runner task)");
+    assertThat(strings(trace, "evidence")).contains("fields @timestamp, @log, @message | filter trace_id = \""
+        + traceId + "\" or `vega.scan.id` = \"scan-traced\" | sort @timestamp asc | limit 500");
+    assertThat(strings(trace, "evidence").get(0)).contains("/vega/test/vega-api", "/vega/test/vega-worker",
+        "/vega/test/vega-v16-runner", "/vega/test/vega-llm-proxy");
+
+    String untraced = ecs.runTask("vega-v16-runner");
+    scan("scan-untraced", "running", untraced);
+    Map<String, Object> none = hop(doctor("scan", "scan-untraced"), "trace");
+    assertThat(none).containsEntry("status", "UNKNOWN");
+    assertThat(strings(none, "evidence")).contains("fields @timestamp, @log, @message | filter `vega.scan.id` ="
+        + " \"scan-untraced\" | sort @timestamp asc | limit 500");
+  }
+
+  @Test
+  void runnerTasksOwnStreamIsReadForTheRunbooksPatterns() throws Exception {
+    String arn = ecs.runTaskLogging("vega-v16-runner", "/vega/test/vega-v16-runner", "ecs");
+    String id = arn.substring(arn.lastIndexOf('/') + 1);
+    String stream = "ecs/vega-v16-runner/" + id;
+    var logs = sdk.logs();
+    logs.createLogGroup(b -> b.logGroupName("/vega/test/vega-v16-runner"));
+    logs.createLogStream(b -> b.logGroupName("/vega/test/vega-v16-runner").logStreamName(stream));
+    long now = System.currentTimeMillis();
+    logs.putLogEvents(b -> b.logGroupName("/vega/test/vega-v16-runner").logStreamName(stream).logEvents(
+        e -> e.timestamp(now - 3000).message("downloading source"),
+        e -> e.timestamp(now - 2000).message("scan-logs failed: finding_upsert failed: column \"severity\" does not exist"),
+        e -> e.timestamp(now - 1000).message("bye")));
+    scan("scan-logs", "failed", arn);
+    Map<String, Object> h = hop(doctor("scan", "scan-logs"), "logs " + stream);
+    assertThat(h).containsEntry("status", "DEGRADED")
+        .containsEntry("detail", "1 lines of the task's 3 newest lines match the runbook: 1 finding_upsert")
+        .containsEntry("hint", "follow them live: aws logs tail /vega/test/vega-v16-runner --log-stream-names "
+            + stream + " --since 1h --follow");
+    assertThat(strings(h, "evidence")).singleElement().asString().contains("[finding_upsert] scan-logs failed");
+  }
+
   // ---- running the doctor ----
 
-  /** {@code doctor <args> --json} in-process with {@link #env}: the report, checked for leaks. */
   Map<String, Object> doctor(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--json");
-    int code = Doctor.main(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false);
-    String o = out.toString(StandardCharsets.UTF_8);
-    String e = err.toString(StandardCharsets.UTF_8);
-    assertThat(e).as(o).isEmpty();
-    assertThat(o).doesNotContain(PostgresServer.PASSWORD);
-    Map<String, Object> json = StrictJson.parseObject(o);
-    assertThat(json).containsEntry("exitCode", (double) code);
-    return json;
+    return DoctorRun.json(env, args);
   }
 
-  @SuppressWarnings("unchecked")
   static List<String> strings(Map<String, Object> json, String field) {
-    return (List<String>) json.get(field);
+    return DoctorRun.strings(json, field);
   }
 
-  @SuppressWarnings("unchecked")
   static Map<String, Object> hop(Map<String, Object> json, String name) {
-    for (Object h : (List<?>) json.get("hops")) {
-      Map<String, Object> m = (Map<String, Object>) h;
-      if (name.equals(m.get("name"))) {
-        return m;
-      }
-    }
-    throw new AssertionError("no hop " + name + " in " + json.get("hops"));
+    return DoctorRun.hop(json, name);
   }
 }

@@ -1,0 +1,215 @@
+package com.example.vega.health.agent.doctor;
+
+import static com.example.vega.health.agent.doctor.DoctorRun.hop;
+import static com.example.vega.health.agent.doctor.DoctorRun.strings;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.vega.health.agent.AwsSdk;
+import com.example.vega.health.testing.MotoServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code doctor --aws} hops beyond ECS, in-process against moto_server: the runbook's log patterns,
+ * the worker's SQS rights (IAM policy simulation from WireMock: moto has none), a CloudWatch answer
+ * that is not CloudWatch's (one sentence, not the SDK's text), and {@code doctor --role all}.
+ */
+class DoctorAwsIT {
+  static final String WORKER_ROLE = "arn:aws:iam::123456789012:role/vega-test-worker";
+  EcsFixtures.Scene aws;
+  Map<String, String> env;
+  AwsSdk sdk;
+  WireMockServer fake;
+
+  @BeforeEach
+  void emulator() throws Exception {
+    aws = new EcsFixtures.Scene();
+    env = aws.env;
+    env.remove("VEGA_ECS_CLUSTER"); // these sections need no ECS
+    sdk = aws.sdk;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    aws.close();
+  }
+
+  WireMockServer fake(String service) {
+    fake = aws.fake(service);
+    return fake;
+  }
+
+  // ---- logs ----
+
+  @Test
+  void logLinesAreMatchedOnTheRunbooksPatternsNewestFirst() throws Exception {
+    var logs = sdk.logs();
+    String group = "/vega/test/vega-worker";
+    logs.createLogGroup(b -> b.logGroupName(group));
+    logs.createLogStream(b -> b.logGroupName(group).logStreamName("ecs/vega-worker/1"));
+    long now = System.currentTimeMillis();
+    logs.putLogEvents(b -> b.logGroupName(group).logStreamName("ecs/vega-worker/1").logEvents(
+        e -> e.timestamp(now - 5000).message("INFO claimed scan s1"),
+        e -> e.timestamp(now - 4000).message("RunTask failed: AccessDeniedException: not authorized to perform ecs:RunTask"),
+        e -> e.timestamp(now - 3000).message("java.lang.IllegalStateException: boom"),
+        e -> e.timestamp(now - 2000).message("severe: pool exhausted"),
+        e -> e.timestamp(now - 1000).message("APPLICATION FAILED TO START")));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--lines", "3"), "logs " + group);
+    assertThat(h).containsEntry("status", "DEGRADED")
+        .containsEntry("detail", "4 lines in the last 30 min match the runbook: 1 RunTask, 2 SEVERE/ERROR/Exception,"
+            + " 1 startup")
+        .containsEntry("hint", "follow them live: aws logs tail " + group + " --since 30m --follow");
+    assertThat(strings(h, "evidence")).hasSize(3);
+    assertThat(strings(h, "evidence").get(0)).endsWith("[startup] APPLICATION FAILED TO START");
+    assertThat(strings(h, "evidence").get(2)).endsWith("[SEVERE/ERROR/Exception] java.lang.IllegalStateException: boom");
+  }
+
+  @Test
+  void quietLogGroupIsUpAndStillSaysHowToFollowIt() throws Exception {
+    sdk.logs().createLogGroup(b -> b.logGroupName("/vega/test/vega-llm-proxy"));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws"), "logs /vega/test/vega-llm-proxy");
+    assertThat(h).containsEntry("status", "UP");
+    assertThat(strings(h, "evidence")).containsExactly(
+        "follow live: aws logs tail /vega/test/vega-llm-proxy --since 30m --follow");
+  }
+
+  @Test
+  void providerAuthenticationAndFindingUpsertLinesAreNamed() {
+    assertThat(LogsHop.match("provider answered 401 Unauthorized: invalid api key")).isEqualTo("provider authentication");
+    assertThat(LogsHop.match("finding_upsert failed: column \"severity\" does not exist")).isEqualTo("finding_upsert");
+    assertThat(LogsHop.match("vega-v16-runner cannot start: VEGA_SCAN_ID is not set")).isEqualTo("startup");
+    assertThat(LogsHop.match("Error: something")).isEqualTo("SEVERE/ERROR/Exception");
+    assertThat(LogsHop.match("INFO scan done with 3 findings")).isNull();
+  }
+
+  @Test
+  void missingLogGroupNamesTheTaskDefinitionSetting() throws Exception {
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws"), "logs /vega/test/vega-api");
+    assertThat(h).containsEntry("status", "UNKNOWN").containsEntry("hint",
+        "check the awslogs-group of the vega-api task definition, and VEGA_ENVIRONMENT");
+  }
+
+  // ---- the scan queue: the worker's rights, CloudWatch ----
+
+  /** IAM answers SimulatePrincipalPolicy with these decisions (moto has no policy simulation). */
+  void simulation(String receive, String delete, String visibility) {
+    WireMockServer iam = fake("IAM");
+    iam.stubFor(post(urlPathEqualTo("/")).withRequestBody(containing("Action=SimulatePrincipalPolicy"))
+        .willReturn(aResponse().withHeader("Content-Type", "text/xml").withBody(
+            "<SimulatePrincipalPolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+                + "<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>"
+                + member("sqs:ReceiveMessage", receive) + member("sqs:DeleteMessage", delete)
+                + member("sqs:ChangeMessageVisibility", visibility)
+                + "</EvaluationResults></SimulatePrincipalPolicyResult>"
+                + "<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>")));
+  }
+
+  private static String member(String action, String decision) {
+    return "<member><EvalActionName>" + action + "</EvalActionName><EvalResourceName>*</EvalResourceName>"
+        + "<EvalDecision>" + decision + "</EvalDecision><MatchedStatements/><MissingContextValues/></member>";
+  }
+
+  String queue() {
+    String url = sdk.sqs().createQueue(b -> b.queueName("vega-test-scans")).queueUrl();
+    env.put("VEGA_SQS_QUEUE_URL", url);
+    env.put("VEGA_WORKER_TASK_ROLE_ARN", WORKER_ROLE);
+    return url;
+  }
+
+  @Test
+  void workerRoleThatMayReceiveDeleteAndExtendIsUp() throws Exception {
+    queue();
+    simulation("allowed", "allowed", "allowed");
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "vega-worker task role → sqs");
+    assertThat(h).containsEntry("status", "UP");
+    assertThat(strings(h, "evidence")).containsExactly("sqs:ReceiveMessage: allowed", "sqs:DeleteMessage: allowed",
+        "sqs:ChangeMessageVisibility: allowed");
+    fake.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/"))
+        .withRequestBody(containing("ResourceArns.member.1=arn%3Aaws%3Asqs%3Aus-west-1%3A123456789012%3Avega-test-scans")));
+  }
+
+  @Test
+  void workerRoleMissingAnSqsActionIsDownAndNamesIt() throws Exception {
+    queue();
+    simulation("allowed", "implicitDeny", "allowed");
+    Map<String, Object> json = DoctorRun.json(env, "--aws", "--sqs-sample", "1ms");
+    assertThat(hop(json, "vega-worker task role → sqs")).containsEntry("status", "DOWN")
+        .containsEntry("detail", "role vega-test-worker may not sqs:DeleteMessage on the scan queue");
+    assertThat(json).containsEntry("firstFailingHop", "vega-worker task role → sqs").containsEntry("next",
+        "the worker's task role " + WORKER_ROLE + " may not sqs:DeleteMessage on the scan queue: add them to its IAM"
+            + " policy (Terraform), on arn:aws:sqs:us-west-1:123456789012:vega-test-scans");
+  }
+
+  @Test
+  void simulationDeniedToTheDoctorIsNoEvidenceNotAFailure() throws Exception {
+    queue();
+    WireMockServer iam = fake("IAM");
+    iam.stubFor(post(urlPathEqualTo("/")).willReturn(aResponse().withStatus(403).withHeader("Content-Type", "text/xml")
+        .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized"
+            + " to perform: iam:SimulatePrincipalPolicy</Message></Error><RequestId>1</RequestId></ErrorResponse>")));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "vega-worker task role → sqs");
+    assertThat(h).containsEntry("status", "UNKNOWN")
+        .containsEntry("detail", "no evidence: iam:SimulatePrincipalPolicy was denied");
+    assertThat(DoctorRun.text(h, "hint")).startsWith("give the doctor the worker's task role");
+  }
+
+  @Test
+  void cloudWatchAnsweringSomethingElseIsOneSentence() throws Exception {
+    queue();
+    simulation("allowed", "allowed", "allowed");
+    WireMockServer cw = aws.fake("CLOUDWATCH");
+    cw.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
+    assertThat(DoctorRun.text(h, "detail")).endsWith(
+        "oldest message age unknown (CloudWatch answered HTTP 404 to cloudwatch:GetMetricStatistics)");
+  }
+
+  // ---- doctor --role all ----
+
+  @Test
+  void roleAllRunsEachRolesChecksAsThatRole() throws Exception {
+    String queueUrl = queue();
+    sdk.s3().createBucket(b -> b.bucket("vega-test-artifacts").createBucketConfiguration(
+        c -> c.locationConstraint(MotoServer.REGION)));
+    HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+    proxy.createContext("/", ex -> {
+      ex.sendResponseHeaders(401, -1);
+      ex.close();
+    });
+    proxy.start();
+    try {
+      env.put("VEGA_SQS_QUEUE_URL", queueUrl);
+      env.put("VEGA_FILE_STORAGE_BACKEND", "s3");
+      env.put("VEGA_S3_ARTIFACTS_BUCKET", "vega-test-artifacts");
+      env.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.getAddress().getPort());
+      env.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
+      Map<String, Object> json = DoctorRun.json(env, "--role", "all");
+      // the same dependency, checked by each role that uses it, its own way
+      assertThat(hop(json, "vega-api → sqs")).containsEntry("status", "UP");
+      assertThat(hop(json, "vega-worker → sqs")).containsEntry("status", "UP");
+      assertThat(hop(json, "vega-v16-runner → s3")).containsEntry("status", "UP");
+      // outside a runner task there is no scan-scoped token: the proxy is reached, not failed for it
+      assertThat(hop(json, "vega-v16-runner → llm-proxy")).containsEntry("status", "UP").containsEntry("detail",
+          "LLM proxy at 127.0.0.1 answers (HTTP 401); the scan-scoped token is checked inside a runner task only"
+              + " (not set here)");
+    } finally {
+      proxy.stop(0);
+    }
+    env.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + MotoServer.freePort());
+    Map<String, Object> down = hop(DoctorRun.json(env, "--role", "runner"), "vega-v16-runner → llm-proxy");
+    assertThat(down).containsEntry("status", "DOWN");
+    assertThat(DoctorRun.text(down, "hint")).startsWith("LLM proxy: is vega-llm-proxy running");
+  }
+}
