@@ -1,13 +1,11 @@
 package com.example.vega.health;
 
+import com.example.vega.health.failure.Failures;
 import com.example.vega.health.internal.DaemonThreads;
 import com.example.vega.health.internal.ExecutorScheduler;
 import com.example.vega.health.internal.Redactor;
 import com.example.vega.health.internal.Scheduler;
 import com.example.vega.health.internal.StateMachine;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +22,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -198,35 +195,6 @@ public final class HealthMonitor implements AutoCloseable {
     return r.withText(redactor.redact(r.message()), redactor.redact(r.hint()), obs);
   }
 
-  static CheckResult fromException(Throwable e) {
-    Throwable root = e;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      root = t;
-      if (t instanceof ConnectException || t instanceof UnknownHostException
-          || t instanceof SocketTimeoutException || t instanceof TimeoutException) {
-        break;
-      }
-    }
-    ErrorKind kind;
-    String hint;
-    if (root instanceof ConnectException) {
-      kind = ErrorKind.CONNECTION_REFUSED;
-      hint = "nothing accepted the connection: check the endpoint setting and the security group";
-    } else if (root instanceof UnknownHostException) {
-      kind = ErrorKind.UNKNOWN_HOST;
-      hint = "the host name does not resolve: check the endpoint setting and the VPC's DNS";
-    } else if (root instanceof SocketTimeoutException || root instanceof TimeoutException) {
-      kind = ErrorKind.TIMEOUT;
-      hint = "the dependency did not answer in time: check that it is up and reachable from this task";
-    } else {
-      kind = ErrorKind.OTHER;
-      hint = "the check failed unexpectedly: see this service's log for the cause";
-    }
-    String msg = root.getMessage();
-    return CheckResult.down(
-        kind, root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg), hint);
-  }
-
   private static String seconds(Duration d) {
     long ms = d.toMillis();
     return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
@@ -326,12 +294,12 @@ public final class HealthMonitor implements AutoCloseable {
         result = run.abandoned ? null : CheckResult.unknown("the check was interrupted", "");
       } catch (VirtualMachineError e) {
         if (!(e instanceof StackOverflowError)) {
-          complete(run, fromException(e));
+          complete(run, Failures.of(e));
           throw e;
         }
-        result = fromException(e);
+        result = Failures.of(e);
       } catch (Throwable e) {
-        result = fromException(e);
+        result = Failures.of(e);
       } finally {
         t.setName(oldName);
         Thread.interrupted(); // never hand an interrupted thread back to the pool

@@ -6,11 +6,12 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.failure.Failures;
+import com.example.vega.health.failure.HttpFailures;
+import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.VegaSettings;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -93,31 +94,30 @@ public final class CognitoCheck implements HealthCheck {
       return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the JWKS of " + issuer + " in time", reach)
           .with("issuer", issuer, null);
     } catch (IOException e) {
-      ErrorKind kind = AwsFailures.cause(e, UnknownHostException.class) != null ? ErrorKind.UNKNOWN_HOST
-          : AwsFailures.cause(e, ConnectException.class) != null ? ErrorKind.CONNECTION_REFUSED
-          : ErrorKind.OTHER;
+      ErrorKind net = Failures.network(e);
+      ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
       return CheckResult.down(kind, "the JWKS of " + issuer + " is unreachable ("
           + (kind == ErrorKind.OTHER ? e.getClass().getSimpleName() : kind.name().toLowerCase().replace('_', ' ')) + ")",
           reach).with("issuer", issuer, null);
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     int code = response.statusCode();
+    // No credentials are sent (the JWKS is public); any other 4xx means Cognito knows no such pool.
+    ErrorKind kind = HttpFailures.kind(code, false, ErrorKind.NOT_FOUND);
     CheckResult result;
-    if (code >= 500) {
-      result = CheckResult.degraded(ErrorKind.SERVER_ERROR, "the JWKS of " + issuer + " answered " + code,
-          "a transient Cognito error: the check tries again on its next run");
-    } else if (code == 429) {
-      result = CheckResult.degraded(ErrorKind.THROTTLED, "the JWKS of " + issuer + " answered 429",
-          "Cognito is rate limiting this account: the check tries again on its next run; if it "
-              + "persists, cache the JWKS in the " + role.serviceName() + " instead of fetching it per request");
-    } else if (code == 403) {
-      result = CheckResult.down(ErrorKind.ACCESS_DENIED, "the JWKS of " + issuer + " answered 403",
-          "the JWKS is public, so the 403 comes from between the task and Cognito (an egress proxy or firewall, "
-              + "a VPC endpoint policy): " + reach);
-    } else if (code >= 400) {
-      result = CheckResult.down(ErrorKind.NOT_FOUND,
-          "no user pool " + pool + " in " + region + " (JWKS answered " + code + ")",
-          "wrong region or pool: " + confirm);
+    if (kind != ErrorKind.NONE) {
+      result = switch (kind) {
+        case SERVER_ERROR -> HttpFailures.result(kind, "the JWKS of " + issuer + " answered " + code,
+            "a transient Cognito error: the check tries again on its next run");
+        case THROTTLED -> HttpFailures.result(kind, "the JWKS of " + issuer + " answered 429",
+            "Cognito is rate limiting this account: the check tries again on its next run; if it "
+                + "persists, cache the JWKS in the " + role.serviceName() + " instead of fetching it per request");
+        case ACCESS_DENIED, AUTHENTICATION -> HttpFailures.result(kind, "the JWKS of " + issuer + " answered " + code,
+            "the JWKS is public, so the " + code + " comes from between the task and Cognito (an egress proxy or "
+                + "firewall, a VPC endpoint policy): " + reach);
+        default -> HttpFailures.result(kind, "no user pool " + pool + " in " + region + " (JWKS answered " + code + ")",
+            "wrong region or pool: " + confirm);
+      };
     } else {
       int keys = count(response.body());
       result = keys == 0

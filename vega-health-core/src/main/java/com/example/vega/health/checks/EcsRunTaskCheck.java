@@ -6,6 +6,8 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,12 +81,12 @@ public final class EcsRunTaskCheck implements HealthCheck {
 
   @Override
   public CheckResult check(CheckContext ctx) {
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     DescribeClustersResponse clusters;
     try {
       clusters = ecs.describeClusters(r -> r.clusters(cluster).overrideConfiguration(budget));
     } catch (SdkException e) {
-      return AwsFailures.map(e, "ECS", "ecs:DescribeClusters", "cluster " + cluster, who);
+      return AwsFailures.of(e, "ECS", "ecs:DescribeClusters", "cluster " + cluster, who);
     }
     Cluster c = clusters.clusters().isEmpty() ? null : clusters.clusters().get(0);
     if (c == null || "MISSING".equals(c.status())) {
@@ -100,7 +102,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
     }
 
     TaskDefinition td;
-    AwsFailures.Budget tdBudget = AwsFailures.budget(ctx);
+    AwsBudget tdBudget = AwsBudget.of(ctx);
     try {
       td = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition).overrideConfiguration(tdBudget))
           .taskDefinition();
@@ -112,7 +114,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
             "check VEGA_RUNNER_TASK_DEFINITION in the " + who.serviceName() + " task definition; the "
                 + "deploy scripts register the runner's task definition");
       }
-      return AwsFailures.map(e, "ECS", "ecs:DescribeTaskDefinition", "task definition " + taskDefinition, who);
+      return AwsFailures.of(e, "ECS", "ecs:DescribeTaskDefinition", "task definition " + taskDefinition, who);
     }
     String tdName = td.family() + ":" + td.revision();
     if (td.status() != TaskDefinitionStatus.ACTIVE) {
@@ -152,7 +154,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
         }
         why = AwsFailures.isAccessDenied(e)
             ? "iam:SimulatePrincipalPolicy is denied to the " + who.role() + " task role"
-            : "IAM policy simulation failed (" + AwsFailures.map(e, "IAM", "iam:SimulatePrincipalPolicy",
+            : "IAM policy simulation failed (" + AwsFailures.of(e, "IAM", "iam:SimulatePrincipalPolicy",
                 principalArn, who).message() + ")";
       }
     } else {
@@ -201,7 +203,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
 
   private void simulate(CheckContext ctx, List<String> actions, List<String> resources,
       Map<String, Evidence> evidence) {
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     List<EvaluationResult> results = Objects.requireNonNull(iam).simulatePrincipalPolicy(r -> r
         .policySourceArn(principalArn).actionNames(actions).resourceArns(resources)
         .overrideConfiguration(budget)).evaluationResults();
@@ -225,20 +227,20 @@ public final class EcsRunTaskCheck implements HealthCheck {
    */
   private @Nullable CheckResult probe(CheckContext ctx, Map<String, Evidence> evidence) {
     if (evidence.get(DESCRIBE_TASKS) == Evidence.UNKNOWN) {
-      AwsFailures.Budget budget = AwsFailures.budget(ctx);
+      AwsBudget budget = AwsBudget.of(ctx);
       try {
         ecs.describeTasks(r -> r.cluster(cluster).tasks(NO_SUCH_TASK).overrideConfiguration(budget));
         evidence.put(DESCRIBE_TASKS, Evidence.ALLOWED);
       } catch (SdkException e) {
         Evidence ev = probeEvidence(e);
         if (ev == null) {
-          return AwsFailures.map(e, "ECS", DESCRIBE_TASKS, "cluster " + cluster, who);
+          return AwsFailures.of(e, "ECS", DESCRIBE_TASKS, "cluster " + cluster, who);
         }
         evidence.put(DESCRIBE_TASKS, ev);
       }
     }
     if (evidence.get(STOP_TASK) == Evidence.UNKNOWN) {
-      AwsFailures.Budget budget = AwsFailures.budget(ctx);
+      AwsBudget budget = AwsBudget.of(ctx);
       try {
         ecs.stopTask(r -> r.cluster(cluster).task(NO_SUCH_TASK)
             .reason("vega-health permission probe (no such task)").overrideConfiguration(budget));
@@ -246,7 +248,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
       } catch (SdkException e) {
         Evidence ev = probeEvidence(e);
         if (ev == null) {
-          return AwsFailures.map(e, "ECS", STOP_TASK, "cluster " + cluster, who);
+          return AwsFailures.of(e, "ECS", STOP_TASK, "cluster " + cluster, who);
         }
         evidence.put(STOP_TASK, ev);
       }
@@ -349,7 +351,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
         }
       }
       String r = region != null ? region : Regions.of(ecs.serviceClientConfiguration().region());
-      return new EcsRunTaskCheck(this, new Caller(role, environment, r));
+      return new EcsRunTaskCheck(this, new Caller(role, environment, r, cluster));
     }
   }
 }

@@ -6,6 +6,8 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,7 +118,7 @@ public final class S3Check implements HealthCheck {
   }
 
   private @Nullable CheckResult headBucket(CheckContext ctx, Bucket kind, String name) {
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       String actual = s3.headBucket(r -> r.bucket(name).overrideConfiguration(budget)).bucketRegion();
       // Some endpoints (and emulators) answer a HEAD from the wrong region with 200; the region
@@ -138,7 +140,7 @@ public final class S3Check implements HealthCheck {
         // HeadBucket is authorized by s3:ListBucket.
         return AwsFailures.accessDenied("s3:ListBucket", "bucket " + name, who);
       }
-      return AwsFailures.map(e, "S3", "s3:ListBucket", "bucket " + name, who);
+      return AwsFailures.of(e, "S3", "s3:ListBucket", "bucket " + name, who);
     }
   }
 
@@ -150,7 +152,7 @@ public final class S3Check implements HealthCheck {
   }
 
   private @Nullable CheckResult indexHtml(CheckContext ctx, String name) {
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       s3.headObject(r -> r.bucket(name).key("index.html").overrideConfiguration(budget));
       return null;
@@ -161,13 +163,13 @@ public final class S3Check implements HealthCheck {
             "the frontend was not built and uploaded (a backend-only deploy leaves it stale): rerun the "
                 + "deploy scripts, then check the CloudFront distribution is Deployed");
       }
-      return AwsFailures.map(e, "S3", "s3:GetObject", name + "/index.html", who);
+      return AwsFailures.of(e, "S3", "s3:GetObject", name + "/index.html", who);
     }
   }
 
   private @Nullable CheckResult writeProbe(CheckContext ctx, String name) {
     String key = PROBE_PREFIX + "probe-" + UUID.randomUUID() + ".txt";
-    AwsFailures.Budget put = AwsFailures.budget(ctx);
+    AwsBudget put = AwsBudget.of(ctx);
     try {
       s3.putObject(r -> r.bucket(name).key(key).contentType("text/plain").overrideConfiguration(put),
           RequestBody.fromString("vega-health write probe; safe to delete"));
@@ -177,9 +179,9 @@ public final class S3Check implements HealthCheck {
             "check that the " + who.role() + " task role has s3:PutObject permission on the artifacts "
                 + "bucket " + name + ": " + who.iamHint());
       }
-      return AwsFailures.map(e, "S3", "s3:PutObject", "bucket " + name, who);
+      return AwsFailures.of(e, "S3", "s3:PutObject", "bucket " + name, who);
     }
-    AwsFailures.Budget delete = AwsFailures.budget(ctx);
+    AwsBudget delete = AwsBudget.of(ctx);
     try {
       s3.deleteObject(r -> r.bucket(name).key(key).overrideConfiguration(delete));
       return null;
@@ -187,7 +189,7 @@ public final class S3Check implements HealthCheck {
       // Writing works, which is what the service needs; the leftover object is worth a warning.
       CheckResult r = AwsFailures.isAccessDenied(e)
           ? AwsFailures.accessDenied("s3:DeleteObject", name + "/" + key, who)
-          : AwsFailures.map(e, "S3", "s3:DeleteObject", name + "/" + key, who);
+          : AwsFailures.of(e, "S3", "s3:DeleteObject", name + "/" + key, who);
       return new CheckResult(Status.DEGRADED, "write probe ok but " + r.message() + "; probe object left behind",
           r.hint(), r.errorKind(), List.of(), r.duration(), null);
     }
@@ -288,7 +290,7 @@ public final class S3Check implements HealthCheck {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
       }
       String r = region != null ? region : Regions.of(s3.serviceClientConfiguration().region());
-      return new S3Check(this, new Caller(role, environment, r));
+      return new S3Check(this, new Caller(role, environment, r, Caller.UNKNOWN_CLUSTER));
     }
   }
 }

@@ -6,6 +6,8 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -71,7 +73,7 @@ public final class SecretsCheck implements HealthCheck {
 
   private @Nullable CheckResult checkOne(CheckContext ctx, String id) {
     DescribeSecretResponse d;
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       d = secrets.describeSecret(r -> r.secretId(id).overrideConfiguration(budget));
     } catch (ResourceNotFoundException e) {
@@ -80,7 +82,7 @@ public final class SecretsCheck implements HealthCheck {
       if ("ResourceNotFoundException".equals(AwsFailures.errorCode(e))) {
         return missing(id);
       }
-      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who);
+      return AwsFailures.of(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who);
     }
     if (d.deletedDate() != null) {
       return CheckResult.down(ErrorKind.INACTIVE,
@@ -91,7 +93,7 @@ public final class SecretsCheck implements HealthCheck {
     if (!verifyDecrypt) {
       return null;
     }
-    AwsFailures.Budget get = AwsFailures.budget(ctx);
+    AwsBudget get = AwsBudget.of(ctx);
     try {
       // The response is dropped here: only whether the call succeeded matters.
       secrets.getSecretValue(r -> r.secretId(id).overrideConfiguration(get));
@@ -108,7 +110,7 @@ public final class SecretsCheck implements HealthCheck {
       if ("ResourceNotFoundException".equals(code)) {
         return missing(id);
       }
-      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who);
+      return AwsFailures.of(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who);
     }
   }
 
@@ -184,7 +186,7 @@ public final class SecretsCheck implements HealthCheck {
         }
       }
       String r = region != null ? region : Regions.of(secrets.serviceClientConfiguration().region());
-      return new SecretsCheck(this, new Caller(role, environment, r));
+      return new SecretsCheck(this, new Caller(role, environment, r, Caller.UNKNOWN_CLUSTER));
     }
   }
 }

@@ -6,6 +6,8 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -45,7 +47,6 @@ public final class SqsCheck implements HealthCheck {
   private final String queueUrl;
   private final String queueName;
   private final Caller who;
-  private final String cluster;
   private final int degradedAfter;
   private final int downAfter;
   private final Duration maxOldestAge;
@@ -62,7 +63,6 @@ public final class SqsCheck implements HealthCheck {
     this.queueUrl = b.queueUrl;
     this.queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     this.who = who;
-    this.cluster = b.cluster;
     this.degradedAfter = b.degradedAfter;
     this.downAfter = b.downAfter;
     this.maxOldestAge = b.maxOldestAge;
@@ -81,7 +81,7 @@ public final class SqsCheck implements HealthCheck {
   @Override
   public CheckResult check(CheckContext ctx) {
     Map<QueueAttributeName, String> attrs;
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       attrs = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(ATTRIBUTES)
           .overrideConfiguration(budget)).attributes();
@@ -92,7 +92,7 @@ public final class SqsCheck implements HealthCheck {
       if (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist")) {
         return missing();
       }
-      return AwsFailures.map(e, "SQS", ACTION, "queue " + queueName, who);
+      return AwsFailures.of(e, "SQS", ACTION, "queue " + queueName, who);
     }
     long visible = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     long inFlight = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
@@ -135,7 +135,7 @@ public final class SqsCheck implements HealthCheck {
 
   private String backlogHint() {
     return "messages are piling up — the worker is not consuming them: check the worker is running "
-        + "(aws ecs describe-services --region " + who.region() + " --cluster " + cluster
+        + "(aws ecs describe-services --region " + who.region() + " --cluster " + who.cluster()
         + " --services vega-worker), then " + who.logsTail("vega-worker", "30m")
         + "; check the IAM policy on the worker task role allows sqs:ReceiveMessage";
   }
@@ -176,7 +176,7 @@ public final class SqsCheck implements HealthCheck {
           .dimensions(Dimension.builder().name("QueueName").value(queueName).build())
           .startTime(now.minus(Duration.ofMinutes(10))).endTime(now)
           .period(60).statistics(Statistic.MAXIMUM)
-          .overrideConfiguration(AwsFailures.budget(ctx)));
+          .overrideConfiguration(AwsBudget.of(ctx)));
       Datapoint latest = null;
       for (Datapoint d : r.datapoints()) {
         if (latest == null || d.timestamp().isAfter(latest.timestamp())) {
@@ -289,7 +289,7 @@ public final class SqsCheck implements HealthCheck {
         throw new IllegalArgumentException("maxOldestAge must be positive, was " + maxOldestAge);
       }
       String r = region != null ? region : Regions.of(sqs.serviceClientConfiguration().region());
-      return new SqsCheck(this, new Caller(role, environment, r));
+      return new SqsCheck(this, new Caller(role, environment, r, cluster));
     }
   }
 }
