@@ -4,6 +4,7 @@ import com.example.vega.health.checks.DatabaseUrl;
 
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
@@ -50,10 +51,10 @@ final class AgentRuntime implements AutoCloseable {
       secrets.addAll(built.secrets());
     } else {
       // No role: what every JVM can check without one.
-      String url = settings.value(RoleChecks.DATABASE_URL);
+      String url = Setting.DATABASE_URL.raw(settings);
       if (url != null) {
         try {
-          DatabaseUrl db = DatabaseUrl.parse(RoleChecks.DATABASE_URL, url);
+          DatabaseUrl db = DatabaseUrl.parse(Setting.DATABASE_URL.key(), url);
           if (db.password() != null) {
             secrets.add(db.password());
           }

@@ -9,6 +9,8 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.failure.Failures;
 import com.example.vega.health.failure.HttpFailures;
 import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.Setting;
+import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -62,20 +64,20 @@ public final class CognitoCheck implements HealthCheck {
 
   @Override
   public CheckResult check(CheckContext ctx) throws InterruptedException {
-    List<ConfigCheck.Problem> problems = ConfigCheck.authProblems(role, settings);
+    List<Validated.Problem> problems = ConfigCheck.authProblems(role, settings);
     if (!problems.isEmpty()) {
-      ConfigCheck.Problem p = problems.get(0);
+      Validated.Problem p = problems.get(0);
       return CheckResult.down(ErrorKind.MISCONFIGURED, p.message(),
           p.hint().startsWith("confirm") ? p.hint() : p.hint() + "; then confirm VEGA_COGNITO_REGION, "
               + "VEGA_COGNITO_USER_POOL_ID and VEGA_COGNITO_APP_CLIENT_ID are correct");
     }
-    String provider = settings.value(ConfigCheck.AUTH_PROVIDER);
+    String provider = Setting.AUTH_PROVIDER.raw(settings);
     if (!"cognito".equals(provider)) {
       return CheckResult.up("Cognito not used: VEGA_AUTH_PROVIDER is " + provider + " in environment "
-          + settings.value(ConfigCheck.ENVIRONMENT));
+          + Setting.ENVIRONMENT.raw(settings));
     }
-    String region = Objects.requireNonNull(settings.value(ConfigCheck.COGNITO_REGION));
-    String pool = Objects.requireNonNull(settings.value(ConfigCheck.COGNITO_USER_POOL_ID));
+    String region = Objects.requireNonNull(Setting.COGNITO_REGION.raw(settings));
+    String pool = Objects.requireNonNull(Setting.COGNITO_USER_POOL_ID.raw(settings));
     String issuer = issuer(region, pool);
     URI jwks = issuerBase == null
         ? URI.create(issuer + "/.well-known/jwks.json")
@@ -145,7 +147,7 @@ public final class CognitoCheck implements HealthCheck {
 
   @Override
   public CheckResult onTimeout(Duration timeout) {
-    String region = settings.value(ConfigCheck.COGNITO_REGION);
+    String region = Setting.COGNITO_REGION.raw(settings);
     String host = "cognito-idp." + (region == null ? "<region>" : region) + ".amazonaws.com";
     return CheckResult.down(ErrorKind.TIMEOUT, "no answer from " + host + " within " + timeout.toMillis() + "ms",
         "the " + role.serviceName() + " task needs outbound HTTPS to " + host + ": check its security group and NAT route");

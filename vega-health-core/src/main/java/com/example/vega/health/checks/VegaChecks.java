@@ -3,6 +3,7 @@ package com.example.vega.health.checks;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.Probe;
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,12 +51,12 @@ public final class VegaChecks {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clients, "clients");
-    String env = settings.value(ConfigCheck.ENVIRONMENT);
-    String environment = env != null && env.matches("[a-z0-9][a-z0-9-]{0,40}") ? env : "<env>";
+    String env = Setting.ENVIRONMENT.raw(settings);
+    String environment = Setting.ENVIRONMENT.read(settings).orElse("<env>");
     String who = role.hintName();
     @Nullable String region = region(settings);
-    String cluster = orElse(settings.value(ConfigCheck.ECS_CLUSTER), "<cluster>");
-    boolean s3Storage = "s3".equals(settings.value(ConfigCheck.FILE_STORAGE_BACKEND));
+    String cluster = Setting.ECS_CLUSTER.read(settings).orElse("<cluster>");
+    boolean s3Storage = "s3".equals(Setting.FILE_STORAGE_BACKEND.raw(settings));
     Defaults d = new Defaults(clients, region);
 
     List<CheckRegistration> regs = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class VegaChecks {
 
     switch (role) {
       case API -> {
-        if ("cognito".equals(settings.value(ConfigCheck.AUTH_PROVIDER)) || ConfigCheck.productionLike(env)) {
+        if ("cognito".equals(Setting.AUTH_PROVIDER.raw(settings)) || ConfigCheck.productionLike(env)) {
           CognitoCheck.Builder b = CognitoCheck.builder(d.http(), settings).role(role);
           if (clients.cognitoIssuerBase != null) {
             b.issuerBase(clients.cognitoIssuerBase);
@@ -77,8 +78,8 @@ public final class VegaChecks {
           regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
         }
         sqs(settings, d, who, environment, cluster, false, regs);
-        String source = valid(settings, ConfigCheck.SOURCE_BUCKET);
-        String frontend = valid(settings, ConfigCheck.FRONTEND_BUCKET);
+        String source = Setting.SOURCE_BUCKET.read(settings).get();
+        String frontend = Setting.FRONTEND_BUCKET.read(settings).get();
         if (s3Storage && (source != null || frontend != null)) {
           S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
           if (source != null) {
@@ -92,15 +93,15 @@ public final class VegaChecks {
       }
       case WORKER -> {
         sqs(settings, d, who, environment, cluster, true, regs);
-        String td = valid(settings, ConfigCheck.RUNNER_TASK_DEFINITION);
-        if ("ecs".equals(settings.value(ConfigCheck.EXECUTION_MODE))
-            && valid(settings, ConfigCheck.ECS_CLUSTER) != null && td != null) {
+        String td = Setting.RUNNER_TASK_DEFINITION.read(settings).get();
+        if ("ecs".equals(Setting.EXECUTION_MODE.raw(settings))
+            && Setting.ECS_CLUSTER.read(settings).get() != null && td != null) {
           EcsRunTaskCheck.Builder b = EcsRunTaskCheck.builder(d.ecs(), cluster, td).role(who).environment(environment);
-          String workerRole = valid(settings, ConfigCheck.WORKER_TASK_ROLE_ARN);
+          String workerRole = Setting.WORKER_TASK_ROLE_ARN.read(settings).get();
           if (workerRole != null) {
             b.simulateWith(d.iam(), workerRole);
           }
-          String runnerRole = valid(settings, ConfigCheck.RUNNER_TASK_ROLE_ARN);
+          String runnerRole = Setting.RUNNER_TASK_ROLE_ARN.read(settings).get();
           if (runnerRole != null) {
             b.passRole(runnerRole);
           }
@@ -109,8 +110,8 @@ public final class VegaChecks {
         }
       }
       case RUNNER -> {
-        String source = valid(settings, ConfigCheck.SOURCE_BUCKET);
-        String artifacts = valid(settings, ConfigCheck.ARTIFACTS_BUCKET);
+        String source = Setting.SOURCE_BUCKET.read(settings).get();
+        String artifacts = Setting.ARTIFACTS_BUCKET.read(settings).get();
         if (s3Storage && (source != null || artifacts != null)) {
           S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
           if (source != null) {
@@ -121,16 +122,16 @@ public final class VegaChecks {
           }
           regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
         }
-        String proxy = valid(settings, ConfigCheck.LLM_PROXY_BASE_URL);
+        String proxy = Setting.LLM_PROXY_BASE_URL.read(settings).get();
         if (proxy != null) {
-          Supplier<@Nullable String> token = () -> settings.value(ConfigCheck.LLM_PROXY_TOKEN);
+          Supplier<@Nullable String> token = () -> Setting.LLM_PROXY_TOKEN.raw(settings);
           regs.add(LlmProxyCheck.builder(d.http(), URI.create(proxy), token).role(who).environment(environment)
               .region(orElse(region, "<region>")).cluster(cluster).build()
               .registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), true)));
         }
       }
       case LLM_PROXY -> {
-        String secret = valid(settings, ConfigCheck.PROVIDER_SECRET_ID);
+        String secret = Setting.PROVIDER_SECRET_ID.read(settings).get();
         if (secret != null) {
           regs.add(SecretsCheck.builder(d.secrets()).secret(secret).role(who).environment(environment).build()
               .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
@@ -150,11 +151,11 @@ public final class VegaChecks {
    */
   public static List<String> secretValues(VegaSettings settings) {
     List<String> out = new ArrayList<>();
-    String token = settings.value(ConfigCheck.LLM_PROXY_TOKEN);
+    String token = Setting.LLM_PROXY_TOKEN.raw(settings);
     if (token != null) {
       out.add(token);
     }
-    String db = settings.value(ConfigCheck.DATABASE_URL);
+    String db = Setting.DATABASE_URL.raw(settings);
     if (db != null) {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("://[^/:@\\s]*:([^@/\\s]+)@").matcher(db);
       if (m.find()) {
@@ -168,15 +169,14 @@ public final class VegaChecks {
     return List.copyOf(out);
   }
 
-  /** The expected migrations, for PostgresCheck: VEGA_EXPECTED_MIGRATION, if set. */
+  /** The expected migrations, for PostgresCheck: VEGA_EXPECTED_MIGRATION (comma-separated), if well-formed. */
   static List<String> expectedMigrations(VegaSettings settings) {
-    String m = valid(settings, ConfigCheck.EXPECTED_MIGRATION);
-    return m == null ? List.of() : List.of(m);
+    return Setting.EXPECTED_MIGRATION.readList(settings).orElse(List.of());
   }
 
   private static void sqs(VegaSettings settings, Defaults d, String who, String environment, String cluster,
       boolean critical, List<CheckRegistration> regs) {
-    String url = valid(settings, ConfigCheck.SQS_QUEUE_URL);
+    String url = Setting.SQS_QUEUE_URL.read(settings).get();
     if (url == null) {
       return;
     }
@@ -194,21 +194,16 @@ public final class VegaChecks {
     return critical ? b.probes(Probe.READINESS).build() : b.probes().build();
   }
 
-  /** The setting, when present and well-formed (ConfigCheck reports it otherwise). */
-  private static @Nullable String valid(VegaSettings settings, String name) {
-    String v = settings.value(name);
-    return v != null && ConfigCheck.wellFormed(name, v) ? v : null;
-  }
-
   private static @Nullable String region(VegaSettings settings) {
     String r = settings.value("AWS_REGION");
     if (r == null) {
       r = settings.value("AWS_DEFAULT_REGION");
     }
     if (r == null) {
-      r = settings.value(ConfigCheck.COGNITO_REGION);
+      r = Setting.COGNITO_REGION.raw(settings);
     }
-    return r;
+    // Printed in hints: only a region-shaped value.
+    return r != null && Setting.COGNITO_REGION.accepts(r) ? r : null;
   }
 
   private static String orElse(@Nullable String v, String fallback) {
