@@ -1,5 +1,6 @@
 package com.example.vega.health;
 
+import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.IpLiteral;
@@ -37,7 +38,7 @@ public enum Setting {
   // \p{Graph} is visible ASCII: no control character, whitespace or non-ASCII in any URL.
   DATABASE_URL("VEGA_DATABASE_URL", Use.SERVICE_SECRET,
       "(jdbc:)?postgres(ql)?://[\\p{Graph}&&[^/?]]+(/[\\p{Graph}&&[^?]]*)?(\\?\\p{Graph}*)?",
-      "jdbc:postgresql://host:5432/vega (or postgresql://...)"),
+      DatabaseUrl::isWellFormed, "jdbc:postgresql://host:5432/vega (or postgresql://...)"),
   AUTH_PROVIDER("VEGA_AUTH_PROVIDER", Use.SERVICE_WORD, "[a-z][a-z0-9-]{0,31}", "a provider name such as cognito"),
   COGNITO_REGION("VEGA_COGNITO_REGION", Use.SERVICE_WORD, Patterns.REGION, "an AWS region such as us-west-1"),
   COGNITO_USER_POOL_ID("VEGA_COGNITO_USER_POOL_ID", Use.SERVICE, Patterns.REGION + "_[A-Za-z0-9]{1,64}",

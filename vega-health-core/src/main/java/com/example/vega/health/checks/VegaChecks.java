@@ -147,7 +147,9 @@ public final class VegaChecks {
 
   /**
    * Values to give {@code HealthMonitor.Builder.secretValues}: the proxy token and the database
-   * URL's password, so that nothing any driver or SDK says can carry them out.
+   * password as the driver receives it (decoded by {@link DatabaseUrl}, the one parser), so that
+   * nothing any driver or SDK says can carry them out. A URL that does not parse has no password
+   * to mask here; the monitor's patterns still mask credentials in URLs and key=value pairs.
    */
   public static List<String> secretValues(VegaSettings settings) {
     List<String> out = new ArrayList<>();
@@ -157,13 +159,13 @@ public final class VegaChecks {
     }
     String db = Setting.DATABASE_URL.raw(settings);
     if (db != null) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("://[^/:@\\s]*:([^@/\\s]+)@").matcher(db);
-      if (m.find()) {
-        out.add(m.group(1));
-      }
-      m = java.util.regex.Pattern.compile("[?&]password=([^&\\s]+)").matcher(db);
-      if (m.find()) {
-        out.add(m.group(1));
+      try {
+        String password = DatabaseUrl.parse(Setting.DATABASE_URL.key(), db).password();
+        if (password != null) {
+          out.add(password);
+        }
+      } catch (IllegalArgumentException e) {
+        // not a URL the driver can use: the config check reports it, without the value
       }
     }
     return List.copyOf(out);
