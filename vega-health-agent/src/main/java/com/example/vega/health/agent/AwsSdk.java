@@ -118,6 +118,11 @@ final class AwsSdk implements AutoCloseable {
     return keep(configure(CloudWatchLogsClient.builder().httpClient(http()), "CLOUDWATCH_LOGS").build());
   }
 
+  /** How many clients are open (the shared HTTP client counts as one), for tests. */
+  synchronized int open() {
+    return open.size();
+  }
+
   private <C extends AutoCloseable> C keep(C c) {
     open.add(0, c);
     return c;

@@ -51,10 +51,8 @@ final class RoleChecks {
     String dbUrl = Setting.DATABASE_URL.raw(s);
     if (POSTGRES.contains(role) && dbUrl != null) {
       try {
+        // Its password is masked through VegaChecks.secretValues, from the same parser.
         DatabaseUrl url = DatabaseUrl.parse(Setting.DATABASE_URL.key(), dbUrl);
-        if (url.password() != null) {
-          secrets.add(url.password());
-        }
         dataSource = new AgentDataSource(url);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());

@@ -37,15 +37,26 @@ public final class ConfigCheck implements HealthCheck {
 
   private final VegaRole role;
   private final VegaSettings settings;
+  private final List<Problem> missingClients;
 
-  private ConfigCheck(VegaRole role, VegaSettings settings) {
+  private ConfigCheck(VegaRole role, VegaSettings settings, List<Problem> missingClients) {
     this.role = role;
     this.settings = settings;
+    this.missingClients = List.copyOf(missingClients);
   }
 
   /** A check of {@code role}'s settings read from {@code settings} at each run. */
   public static ConfigCheck of(VegaRole role, VegaSettings settings) {
-    return new ConfigCheck(Objects.requireNonNull(role, "role"), Objects.requireNonNull(settings, "settings"));
+    return of(role, settings, List.of());
+  }
+
+  /**
+   * The same, also reporting the clients the role's checks could not be given (each problem names
+   * the client and what goes unchecked without it), after the settings' problems.
+   */
+  public static ConfigCheck of(VegaRole role, VegaSettings settings, List<Problem> missingClients) {
+    return new ConfigCheck(Objects.requireNonNull(role, "role"), Objects.requireNonNull(settings, "settings"),
+        missingClients);
   }
 
   /** Registered as {@code config}, a system check measured by the number of {@code problems}. */
@@ -150,7 +161,8 @@ public final class ConfigCheck implements HealthCheck {
 
   @Override
   public CheckResult check(CheckContext ctx) {
-    List<Problem> problems = problems(role, settings);
+    List<Problem> problems = new ArrayList<>(problems(role, settings));
+    problems.addAll(missingClients);
     String env = Setting.ENVIRONMENT.raw(settings);
     if (problems.isEmpty()) {
       return CheckResult.up(role.serviceName() + " settings complete for environment " + env

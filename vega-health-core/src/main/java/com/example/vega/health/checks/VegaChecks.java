@@ -4,6 +4,7 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.Probe;
 import com.example.vega.health.Setting;
+import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,6 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -57,10 +57,9 @@ public final class VegaChecks {
     @Nullable String region = region(settings);
     String cluster = Setting.ECS_CLUSTER.read(settings).orElse("<cluster>");
     boolean s3Storage = "s3".equals(Setting.FILE_STORAGE_BACKEND.raw(settings));
-    Defaults d = new Defaults(clients, region);
+    Defaults d = new Defaults(clients);
 
     List<CheckRegistration> regs = new ArrayList<>();
-    regs.add(ConfigCheck.of(role, settings).registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
     regs.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy())); // process-local: liveness
     if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) {
       regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment)
@@ -80,8 +79,9 @@ public final class VegaChecks {
         sqs(settings, d, who, environment, cluster, false, regs);
         String source = Setting.SOURCE_BUCKET.read(settings).get();
         String frontend = Setting.FRONTEND_BUCKET.read(settings).get();
-        if (s3Storage && (source != null || frontend != null)) {
-          S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
+        S3Client s3 = s3Storage && (source != null || frontend != null) ? d.s3() : null;
+        if (s3 != null) {
+          S3Check.Builder b = S3Check.builder(s3).role(who).environment(environment);
           if (source != null) {
             b.sourceBucket(source);
           }
@@ -95,11 +95,12 @@ public final class VegaChecks {
         sqs(settings, d, who, environment, cluster, true, regs);
         String td = Setting.RUNNER_TASK_DEFINITION.read(settings).get();
         if ("ecs".equals(Setting.EXECUTION_MODE.raw(settings))
-            && Setting.ECS_CLUSTER.read(settings).get() != null && td != null) {
-          EcsRunTaskCheck.Builder b = EcsRunTaskCheck.builder(d.ecs(), cluster, td).role(who).environment(environment);
+            && Setting.ECS_CLUSTER.read(settings).get() != null && td != null && d.ecs() != null) {
+          EcsRunTaskCheck.Builder b = EcsRunTaskCheck.builder(Objects.requireNonNull(d.ecs()), cluster, td).role(who).environment(environment);
           String workerRole = Setting.WORKER_TASK_ROLE_ARN.read(settings).get();
-          if (workerRole != null) {
-            b.simulateWith(d.iam(), workerRole);
+          IamClient iam = workerRole == null ? null : d.iam();
+          if (workerRole != null && iam != null) {
+            b.simulateWith(iam, workerRole);
           }
           String runnerRole = Setting.RUNNER_TASK_ROLE_ARN.read(settings).get();
           if (runnerRole != null) {
@@ -112,8 +113,9 @@ public final class VegaChecks {
       case RUNNER -> {
         String source = Setting.SOURCE_BUCKET.read(settings).get();
         String artifacts = Setting.ARTIFACTS_BUCKET.read(settings).get();
-        if (s3Storage && (source != null || artifacts != null)) {
-          S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
+        S3Client s3 = s3Storage && (source != null || artifacts != null) ? d.s3() : null;
+        if (s3 != null) {
+          S3Check.Builder b = S3Check.builder(s3).role(who).environment(environment);
           if (source != null) {
             b.sourceBucket(source);
           }
@@ -132,8 +134,8 @@ public final class VegaChecks {
       }
       case LLM_PROXY -> {
         String secret = Setting.PROVIDER_SECRET_ID.read(settings).get();
-        if (secret != null) {
-          regs.add(SecretsCheck.builder(d.secrets()).secret(secret).role(who).environment(environment).build()
+        if (secret != null && d.secrets() != null) {
+          regs.add(SecretsCheck.builder(Objects.requireNonNull(d.secrets())).secret(secret).role(who).environment(environment).build()
               .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
         }
       }
@@ -141,6 +143,9 @@ public final class VegaChecks {
         // Postgres only (registered above for every role with a DataSource).
       }
     }
+    // First, and built last: it names the clients a check above could not have.
+    regs.add(0, ConfigCheck.of(role, settings, d.missing)
+        .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
     LOG.log(System.Logger.Level.DEBUG, "vega-health: {0} registers {1} checks", role.serviceName(), regs.size());
     return List.copyOf(regs);
   }
@@ -182,7 +187,11 @@ public final class VegaChecks {
     if (url == null) {
       return;
     }
-    SqsCheck.Builder b = SqsCheck.builder(d.sqs(), url).role(who).environment(environment).cluster(cluster);
+    SqsClient sqs = d.sqs();
+    if (sqs == null) {
+      return;
+    }
+    SqsCheck.Builder b = SqsCheck.builder(sqs, url).role(who).environment(environment).cluster(cluster);
     if (d.clients.cloudWatch != null) {
       b.cloudWatch(d.clients.cloudWatch);
     }
@@ -212,52 +221,53 @@ public final class VegaChecks {
     return v == null ? fallback : v;
   }
 
-  /** The service's clients, or ones built from the SDK's default chain when it has none. */
+  /**
+   * The service's clients. A check whose client is missing is not registered, and the config check
+   * says which client is missing and what goes unchecked without it: the module never builds an AWS
+   * client (a second credential chain) behind the application's back. The JDK HTTP client, which
+   * holds no credentials, is the one default.
+   */
   private static final class Defaults {
     private final Clients clients;
-    private final @Nullable String region;
+    private final List<Validated.Problem> missing = new ArrayList<>();
     private @Nullable HttpClient http;
 
-    Defaults(Clients clients, @Nullable String region) {
+    Defaults(Clients clients) {
       this.clients = clients;
-      this.region = region;
     }
 
-    // Built only when a check needs one; the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) itself.
-    SqsClient sqs() {
-      if (clients.sqs != null) {
-        return clients.sqs;
+    private <C> @Nullable C need(@Nullable C client, String type, String why) {
+      if (client == null && missing.stream().noneMatch(p -> p.setting().equals(type))) {
+        missing.add(new Validated.Problem(type, "no " + type + " given: " + why,
+            "pass the service's own " + type + " to VegaChecks.Clients (with Spring, as a bean); "
+                + "Vega Health never builds an AWS client from the default credential chain"));
       }
-      var b = SqsClient.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
+      return client;
     }
 
-    S3Client s3() {
-      if (clients.s3 != null) {
-        return clients.s3;
-      }
-      var b = S3Client.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
+    @Nullable SqsClient sqs() {
+      return need(clients.sqs, "SqsClient", "the scan queue (VEGA_SQS_QUEUE_URL) is not checked: a missing "
+          + "queue, denied access or a growing backlog go unseen");
     }
 
-    SecretsManagerClient secrets() {
-      if (clients.secrets != null) {
-        return clients.secrets;
-      }
-      var b = SecretsManagerClient.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
+    @Nullable S3Client s3() {
+      return need(clients.s3, "S3Client", "the buckets (VEGA_S3_*_BUCKET) are not checked: a missing bucket, "
+          + "a bucket in another region or denied access go unseen");
     }
 
-    EcsClient ecs() {
-      if (clients.ecs != null) {
-        return clients.ecs;
-      }
-      var b = EcsClient.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
+    @Nullable SecretsManagerClient secrets() {
+      return need(clients.secrets, "SecretsManagerClient", "the provider secret (VEGA_PROVIDER_SECRET_ID) is "
+          + "not checked: a missing, deleted or undecryptable secret goes unseen");
     }
 
-    IamClient iam() {
-      return clients.iam != null ? clients.iam : IamClient.builder().region(Region.AWS_GLOBAL).build();
+    @Nullable EcsClient ecs() {
+      return need(clients.ecs, "EcsClient", "whether the worker can launch the runner (VEGA_ECS_CLUSTER, "
+          + "VEGA_RUNNER_TASK_DEFINITION) is not checked");
+    }
+
+    @Nullable IamClient iam() {
+      return need(clients.iam, "IamClient", "VEGA_WORKER_TASK_ROLE_ARN is set but its policy cannot be "
+          + "simulated, so ecs-runtask cannot verify ecs:RunTask and iam:PassRole");
     }
 
     HttpClient http() {
@@ -272,8 +282,8 @@ public final class VegaChecks {
   }
 
   /**
-   * The clients a service already has. Any may be absent: a check that needs a missing one gets a
-   * client built from the SDK's default chain (region from AWS_REGION, else VEGA_COGNITO_REGION).
+   * The clients a service already has. Any may be absent: a check that needs a missing one is not
+   * registered, and the config check names the client (see {@link #forRole}).
    */
   public static final class Clients {
     private final @Nullable SqsClient sqs;
@@ -298,8 +308,8 @@ public final class VegaChecks {
       this.cognitoIssuerBase = b.cognitoIssuerBase;
     }
 
-    /** No clients: every check builds its own from the default chain. */
-    public static Clients defaults() {
+    /** No clients: only the checks that need none (config, the JVM, Cognito and the LLM proxy over HTTP). */
+    public static Clients none() {
       return builder().build();
     }
 

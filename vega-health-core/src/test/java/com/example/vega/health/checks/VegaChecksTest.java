@@ -2,7 +2,10 @@ package com.example.vega.health.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Probe;
@@ -111,11 +114,26 @@ class VegaChecksTest {
   }
 
   @Test
-  void missingClientsAreBuiltFromTheSdkDefaultChain() {
+  void aCheckWhoseClientIsMissingIsNotRegisteredAndTheConfigCheckNamesTheClient() throws Exception {
     Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
     s.put("AWS_REGION", "us-west-1");
-    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.defaults());
+    s.put("VEGA_WORKER_TASK_ROLE_ARN", "arn:aws:iam::123456789012:role/vega-prod-worker-task");
+    // No client built from the default credential chain behind the application's back.
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.none());
+    assertThat(names(regs)).containsExactly("config", "jvm-deadlock");
+    CheckResult config = regs.get(0).check().check(CheckContext.of(Duration.ofSeconds(1)));
+    assertThat(config.status()).isEqualTo(Status.DOWN);
+    assertThat(config.errorKind()).isEqualTo(ErrorKind.MISCONFIGURED);
+    assertThat(config.message()).isEqualTo("no SqsClient given: the scan queue (VEGA_SQS_QUEUE_URL) is not "
+        + "checked: a missing queue, denied access or a growing backlog go unseen (and 1 more)");
+    assertThat(config.hint()).contains("pass the service's own SqsClient to VegaChecks.Clients");
+    assertThat(config.observation("settings").value()).isEqualTo("SqsClient, EcsClient");
+
+    // With the ECS client but not the IAM one, ecs-runtask runs on its probes and config says why RunTask is unverified.
+    regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.builder().sqs(aws.sqs()).ecs(aws.ecs()).build());
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
+    config = regs.get(0).check().check(CheckContext.of(Duration.ofSeconds(1)));
+    assertThat(config.message()).startsWith("no IamClient given: VEGA_WORKER_TASK_ROLE_ARN is set");
   }
 
   @Test
