@@ -3,6 +3,7 @@ package com.example.vega.health.checks;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -47,6 +48,19 @@ public final class CognitoCheck implements HealthCheck {
     this.role = b.role;
   }
 
+  /** In a role profile: where Cognito is the provider, or production rules require it. */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    if (!p.is(Setting.AUTH_PROVIDER, "cognito") && !p.productionLike()) {
+      return null;
+    }
+    Builder b = builder(p.http(), p.settings()).role(p.role());
+    URI base = p.clients().cognitoIssuerBase();
+    if (base != null) {
+      b.issuerBase(base);
+    }
+    return b.build().registration(policy);
+  }
+
   /** A check of the Cognito settings in {@code settings}, fetching the JWKS with {@code http}. */
   public static Builder builder(HttpClient http, VegaSettings settings) {
     return new Builder(http, settings);
@@ -54,7 +68,7 @@ public final class CognitoCheck implements HealthCheck {
 
   /** Registered as {@code cognito}, a component measured by the JWKS {@code keys}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("cognito", "component", "keys", policy, this);
+    return new CheckRegistration("cognito", ComponentType.COMPONENT, "keys", policy, this);
   }
 
   /** The issuer tokens of this pool carry: {@code https://cognito-idp.<region>.amazonaws.com/<poolId>}. */

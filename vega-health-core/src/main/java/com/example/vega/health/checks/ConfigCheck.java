@@ -3,6 +3,7 @@ package com.example.vega.health.checks;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -61,7 +62,7 @@ public final class ConfigCheck implements HealthCheck {
 
   /** Registered as {@code config}, a system check measured by the number of {@code problems}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("config", "system", "problems", policy, this);
+    return new CheckRegistration("config", ComponentType.SYSTEM, "problems", policy, this);
   }
 
   /** Whether {@code value} has the shape the setting {@code name} needs (true for unknown names). */

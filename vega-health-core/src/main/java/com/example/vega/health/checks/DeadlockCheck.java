@@ -3,6 +3,7 @@ package com.example.vega.health.checks;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -29,7 +30,7 @@ public final class DeadlockCheck implements HealthCheck {
   }
 
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration(NAME, "system", "deadlockedThreads", policy, this);
+    return new CheckRegistration(NAME, ComponentType.SYSTEM, "deadlockedThreads", policy, this);
   }
 
   @Override

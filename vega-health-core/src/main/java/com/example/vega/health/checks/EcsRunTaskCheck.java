@@ -1,8 +1,10 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -69,6 +71,34 @@ public final class EcsRunTaskCheck implements HealthCheck {
     this.who = who;
   }
 
+  /**
+   * In a role profile: with {@code VEGA_SCAN_WORKER_EXECUTION_MODE=ecs}, needs VEGA_ECS_CLUSTER,
+   * VEGA_RUNNER_TASK_DEFINITION and the service's EcsClient; with VEGA_WORKER_TASK_ROLE_ARN, an
+   * IamClient to simulate that role's policy.
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    String cluster = p.valid(Setting.ECS_CLUSTER);
+    String td = p.valid(Setting.RUNNER_TASK_DEFINITION);
+    EcsClient ecs = !p.is(Setting.EXECUTION_MODE, "ecs") || cluster == null || td == null ? null
+        : p.client(p.clients().ecs(), "EcsClient", "whether the worker can launch the runner "
+            + "(VEGA_ECS_CLUSTER, VEGA_RUNNER_TASK_DEFINITION) is not checked");
+    if (cluster == null || td == null || ecs == null) {
+      return null;
+    }
+    Builder b = builder(ecs, cluster, td).caller(p.caller());
+    String worker = p.valid(Setting.WORKER_TASK_ROLE_ARN);
+    IamClient iam = worker == null ? null : p.client(p.clients().iam(), "IamClient", "VEGA_WORKER_TASK_ROLE_ARN "
+        + "is set but its policy cannot be simulated, so ecs-runtask cannot verify ecs:RunTask and iam:PassRole");
+    if (worker != null && iam != null) {
+      b.simulateWith(iam, worker);
+    }
+    String runner = p.valid(Setting.RUNNER_TASK_ROLE_ARN);
+    if (runner != null) {
+      b.passRole(runner);
+    }
+    return b.build().registration(policy);
+  }
+
   /** A check of {@code cluster} (VEGA_ECS_CLUSTER) and {@code taskDefinition} (VEGA_RUNNER_TASK_DEFINITION). */
   public static Builder builder(EcsClient ecs, String cluster, String taskDefinition) {
     return new Builder(ecs, cluster, taskDefinition);
@@ -76,7 +106,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
 
   /** Registered as {@code ecs-runtask}, a component measured by {@code permissionsAllowed}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("ecs-runtask", "component", "permissionsAllowed", policy, this);
+    return new CheckRegistration("ecs-runtask", ComponentType.COMPONENT, "permissionsAllowed", policy, this);
   }
 
   @Override
@@ -275,7 +305,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
   }
 
   /** Builds an {@link EcsRunTaskCheck}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final EcsClient ecs;
     private final String cluster;
     private final String taskDefinition;
@@ -283,11 +313,9 @@ public final class EcsRunTaskCheck implements HealthCheck {
     private @Nullable String principalArn;
     private final Set<String> passRoleArns = new LinkedHashSet<>();
     private boolean probes = true;
-    private String role = "worker";
-    private String environment = "dev";
-    private @Nullable String region;
 
     private Builder(EcsClient ecs, String cluster, String taskDefinition) {
+      super("worker");
       this.ecs = Objects.requireNonNull(ecs, "ecs");
       this.cluster = Objects.requireNonNull(cluster, "cluster");
       this.taskDefinition = Objects.requireNonNull(taskDefinition, "taskDefinition");
@@ -318,22 +346,6 @@ public final class EcsRunTaskCheck implements HealthCheck {
       return this;
     }
 
-    /** The role whose task role the hints name; default {@code worker}. */
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
     public EcsRunTaskCheck build() {
       if (!cluster.matches("[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9_-]{1,255}")) {
         throw new IllegalArgumentException("VEGA_ECS_CLUSTER must be a cluster name or ARN");
@@ -350,8 +362,9 @@ public final class EcsRunTaskCheck implements HealthCheck {
           throw new IllegalArgumentException("VEGA_RUNNER_TASK_ROLE_ARN must be an IAM role ARN");
         }
       }
-      String r = region != null ? region : Regions.of(ecs.serviceClientConfiguration().region());
-      return new EcsRunTaskCheck(this, new Caller(role, environment, r, cluster));
+      // The cluster checked is the one hints name, whatever the caller said.
+      return new EcsRunTaskCheck(this, buildCaller(Regions.of(ecs.serviceClientConfiguration().region()))
+          .withCluster(cluster));
     }
   }
 }

@@ -1,8 +1,11 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -62,9 +65,20 @@ public final class LlmProxyCheck implements HealthCheck {
     return new Builder(http, baseUrl, token);
   }
 
+  /** In a role profile: needs VEGA_LLM_PROXY_BASE_URL; reads VEGA_LLM_PROXY_TOKEN at each run. */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    String base = p.valid(Setting.LLM_PROXY_BASE_URL);
+    if (base == null) {
+      return null;
+    }
+    VegaSettings settings = p.settings();
+    return builder(p.http(), URI.create(base), () -> Setting.LLM_PROXY_TOKEN.raw(settings)).caller(p.caller())
+        .build().registration(policy);
+  }
+
   /** Registered as {@code llm-proxy}, a component measured by {@code responseTime}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("llm-proxy", "component", "responseTime", policy, this);
+    return new CheckRegistration("llm-proxy", ComponentType.COMPONENT, "responseTime", policy, this);
   }
 
   @Override
@@ -200,18 +214,15 @@ public final class LlmProxyCheck implements HealthCheck {
   }
 
   /** Builds an {@link LlmProxyCheck}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final HttpClient http;
     private final URI baseUrl;
     private final Supplier<@Nullable String> token;
     private String path = "/v1/health";
     private Duration expiryWarning = Duration.ofMinutes(10);
-    private String cluster = "<cluster>";
-    private String role = "runner";
-    private String environment = "dev";
-    private String region = "<region>";
 
     private Builder(HttpClient http, URI baseUrl, Supplier<@Nullable String> token) {
+      super("runner");
       this.http = Objects.requireNonNull(http, "http");
       this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
       this.token = Objects.requireNonNull(token, "token");
@@ -229,28 +240,6 @@ public final class LlmProxyCheck implements HealthCheck {
       return this;
     }
 
-    /** The ECS cluster named in hints (VEGA_ECS_CLUSTER). */
-    public Builder cluster(String cluster) {
-      this.cluster = Objects.requireNonNull(cluster, "cluster");
-      return this;
-    }
-
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    /** The region named in hints. */
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
     public LlmProxyCheck build() {
       String scheme = baseUrl.getScheme();
       if (!("http".equals(scheme) || "https".equals(scheme)) || baseUrl.getHost() == null) {
@@ -262,7 +251,7 @@ public final class LlmProxyCheck implements HealthCheck {
       if (expiryWarning.isNegative()) {
         throw new IllegalArgumentException("expiryWarning must not be negative, was " + expiryWarning);
       }
-      return new LlmProxyCheck(this, new Caller(role, environment, region, cluster));
+      return new LlmProxyCheck(this, buildCaller(null));
     }
   }
 }

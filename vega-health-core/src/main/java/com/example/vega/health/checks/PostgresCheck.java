@@ -1,8 +1,10 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -76,13 +78,24 @@ public final class PostgresCheck implements HealthCheck {
     }
   }
 
+  /**
+   * In a role profile: the service's DataSource, expecting VEGA_EXPECTED_MIGRATION; none without a
+   * DataSource (Spring registers its own from the application's pool).
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    DataSource ds = p.clients().dataSource();
+    return ds == null ? null : builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
+        .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of())).build()
+        .registration(policy);
+  }
+
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
   /** This check as the monitor registers it: {@code postgres:responseTime}, a datastore. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration(NAME, "datastore", "responseTime", policy, this);
+    return new CheckRegistration(NAME, ComponentType.DATASTORE, "responseTime", policy, this);
   }
 
   @Override

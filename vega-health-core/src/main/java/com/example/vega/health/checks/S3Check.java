@@ -1,8 +1,10 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -36,20 +38,21 @@ public final class S3Check implements HealthCheck {
 
   /** The buckets Vega uses, with the setting that names each. */
   public enum Bucket {
-    SOURCE("source", "VEGA_S3_SOURCE_BUCKET"),
-    ARTIFACTS("artifacts", "VEGA_S3_ARTIFACTS_BUCKET"),
-    FRONTEND("frontend", "VEGA_S3_FRONTEND_BUCKET");
+    SOURCE("source", Setting.SOURCE_BUCKET),
+    ARTIFACTS("artifacts", Setting.ARTIFACTS_BUCKET),
+    FRONTEND("frontend", Setting.FRONTEND_BUCKET);
 
     private final String label;
-    private final String setting;
+    private final Setting setting;
 
-    Bucket(String label, String setting) {
+    Bucket(String label, Setting setting) {
       this.label = label;
       this.setting = setting;
     }
 
+    /** The setting that names this bucket, e.g. {@code VEGA_S3_SOURCE_BUCKET}. */
     public String setting() {
-      return setting;
+      return setting.key();
     }
   }
 
@@ -67,13 +70,36 @@ public final class S3Check implements HealthCheck {
     this.who = who;
   }
 
+  /**
+   * In a role profile: with {@code VEGA_FILE_STORAGE_BACKEND=s3}, the role's {@code kinds} of bucket
+   * whose settings are present, through the service's S3Client.
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy, Bucket... kinds) {
+    Map<Bucket, String> named = new LinkedHashMap<>();
+    for (Bucket k : kinds) {
+      String name = p.valid(k.setting);
+      if (name != null) {
+        named.put(k, name);
+      }
+    }
+    S3Client s3 = !p.is(Setting.FILE_STORAGE_BACKEND, "s3") || named.isEmpty() ? null
+        : p.client(p.clients().s3(), "S3Client", "the buckets (VEGA_S3_*_BUCKET) are not checked: a missing "
+            + "bucket, a bucket in another region or denied access go unseen");
+    if (s3 == null) {
+      return null;
+    }
+    Builder b = builder(s3).caller(p.caller());
+    named.forEach(b::bucket);
+    return b.build().registration(policy);
+  }
+
   public static Builder builder(S3Client s3) {
     return new Builder(s3);
   }
 
   /** Registered as {@code s3}, a datastore measured by the number of {@code buckets} checked. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("s3", "datastore", "buckets", policy, this);
+    return new CheckRegistration("s3", ComponentType.DATASTORE, "buckets", policy, this);
   }
 
   @Override
@@ -210,16 +236,14 @@ public final class S3Check implements HealthCheck {
   }
 
   /** Builds an {@link S3Check}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final S3Client s3;
     private final Map<Bucket, String> buckets = new LinkedHashMap<>();
     private boolean writeProbe;
     private boolean crossRegion;
-    private String role = "runner";
-    private String environment = "dev";
-    private @Nullable String region;
 
     private Builder(S3Client s3) {
+      super("runner");
       this.s3 = Objects.requireNonNull(s3, "s3");
     }
 
@@ -258,23 +282,6 @@ public final class S3Check implements HealthCheck {
       return this;
     }
 
-    /** The role whose task role the hints name; default {@code runner}. */
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    /** The region named in hints and compared with a bucket's; default the client's. */
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
     public S3Check build() {
       if (buckets.isEmpty()) {
         throw new IllegalArgumentException(
@@ -289,8 +296,8 @@ public final class S3Check implements HealthCheck {
       if (writeProbe && !buckets.containsKey(Bucket.ARTIFACTS)) {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
       }
-      String r = region != null ? region : Regions.of(s3.serviceClientConfiguration().region());
-      return new S3Check(this, new Caller(role, environment, r, Caller.UNKNOWN_CLUSTER));
+      // The region hints name is also the one a bucket's is compared with.
+      return new S3Check(this, buildCaller(Regions.of(s3.serviceClientConfiguration().region())));
     }
   }
 }

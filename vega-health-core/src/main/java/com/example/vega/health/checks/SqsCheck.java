@@ -1,8 +1,10 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
@@ -73,9 +75,28 @@ public final class SqsCheck implements HealthCheck {
     return new Builder(sqs, queueUrl);
   }
 
+  /**
+   * In a role profile: needs VEGA_SQS_QUEUE_URL and the service's SqsClient; a CloudWatch client
+   * adds the oldest message's age.
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    String url = p.valid(Setting.SQS_QUEUE_URL);
+    SqsClient sqs = url == null ? null : p.client(p.clients().sqs(), "SqsClient", "the scan queue "
+        + "(VEGA_SQS_QUEUE_URL) is not checked: a missing queue, denied access or a growing backlog go unseen");
+    if (url == null || sqs == null) {
+      return null;
+    }
+    Builder b = builder(sqs, url).caller(p.caller());
+    CloudWatchClient cw = p.clients().cloudWatch();
+    if (cw != null) {
+      b.cloudWatch(cw);
+    }
+    return b.build().registration(policy);
+  }
+
   /** Registered as {@code sqs}, a component measured by {@code visible} messages. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("sqs", "component", "visible", policy, this);
+    return new CheckRegistration("sqs", ComponentType.COMPONENT, "visible", policy, this);
   }
 
   @Override
@@ -213,19 +234,16 @@ public final class SqsCheck implements HealthCheck {
   }
 
   /** Builds an {@link SqsCheck}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final SqsClient sqs;
     private final String queueUrl;
     private @Nullable CloudWatchClient cloudWatch;
-    private String role = "worker";
-    private String environment = "dev";
-    private @Nullable String region;
-    private String cluster = "<cluster>";
     private int degradedAfter = 3;
     private int downAfter = 6;
     private Duration maxOldestAge = Duration.ofMinutes(15);
 
     private Builder(SqsClient sqs, String queueUrl) {
+      super("worker");
       this.sqs = Objects.requireNonNull(sqs, "sqs");
       this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
     }
@@ -233,30 +251,6 @@ public final class SqsCheck implements HealthCheck {
     /** Reads ApproximateAgeOfOldestMessage from CloudWatch too. */
     public Builder cloudWatch(CloudWatchClient cloudWatch) {
       this.cloudWatch = Objects.requireNonNull(cloudWatch, "cloudWatch");
-      return this;
-    }
-
-    /** The role whose task role and logs the hints name; default {@code worker}. */
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    /** The environment in log group names ({@code /vega/<env>/...}); default {@code dev}. */
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    /** The region named in hints; default the client's. */
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
-    /** The ECS cluster named in hints (VEGA_ECS_CLUSTER). */
-    public Builder cluster(String cluster) {
-      this.cluster = Objects.requireNonNull(cluster, "cluster");
       return this;
     }
 
@@ -288,8 +282,7 @@ public final class SqsCheck implements HealthCheck {
       if (maxOldestAge.isNegative() || maxOldestAge.isZero()) {
         throw new IllegalArgumentException("maxOldestAge must be positive, was " + maxOldestAge);
       }
-      String r = region != null ? region : Regions.of(sqs.serviceClientConfiguration().region());
-      return new SqsCheck(this, new Caller(role, environment, r, cluster));
+      return new SqsCheck(this, buildCaller(Regions.of(sqs.serviceClientConfiguration().region())));
     }
   }
 }

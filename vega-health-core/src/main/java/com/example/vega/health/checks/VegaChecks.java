@@ -4,15 +4,15 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.Probe;
 import com.example.vega.health.Setting;
-import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The checks each Vega service needs, from its settings alone.
+ * The checks each Vega service needs, from its settings and the clients it already has.
  *
  * <pre>{@code
  * VegaSettings settings = VegaSettings.environment();
@@ -37,115 +37,65 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *     .start();
  * }</pre>
  *
- * <p>A check whose settings are missing is not registered; the {@code config} check, always
- * registered, names what is missing. Only the process-local deadlock check feeds liveness: a shared
+ * <p>A role is a list of checks and their criticality ({@link #ROLES}); each check says itself which
+ * settings and which client it needs ({@code inProfile}). A check whose settings are missing is not
+ * registered; the {@code config} check, always registered, names what is missing, clients included:
+ * no AWS client is ever built here. Only the process-local deadlock check feeds liveness: a shared
  * dependency outage must not make ECS restart every task. Critical checks feed readiness.
  */
 public final class VegaChecks {
   private static final System.Logger LOG = System.getLogger(VegaChecks.class.getName());
+  private static final CheckPolicy CONFIG = policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false);
+
+  /** How one check of a profile builds itself; null when the service does not use it. */
+  @FunctionalInterface
+  interface ProfiledCheck {
+    @Nullable CheckRegistration build(Profile profile, CheckPolicy policy);
+  }
+
+  /** A check in a role, with how often it runs and whether the service cannot work without it. */
+  private record Entry(ProfiledCheck check, CheckPolicy policy) {
+    static Entry of(ProfiledCheck check, int intervalSeconds, int timeoutSeconds, boolean critical) {
+      return new Entry(check, VegaChecks.policy(Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(timeoutSeconds), critical));
+    }
+  }
+
+  private static final Entry POSTGRES = Entry.of(PostgresCheck::inProfile, 15, 3, true);
+
+  /** Each role's checks after config and the JVM, in the runbook's order. */
+  private static final Map<VegaRole, List<Entry>> ROLES = new EnumMap<>(Map.of(
+      VegaRole.API, List.of(POSTGRES,
+          Entry.of(CognitoCheck::inProfile, 60, 3, true),
+          Entry.of(SqsCheck::inProfile, 30, 3, false), // the api only sends to the queue
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.FRONTEND),
+              60, 3, false)),
+      VegaRole.WORKER, List.of(POSTGRES,
+          Entry.of(SqsCheck::inProfile, 30, 3, true),
+          // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
+          Entry.of(EcsRunTaskCheck::inProfile, 60, 5, false)),
+      VegaRole.RUNNER, List.of(POSTGRES,
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
+              60, 3, true),
+          Entry.of(LlmProxyCheck::inProfile, 30, 3, true)),
+      VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true)), // no database
+      VegaRole.MAINTENANCE, List.of(POSTGRES)));
 
   private VegaChecks() {}
 
   /** The registrations for {@code role}, built from {@code settings} and the service's clients. */
   public static List<CheckRegistration> forRole(VegaRole role, VegaSettings settings, Clients clients) {
-    Objects.requireNonNull(role, "role");
-    Objects.requireNonNull(settings, "settings");
-    Objects.requireNonNull(clients, "clients");
-    String env = Setting.ENVIRONMENT.raw(settings);
-    String environment = Setting.ENVIRONMENT.read(settings).orElse("<env>");
-    String who = role.hintName();
-    @Nullable String region = region(settings);
-    String cluster = Setting.ECS_CLUSTER.read(settings).orElse("<cluster>");
-    boolean s3Storage = "s3".equals(Setting.FILE_STORAGE_BACKEND.raw(settings));
-    Defaults d = new Defaults(clients);
-
+    Profile profile = new Profile(Objects.requireNonNull(role, "role"), Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(clients, "clients"));
     List<CheckRegistration> regs = new ArrayList<>();
     regs.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy())); // process-local: liveness
-    if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) {
-      regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment)
-          .expectedMigrations(expectedMigrations(settings)).build()
-          .registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), true)));
-    }
-
-    switch (role) {
-      case API -> {
-        if ("cognito".equals(Setting.AUTH_PROVIDER.raw(settings)) || ConfigCheck.productionLike(env)) {
-          CognitoCheck.Builder b = CognitoCheck.builder(d.http(), settings).role(role);
-          if (clients.cognitoIssuerBase != null) {
-            b.issuerBase(clients.cognitoIssuerBase);
-          }
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
-        }
-        sqs(settings, d, who, environment, cluster, false, regs);
-        String source = Setting.SOURCE_BUCKET.read(settings).get();
-        String frontend = Setting.FRONTEND_BUCKET.read(settings).get();
-        S3Client s3 = s3Storage && (source != null || frontend != null) ? d.s3() : null;
-        if (s3 != null) {
-          S3Check.Builder b = S3Check.builder(s3).role(who).environment(environment);
-          if (source != null) {
-            b.sourceBucket(source);
-          }
-          if (frontend != null) {
-            b.frontendBucket(frontend);
-          }
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), false)));
-        }
-      }
-      case WORKER -> {
-        sqs(settings, d, who, environment, cluster, true, regs);
-        String td = Setting.RUNNER_TASK_DEFINITION.read(settings).get();
-        if ("ecs".equals(Setting.EXECUTION_MODE.raw(settings))
-            && Setting.ECS_CLUSTER.read(settings).get() != null && td != null && d.ecs() != null) {
-          EcsRunTaskCheck.Builder b = EcsRunTaskCheck.builder(Objects.requireNonNull(d.ecs()), cluster, td).role(who).environment(environment);
-          String workerRole = Setting.WORKER_TASK_ROLE_ARN.read(settings).get();
-          IamClient iam = workerRole == null ? null : d.iam();
-          if (workerRole != null && iam != null) {
-            b.simulateWith(iam, workerRole);
-          }
-          String runnerRole = Setting.RUNNER_TASK_ROLE_ARN.read(settings).get();
-          if (runnerRole != null) {
-            b.passRole(runnerRole);
-          }
-          // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(5), false)));
-        }
-      }
-      case RUNNER -> {
-        String source = Setting.SOURCE_BUCKET.read(settings).get();
-        String artifacts = Setting.ARTIFACTS_BUCKET.read(settings).get();
-        S3Client s3 = s3Storage && (source != null || artifacts != null) ? d.s3() : null;
-        if (s3 != null) {
-          S3Check.Builder b = S3Check.builder(s3).role(who).environment(environment);
-          if (source != null) {
-            b.sourceBucket(source);
-          }
-          if (artifacts != null) {
-            b.artifactsBucket(artifacts);
-          }
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
-        }
-        String proxy = Setting.LLM_PROXY_BASE_URL.read(settings).get();
-        if (proxy != null) {
-          Supplier<@Nullable String> token = () -> Setting.LLM_PROXY_TOKEN.raw(settings);
-          regs.add(LlmProxyCheck.builder(d.http(), URI.create(proxy), token).role(who).environment(environment)
-              .region(orElse(region, "<region>")).cluster(cluster).build()
-              .registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), true)));
-        }
-      }
-      case LLM_PROXY -> {
-        String secret = Setting.PROVIDER_SECRET_ID.read(settings).get();
-        if (secret != null && d.secrets() != null) {
-          regs.add(SecretsCheck.builder(Objects.requireNonNull(d.secrets())).secret(secret).role(who).environment(environment).build()
-              .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
-        }
-      }
-      case MAINTENANCE -> {
-        // Postgres only (registered above for every role with a DataSource).
+    for (Entry e : ROLES.get(role)) {
+      CheckRegistration r = e.check().build(profile, e.policy());
+      if (r != null) {
+        regs.add(r);
       }
     }
-    // First, and built last: it names the clients a check above could not have.
-    regs.add(0, ConfigCheck.of(role, settings, d.missing)
-        .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
+    // First, and built last: it names the clients the checks above could not have.
+    regs.add(0, ConfigCheck.of(role, settings, profile.missingClients()).registration(CONFIG));
     LOG.log(System.Logger.Level.DEBUG, "vega-health: {0} registers {1} checks", role.serviceName(), regs.size());
     return List.copyOf(regs);
   }
@@ -176,28 +126,6 @@ public final class VegaChecks {
     return List.copyOf(out);
   }
 
-  /** The expected migrations, for PostgresCheck: VEGA_EXPECTED_MIGRATION (comma-separated), if well-formed. */
-  static List<String> expectedMigrations(VegaSettings settings) {
-    return Setting.EXPECTED_MIGRATION.readList(settings).orElse(List.of());
-  }
-
-  private static void sqs(VegaSettings settings, Defaults d, String who, String environment, String cluster,
-      boolean critical, List<CheckRegistration> regs) {
-    String url = Setting.SQS_QUEUE_URL.read(settings).get();
-    if (url == null) {
-      return;
-    }
-    SqsClient sqs = d.sqs();
-    if (sqs == null) {
-      return;
-    }
-    SqsCheck.Builder b = SqsCheck.builder(sqs, url).role(who).environment(environment).cluster(cluster);
-    if (d.clients.cloudWatch != null) {
-      b.cloudWatch(d.clients.cloudWatch);
-    }
-    regs.add(b.build().registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), critical)));
-  }
-
   /** The policy the profile uses: readiness for critical checks, never liveness. */
   static CheckPolicy policy(Duration interval, Duration timeout, boolean critical) {
     CheckPolicy.Builder b = CheckPolicy.builder().interval(interval).timeout(timeout)
@@ -205,108 +133,32 @@ public final class VegaChecks {
     return critical ? b.probes(Probe.READINESS).build() : b.probes().build();
   }
 
-  private static @Nullable String region(VegaSettings settings) {
-    String r = settings.value("AWS_REGION");
-    if (r == null) {
-      r = settings.value("AWS_DEFAULT_REGION");
-    }
-    if (r == null) {
-      r = Setting.COGNITO_REGION.raw(settings);
-    }
-    // Printed in hints: only a region-shaped value.
-    return r != null && Setting.COGNITO_REGION.accepts(r) ? r : null;
-  }
-
-  private static String orElse(@Nullable String v, String fallback) {
-    return v == null ? fallback : v;
-  }
-
-  /**
-   * The service's clients. A check whose client is missing is not registered, and the config check
-   * says which client is missing and what goes unchecked without it: the module never builds an AWS
-   * client (a second credential chain) behind the application's back. The JDK HTTP client, which
-   * holds no credentials, is the one default.
-   */
-  private static final class Defaults {
-    private final Clients clients;
-    private final List<Validated.Problem> missing = new ArrayList<>();
-    private @Nullable HttpClient http;
-
-    Defaults(Clients clients) {
-      this.clients = clients;
-    }
-
-    private <C> @Nullable C need(@Nullable C client, String type, String why) {
-      if (client == null && missing.stream().noneMatch(p -> p.setting().equals(type))) {
-        missing.add(new Validated.Problem(type, "no " + type + " given: " + why,
-            "pass the service's own " + type + " to VegaChecks.Clients (with Spring, as a bean); "
-                + "Vega Health never builds an AWS client from the default credential chain"));
-      }
-      return client;
-    }
-
-    @Nullable SqsClient sqs() {
-      return need(clients.sqs, "SqsClient", "the scan queue (VEGA_SQS_QUEUE_URL) is not checked: a missing "
-          + "queue, denied access or a growing backlog go unseen");
-    }
-
-    @Nullable S3Client s3() {
-      return need(clients.s3, "S3Client", "the buckets (VEGA_S3_*_BUCKET) are not checked: a missing bucket, "
-          + "a bucket in another region or denied access go unseen");
-    }
-
-    @Nullable SecretsManagerClient secrets() {
-      return need(clients.secrets, "SecretsManagerClient", "the provider secret (VEGA_PROVIDER_SECRET_ID) is "
-          + "not checked: a missing, deleted or undecryptable secret goes unseen");
-    }
-
-    @Nullable EcsClient ecs() {
-      return need(clients.ecs, "EcsClient", "whether the worker can launch the runner (VEGA_ECS_CLUSTER, "
-          + "VEGA_RUNNER_TASK_DEFINITION) is not checked");
-    }
-
-    @Nullable IamClient iam() {
-      return need(clients.iam, "IamClient", "VEGA_WORKER_TASK_ROLE_ARN is set but its policy cannot be "
-          + "simulated, so ecs-runtask cannot verify ecs:RunTask and iam:PassRole");
-    }
-
-    HttpClient http() {
-      if (clients.http != null) {
-        return clients.http;
-      }
-      if (http == null) {
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-      }
-      return http;
-    }
-  }
-
   /**
    * The clients a service already has. Any may be absent: a check that needs a missing one is not
-   * registered, and the config check names the client (see {@link #forRole}).
+   * registered, and the config check names the client and what goes unchecked without it. The JDK
+   * HTTP client (it holds no credentials) is the one default.
+   *
+   * @param sqs for the sqs check
+   * @param s3 for the s3 check
+   * @param secrets for the secrets check
+   * @param ecs for the ecs-runtask check
+   * @param iam enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN)
+   * @param cloudWatch enables the age of the oldest message for the sqs check
+   * @param dataSource for the postgres check
+   * @param http for the cognito and llm-proxy checks
+   * @param cognitoIssuerBase where the cognito check fetches the JWKS instead of Cognito itself
+   *     (tests, private endpoints)
    */
-  public static final class Clients {
-    private final @Nullable SqsClient sqs;
-    private final @Nullable S3Client s3;
-    private final @Nullable SecretsManagerClient secrets;
-    private final @Nullable EcsClient ecs;
-    private final @Nullable IamClient iam;
-    private final @Nullable CloudWatchClient cloudWatch;
-    private final @Nullable DataSource dataSource;
-    private final @Nullable HttpClient http;
-    private final @Nullable URI cognitoIssuerBase;
-
-    private Clients(Builder b) {
-      this.sqs = b.sqs;
-      this.s3 = b.s3;
-      this.secrets = b.secrets;
-      this.ecs = b.ecs;
-      this.iam = b.iam;
-      this.cloudWatch = b.cloudWatch;
-      this.dataSource = b.dataSource;
-      this.http = b.http;
-      this.cognitoIssuerBase = b.cognitoIssuerBase;
-    }
+  public record Clients(
+      @Nullable SqsClient sqs,
+      @Nullable S3Client s3,
+      @Nullable SecretsManagerClient secrets,
+      @Nullable EcsClient ecs,
+      @Nullable IamClient iam,
+      @Nullable CloudWatchClient cloudWatch,
+      @Nullable DataSource dataSource,
+      @Nullable HttpClient http,
+      @Nullable URI cognitoIssuerBase) {
 
     /** No clients: only the checks that need none (config, the JVM, Cognito and the LLM proxy over HTTP). */
     public static Clients none() {
@@ -315,10 +167,6 @@ public final class VegaChecks {
 
     public static Builder builder() {
       return new Builder();
-    }
-
-    public @Nullable DataSource dataSource() {
-      return dataSource;
     }
 
     /** Builds {@link Clients}. */
@@ -355,13 +203,11 @@ public final class VegaChecks {
         return this;
       }
 
-      /** Enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN). */
       public Builder iam(IamClient c) {
         this.iam = Objects.requireNonNull(c);
         return this;
       }
 
-      /** Enables the age of the oldest message for the sqs check. */
       public Builder cloudWatch(CloudWatchClient c) {
         this.cloudWatch = Objects.requireNonNull(c);
         return this;
@@ -377,14 +223,13 @@ public final class VegaChecks {
         return this;
       }
 
-      /** Where the cognito check fetches the JWKS instead of Cognito itself (tests, private endpoints). */
       public Builder cognitoIssuerBase(URI base) {
         this.cognitoIssuerBase = Objects.requireNonNull(base);
         return this;
       }
 
       public Clients build() {
-        return new Clients(this);
+        return new Clients(sqs, s3, secrets, ecs, iam, cloudWatch, dataSource, http, cognitoIssuerBase);
       }
     }
   }

@@ -123,7 +123,7 @@ public final class HealthJson {
 
     j.name(c.name() + ":" + measurement).beginArray().beginObject();
     j.name("componentId").value(c.name(), MAX_VALUE);
-    j.name("componentType").value(c.registration().componentType(), MAX_VALUE);
+    j.name("componentType").value(c.registration().componentType().healthJson(), MAX_VALUE);
     j.name("status").value(c.status().healthJson(), MAX_VALUE);
     if (primary != null) {
       observed(j, primary);
@@ -155,7 +155,7 @@ public final class HealthJson {
       }
       j.name(c.name() + ":" + bounded(o.name())).beginArray().beginObject();
       j.name("componentId").value(c.name(), MAX_VALUE);
-      j.name("componentType").value(c.registration().componentType(), MAX_VALUE);
+      j.name("componentType").value(c.registration().componentType().healthJson(), MAX_VALUE);
       j.name("status").value(c.status().healthJson(), MAX_VALUE);
       observed(j, o);
       j.field("time", time, MAX_VALUE);
