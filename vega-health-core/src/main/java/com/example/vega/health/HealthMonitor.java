@@ -1,7 +1,6 @@
 package com.example.vega.health;
 
 import com.example.vega.health.internal.Redactor;
-import com.example.vega.health.internal.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,7 +172,11 @@ public final class HealthMonitor implements AutoCloseable {
       return this;
     }
 
-    /** For tests: a manual scheduler, so time is advanced by hand. */
+    /**
+     * Where time and delayed tasks come from; by default a daemon thread of the monitor's own,
+     * closed with it. A given scheduler is not closed by the monitor. Tests pass a manual one, so
+     * that time is advanced by hand.
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

@@ -1,7 +1,6 @@
 package com.example.vega.health;
 
 import com.example.vega.health.failure.Failures;
-import com.example.vega.health.internal.Scheduler;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executor;

@@ -2,7 +2,7 @@ package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import java.net.URI;
@@ -130,7 +130,7 @@ public final class VegaChecks {
   static CheckPolicy policy(Duration interval, Duration timeout, boolean critical) {
     CheckPolicy.Builder b = CheckPolicy.builder().interval(interval).timeout(timeout)
         .failureThreshold(2).successThreshold(2).critical(critical);
-    return critical ? b.probes(Probe.READINESS).build() : b.probes().build();
+    return critical ? b.probes(HealthProbe.READINESS).build() : b.probes().build();
   }
 
   /**

@@ -3,7 +3,8 @@ package com.example.vega.health.internal;
 /**
  * A small JSON writer that always produces valid, bounded output: every string is escaped (quotes,
  * backslashes, control characters, lone surrogates, U+2028/2029) and cut at a maximum length.
- * Core has no JSON library on purpose; this is the one place JSON is written.
+ * Core has no JSON library on purpose; this is the one place JSON is written. Not API: may change
+ * without notice.
  */
 public final class Json {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Removes secrets from text before it leaves the module: passwords in URLs and key=value pairs,
  * bearer tokens, JWTs, and any exact value the service registered as secret. Applied once, where
  * the monitor records a result ({@code MonitorState.record}), so every renderer, log line and
- * metric sees redacted text.
+ * metric sees redacted text. Not API: may change without notice.
  */
 public final class Redactor {
   static final String MASK = "****";

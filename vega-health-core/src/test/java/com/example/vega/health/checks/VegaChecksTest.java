@@ -8,7 +8,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.testing.ManualScheduler;
@@ -41,9 +41,9 @@ class VegaChecksTest {
   /** Only the process-local deadlock check feeds liveness; no dependency ever does. */
   private static void neverLiveness(List<CheckRegistration> regs) {
     assertThat(regs).filteredOn(r -> !r.name().equals(DeadlockCheck.NAME))
-        .allSatisfy(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).as(r.name()).isFalse());
+        .allSatisfy(r -> assertThat(r.policy().feeds(HealthProbe.LIVENESS)).as(r.name()).isFalse());
     assertThat(regs).filteredOn(r -> r.name().equals(DeadlockCheck.NAME))
-        .singleElement().satisfies(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).isTrue());
+        .singleElement().satisfies(r -> assertThat(r.policy().feeds(HealthProbe.LIVENESS)).isTrue());
   }
 
   @Test
@@ -56,7 +56,7 @@ class VegaChecksTest {
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "postgres", "sqs", "ecs-runtask");
     CheckRegistration pg = regs.get(2);
     assertThat(pg.policy().critical()).isTrue();
-    assertThat(pg.policy().feeds(Probe.READINESS)).isTrue();
+    assertThat(pg.policy().feeds(HealthProbe.READINESS)).isTrue();
     neverLiveness(regs);
     assertThat(names(VegaChecks.forRole(VegaRole.LLM_PROXY, ConfigCheckTest.worker()::get,
         VegaChecks.Clients.builder().dataSource(ds).build()))).doesNotContain("postgres");
@@ -69,7 +69,7 @@ class VegaChecksTest {
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
     CheckRegistration sqs = regs.get(2);
     assertThat(sqs.policy().critical()).isTrue();
-    assertThat(sqs.policy().feeds(Probe.READINESS)).isTrue();
+    assertThat(sqs.policy().feeds(HealthProbe.READINESS)).isTrue();
     assertThat(regs.get(3).policy().critical()).isFalse();
     neverLiveness(regs);
   }
@@ -158,15 +158,15 @@ class VegaChecksTest {
       CheckState sqs = m.snapshot().check("sqs");
       assertThat(sqs.status()).isEqualTo(Status.DOWN);
       assertThat(sqs.lastResult().message()).isEqualTo("queue vega-prod-scans does not exist");
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.DOWN);
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.DOWN);
       assertThat(m.snapshot().check("ecs-runtask").lastResult().message()).isEqualTo("cluster vega-prod does not exist");
       assertThat(m.snapshot().check("config").status()).isEqualTo(Status.UP);
 
       aws.sqs().createQueue(c -> c.queueName("vega-prod-scans"));
       scheduler.advance(Duration.ofSeconds(60));
       assertThat(m.snapshot().check("sqs").status()).isEqualTo(Status.UP);
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.UP);
-      assertThat(m.snapshot().status(Probe.LIVENESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(HealthProbe.LIVENESS)).isEqualTo(Status.UP);
     }
   }
 }
