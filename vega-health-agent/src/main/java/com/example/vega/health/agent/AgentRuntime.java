@@ -1,11 +1,10 @@
 package com.example.vega.health.agent;
 
-import com.example.vega.health.checks.DatabaseUrl;
-
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.http.HealthServer;

@@ -1,12 +1,11 @@
 package com.example.vega.health.agent;
 
-import com.example.vega.health.checks.DatabaseUrl;
-
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.ConfigCheck;
+import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;

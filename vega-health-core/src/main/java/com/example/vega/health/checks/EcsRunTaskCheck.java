@@ -1,17 +1,16 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
-import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -245,7 +244,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
         require(Setting.RUNNER_TASK_ROLE_ARN, r);
       }
       // The cluster checked is the one hints name, whatever the caller said.
-      return new EcsRunTaskCheck(this, buildCaller(Regions.of(ecs.serviceClientConfiguration().region()))
+      return new EcsRunTaskCheck(this, buildCaller(Regions.id(ecs.serviceClientConfiguration().region()))
           .withCluster(cluster));
     }
   }

@@ -1,15 +1,14 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
-import com.example.vega.health.VegaSettings;
-import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
-import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.Setting;
+import com.example.vega.health.VegaSettings;
 import com.example.vega.health.failure.Caller;
 import com.example.vega.health.failure.Failures;
 import com.example.vega.health.failure.HttpFailures;

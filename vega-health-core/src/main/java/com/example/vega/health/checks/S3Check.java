@@ -1,16 +1,16 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
-import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
+import com.example.vega.health.Status;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
-import com.example.vega.health.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -297,7 +297,7 @@ public final class S3Check implements HealthCheck {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
       }
       // The region hints name is also the one a bucket's is compared with.
-      return new S3Check(this, buildCaller(Regions.of(s3.serviceClientConfiguration().region())));
+      return new S3Check(this, buildCaller(Regions.id(s3.serviceClientConfiguration().region())));
     }
   }
 }

@@ -1,13 +1,13 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
-import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
 import java.time.Duration;
@@ -178,7 +178,7 @@ public final class SecretsCheck implements HealthCheck {
           throw new IllegalArgumentException(setting + " is not a valid secret name or ARN");
         }
       }
-      return new SecretsCheck(this, buildCaller(Regions.of(secrets.serviceClientConfiguration().region())));
+      return new SecretsCheck(this, buildCaller(Regions.id(secrets.serviceClientConfiguration().region())));
     }
   }
 }

@@ -1,13 +1,13 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
-import com.example.vega.health.Setting;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
 import java.time.Duration;
@@ -282,7 +282,7 @@ public final class SqsCheck implements HealthCheck {
       if (maxOldestAge.isNegative() || maxOldestAge.isZero()) {
         throw new IllegalArgumentException("maxOldestAge must be positive, was " + maxOldestAge);
       }
-      return new SqsCheck(this, buildCaller(Regions.of(sqs.serviceClientConfiguration().region())));
+      return new SqsCheck(this, buildCaller(Regions.id(sqs.serviceClientConfiguration().region())));
     }
   }
 }

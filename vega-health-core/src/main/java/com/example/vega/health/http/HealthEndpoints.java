@@ -2,8 +2,8 @@ package com.example.vega.health.http;
 
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.HealthSnapshot;
 import com.example.vega.health.HealthProbe;
+import com.example.vega.health.HealthSnapshot;
 import com.example.vega.health.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

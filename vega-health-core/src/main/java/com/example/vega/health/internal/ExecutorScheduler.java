@@ -1,8 +1,8 @@
 package com.example.vega.health.internal;
 
 import com.example.vega.health.Scheduler;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
-import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
 import com.example.vega.health.testing.MotoServer;
 import com.github.tomakehurst.wiremock.WireMockServer;

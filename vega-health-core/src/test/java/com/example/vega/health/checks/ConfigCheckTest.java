@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.example.vega.health.Validated;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
+import com.example.vega.health.Validated;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,9 +3,9 @@ package com.example.vega.health.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckContext;
+import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
-import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;

@@ -4,12 +4,12 @@ import static com.example.vega.health.testing.Fuzz.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.example.vega.health.Validated;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.Observation;
 import com.example.vega.health.Status;
+import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.testing.Fuzz;
 import java.net.URI;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.ComponentType;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthSnapshot;
 import com.example.vega.health.ServiceInfo;
