@@ -23,7 +23,7 @@ public record CheckPolicy(
     int successThreshold,
     Status initialStatus,
     boolean critical,
-    Set<Probe> probes) {
+    Set<HealthProbe> probes) {
 
   /**
    * The longest interval or timeout: a year. Longer ones cannot be scheduled in nanoseconds on
@@ -74,12 +74,12 @@ public record CheckPolicy(
     b.successThreshold = successThreshold;
     b.initialStatus = initialStatus;
     b.critical = critical;
-    b.probes = probes.isEmpty() ? EnumSet.noneOf(Probe.class) : EnumSet.copyOf(probes);
+    b.probes = probes.isEmpty() ? EnumSet.noneOf(HealthProbe.class) : EnumSet.copyOf(probes);
     b.probesSet = true;
     return b;
   }
 
-  public boolean feeds(Probe probe) {
+  public boolean feeds(HealthProbe probe) {
     return probes.contains(probe);
   }
 
@@ -91,7 +91,7 @@ public record CheckPolicy(
     private int successThreshold = 2;
     private Status initialStatus = Status.UNKNOWN;
     private boolean critical;
-    private EnumSet<Probe> probes = EnumSet.noneOf(Probe.class);
+    private EnumSet<HealthProbe> probes = EnumSet.noneOf(HealthProbe.class);
     private boolean probesSet;
 
     private Builder() {}
@@ -127,17 +127,17 @@ public record CheckPolicy(
       return this;
     }
 
-    public Builder probes(Probe... probes) {
-      this.probes = EnumSet.noneOf(Probe.class);
+    public Builder probes(HealthProbe... probes) {
+      this.probes = EnumSet.noneOf(HealthProbe.class);
       this.probes.addAll(java.util.Arrays.asList(probes));
       this.probesSet = true;
       return this;
     }
 
     public CheckPolicy build() {
-      Set<Probe> p = probes;
+      Set<HealthProbe> p = probes;
       if (!probesSet) {
-        p = critical ? EnumSet.of(Probe.READINESS) : EnumSet.noneOf(Probe.class);
+        p = critical ? EnumSet.of(HealthProbe.READINESS) : EnumSet.noneOf(HealthProbe.class);
       }
       return new CheckPolicy(
           interval, timeout, failureThreshold, successThreshold, initialStatus, critical, p);

@@ -7,15 +7,14 @@ import java.util.regex.Pattern;
  * A check as the monitor knows it: its name, how it appears in health+json, and its policy.
  *
  * @param name unique within a monitor, lower-case with dashes: {@code postgres}, {@code sqs-scans}
- * @param componentType health+json componentType: {@code datastore}, {@code component},
- *     {@code system}
+ * @param componentType health+json componentType: a datastore, a component, the system
  * @param measurement the measurement of the check's first observed value, the part after the
  *     colon in {@code "postgres:responseTime"}
  * @param policy how it runs
  * @param check the check itself
  */
 public record CheckRegistration(
-    String name, String componentType, String measurement, CheckPolicy policy, HealthCheck check) {
+    String name, ComponentType componentType, String measurement, CheckPolicy policy, HealthCheck check) {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
@@ -32,7 +31,7 @@ public record CheckRegistration(
   }
 
   public static CheckRegistration of(String name, HealthCheck check, CheckPolicy policy) {
-    return new CheckRegistration(name, "component", "status", policy, check);
+    return new CheckRegistration(name, ComponentType.COMPONENT, "status", policy, check);
   }
 
   public CheckRegistration withPolicy(CheckPolicy policy) {

@@ -42,7 +42,7 @@ public record HealthSnapshot(ServiceInfo service, List<CheckState> checks, Insta
    * The status a probe reports: DOWN when a check feeding it is DOWN, or is UNKNOWN because it has
    * not reported yet or could not gather evidence; UP otherwise (DEGRADED still serves traffic).
    */
-  public Status status(Probe probe) {
+  public Status status(HealthProbe probe) {
     for (CheckState c : checks) {
       if (!c.registration().policy().feeds(probe)) {
         continue;

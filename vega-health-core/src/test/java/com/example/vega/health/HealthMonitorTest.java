@@ -271,15 +271,15 @@ class HealthMonitorTest {
         .register("db", sequence(Status.UP, Status.DOWN), critical)
         .register("cache", sequence(Status.DOWN), optional)
         .build()) {
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.DOWN); // not yet checked
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.DOWN); // not yet checked
       m.start();
       scheduler.runDue();
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.UP);
       assertThat(m.snapshot().status()).isEqualTo(Status.DEGRADED); // optional check is down
       scheduler.advance(INTERVAL);
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.DOWN);
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.DOWN);
       assertThat(m.snapshot().status()).isEqualTo(Status.DOWN);
-      assertThat(m.snapshot().status(Probe.LIVENESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(HealthProbe.LIVENESS)).isEqualTo(Status.UP);
     }
   }
 

@@ -1,6 +1,8 @@
 package com.example.vega.health.agent;
 
 import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.Setting;
+import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
@@ -45,82 +47,67 @@ record AgentConfig(
     List<String> secrets = new ArrayList<>();
 
     VegaRole role = null;
-    String roleName = s.value("VEGA_HEALTH_ROLE");
-    String roleSetting = "VEGA_HEALTH_ROLE";
-    if (roleName == null) {
-      roleName = s.value("VEGA_ROLE");
-      roleSetting = "VEGA_ROLE";
-    }
-    if (roleName != null) {
-      role = Roles.parse(roleName).orElse(null);
-      if (role == null) {
-        problems.add(roleSetting + "=" + VegaSettings.shown(roleName) + " is not a role: use one of "
-            + Roles.NAMES + " (serving the generic checks only)");
-      }
+    Setting roleSetting = Setting.HEALTH_ROLE.raw(s) != null ? Setting.HEALTH_ROLE : Setting.ROLE;
+    Validated<String> roleName = roleSetting.read(s);
+    if (roleName.isPresent()) {
+      role = VegaRole.of(Objects.requireNonNull(roleName.get()));
+    } else if (!roleName.isValid()) {
+      problems.add(roleSetting.key() + "=" + roleSetting.shown(roleSetting.raw(s)) + " is not a role: use one of "
+          + Roles.NAMES + " (serving the generic checks only)");
     }
 
-    int port = DEFAULT_PORT;
-    boolean addressOk = true;
-    String p = s.value("VEGA_HEALTH_PORT");
-    if (p != null) {
-      try {
-        port = Integer.parseInt(p);
-        if (port < 0 || port > 65535) {
-          throw new NumberFormatException();
-        }
-      } catch (NumberFormatException e) {
-        problems.add("VEGA_HEALTH_PORT=" + VegaSettings.shown(p) + " is not a port: use a number from 1 to 65535"
-            + " (default " + DEFAULT_PORT + ")");
-        addressOk = false;
-      }
+    Validated<String> port = Setting.HEALTH_PORT.read(s);
+    if (!port.isValid()) {
+      problems.add(rejected(Setting.HEALTH_PORT, s));
     }
-    InetAddress bind = InetAddress.getLoopbackAddress();
-    String b = s.value("VEGA_HEALTH_BIND");
-    if (b != null) {
+    Validated<String> bind = Setting.HEALTH_BIND.read(s);
+    if (!bind.isValid()) {
       // An IP only: resolving a host name here could block the application's start.
-      InetAddress literal = IpLiteral.parse(b);
-      if (literal == null) {
-        problems.add("VEGA_HEALTH_BIND=" + VegaSettings.shown(b) + " is not an IP address: use 127.0.0.1 (default)"
-            + " or 0.0.0.0 to let the ALB reach the health port");
-        addressOk = false;
-      } else {
-        bind = literal;
-      }
+      problems.add(rejected(Setting.HEALTH_BIND, s));
     }
 
     DetailAccess detail = DetailAccess.loopback();
-    String token = s.value("VEGA_HEALTH_DETAIL_TOKEN");
+    String token = Setting.HEALTH_DETAIL_TOKEN.raw(s);
     if (token != null) {
       secrets.add(token);
-      try {
+      if (Setting.HEALTH_DETAIL_TOKEN.accepts(token)) {
         detail = detail.or(DetailAccess.bearerToken(token));
-      } catch (IllegalArgumentException e) {
-        problems.add("VEGA_HEALTH_DETAIL_TOKEN is too short: use at least 16 random characters"
-            + " (detail stays loopback-only)");
+      } else {
+        problems.add(Setting.HEALTH_DETAIL_TOKEN.key() + " is too short: use "
+            + Setting.HEALTH_DETAIL_TOKEN.shape() + " (detail stays loopback-only)");
       }
     }
-    String nets = s.value("VEGA_HEALTH_DETAIL_NETWORKS");
+    String nets = Setting.HEALTH_DETAIL_NETWORKS.raw(s);
     if (nets != null) {
       try {
+        // The parser's own message names the network it could not read (quoted only when harmless).
         detail = detail.or(DetailAccess.fromNetworks(nets.split(",")));
       } catch (IllegalArgumentException e) {
-        problems.add("VEGA_HEALTH_DETAIL_NETWORKS: " + e.getMessage()
-            + "; use a comma-separated list such as 10.0.0.0/16");
+        problems.add(Setting.HEALTH_DETAIL_NETWORKS.key() + ": " + e.getMessage() + "; use "
+            + Setting.HEALTH_DETAIL_NETWORKS.shape());
       }
     }
 
-    String serviceId = s.value("VEGA_SERVICE_NAME");
+    String serviceId = Setting.SERVICE_NAME.raw(s);
     if (serviceId == null) {
       serviceId = role != null ? role.serviceName() : or(s.value("OTEL_SERVICE_NAME"), "vega-service");
     }
     ServiceInfo service = new ServiceInfo(serviceId,
-        or(s.value("VEGA_VERSION"), "unknown"),
-        or(s.value("VEGA_RELEASE_ID"), "unknown"),
+        or(Setting.VERSION.raw(s), "unknown"),
+        or(Setting.RELEASE_ID.raw(s), "unknown"),
         serviceId + " (vega-health-agent)",
-        or(s.value("VEGA_ENVIRONMENT"), "dev"));
+        or(Setting.ENVIRONMENT.raw(s), "dev"));
 
-    InetSocketAddress address = addressOk ? new InetSocketAddress(bind, port) : null;
+    InetSocketAddress address = port.isValid() && bind.isValid()
+        ? new InetSocketAddress(bind.isPresent() ? IpLiteral.parse(bind.get()) : InetAddress.getLoopbackAddress(),
+            port.isPresent() ? Integer.parseInt(Objects.requireNonNull(port.get())) : DEFAULT_PORT)
+        : null;
     return new AgentConfig(role, address, detail, service, secrets, problems);
+  }
+
+  /** {@code VEGA_HEALTH_PORT='99999' is not a port number from 1 to 65535 (default 8081)}. */
+  private static String rejected(Setting setting, VegaSettings s) {
+    return setting.key() + "=" + setting.shown(setting.raw(s)) + " is not " + setting.shape();
   }
 
   private static String or(@Nullable String v, String fallback) {

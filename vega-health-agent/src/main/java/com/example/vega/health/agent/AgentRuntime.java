@@ -1,10 +1,10 @@
 package com.example.vega.health.agent;
 
-import com.example.vega.health.checks.DatabaseUrl;
-
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.http.HealthServer;
@@ -40,49 +40,58 @@ final class AgentRuntime implements AutoCloseable {
     if (config.address() == null) {
       throw new IOException("no address to serve /v1/healthz on (see the settings above)");
     }
+    // The agent's own AWS clients: built only for the checks whose settings are present, and
+    // closed with the monitor whatever happens from here on.
     AwsSdk aws = new AwsSdk(settings::value);
-    HealthMonitor.Builder b = HealthMonitor.builder().service(config.service());
-    List<String> secrets = new ArrayList<>(config.secrets());
-    if (config.role() != null) {
-      RoleChecks.Built built = RoleChecks.forRole(config.role(), settings, () -> aws);
-      b.registerAll(built.checks());
-      problems.addAll(built.problems());
-      secrets.addAll(built.secrets());
-    } else {
-      // No role: what every JVM can check without one.
-      String url = settings.value(RoleChecks.DATABASE_URL);
-      if (url != null) {
-        try {
-          DatabaseUrl db = DatabaseUrl.parse(RoleChecks.DATABASE_URL, url);
-          if (db.password() != null) {
-            secrets.add(db.password());
-          }
-          b.register(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
-              .environment(config.service().environment()).build()
-              .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
-                  .timeout(Duration.ofSeconds(3)).critical(true).build()));
-        } catch (IllegalArgumentException e) {
-          problems.add(e.getMessage());
-        }
-      }
-      b.register(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
-    }
-    b.secretValues(secrets.toArray(String[]::new));
-    HealthMonitor monitor = b.build();
-    HealthServer.Options options = HealthServer.Options.fromSettings(settings, problems::add);
-    HealthServer server;
+    HealthMonitor monitor = null;
     try {
-      server = HealthServer.start(monitor, config.address(), config.detail(), options);
-    } catch (IOException | RuntimeException e) {
-      monitor.close();
+      HealthMonitor.Builder b = HealthMonitor.builder().service(config.service());
+      List<String> secrets = new ArrayList<>(config.secrets());
+      if (config.role() != null) {
+        RoleChecks.Built built = RoleChecks.forRole(config.role(), settings, () -> aws);
+        b.registerAll(built.checks());
+        problems.addAll(built.problems());
+        secrets.addAll(built.secrets());
+      } else {
+        genericChecks(config, settings, b, secrets, problems);
+      }
+      b.secretValues(secrets.toArray(String[]::new));
+      monitor = b.build();
+      HealthServer.Options options = HealthServer.Options.fromSettings(settings, problems::add);
+      HealthServer server = HealthServer.start(monitor, config.address(), config.detail(), options);
+      monitor.start();
+      LOG.log(System.Logger.Level.INFO, "vega-health-agent: {0} health on http://{1}:{2}/v1/healthz",
+          config.service().serviceId(), config.address().getAddress().getHostAddress(),
+          String.valueOf(server.port()));
+      return new AgentRuntime(monitor, server, aws);
+    } catch (IOException | RuntimeException | Error e) {
+      if (monitor != null) {
+        monitor.close();
+      }
       aws.close();
       throw e;
     }
-    monitor.start();
-    LOG.log(System.Logger.Level.INFO, "vega-health-agent: {0} health on http://{1}:{2}/v1/healthz",
-        config.service().serviceId(), config.address().getAddress().getHostAddress(),
-        String.valueOf(server.port()));
-    return new AgentRuntime(monitor, server, aws);
+  }
+
+  /** No role: what every JVM can check without one. */
+  private static void genericChecks(AgentConfig config, VegaSettings settings, HealthMonitor.Builder b,
+      List<String> secrets, List<String> problems) {
+    String url = Setting.DATABASE_URL.raw(settings);
+    if (url != null) {
+      try {
+        DatabaseUrl db = DatabaseUrl.parse(Setting.DATABASE_URL.key(), url);
+        if (db.password() != null) {
+          secrets.add(db.password());
+        }
+        b.register(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
+            .environment(config.service().environment()).build()
+            .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
+                .timeout(Duration.ofSeconds(3)).critical(true).build()));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    b.register(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
   }
 
   int port() {
@@ -91,6 +100,11 @@ final class AgentRuntime implements AutoCloseable {
 
   HealthMonitor monitor() {
     return monitor;
+  }
+
+  /** The agent's own AWS clients, for tests. */
+  AwsSdk aws() {
+    return aws;
   }
 
   @Override

@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -134,6 +134,11 @@ public final class AwsSdk implements AutoCloseable {
 
   public synchronized CloudWatchLogsClient logs() {
     return keep(configure(CloudWatchLogsClient.builder().httpClient(http()), "CLOUDWATCH_LOGS").build());
+  }
+
+  /** How many clients are open (the shared HTTP client counts as one), for tests. */
+  synchronized int open() {
+    return open.size();
   }
 
   private <C extends AutoCloseable> C keep(C c) {

@@ -1,11 +1,11 @@
 package com.example.vega.health.agent;
 
-import com.example.vega.health.checks.DatabaseUrl;
-
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.ConfigCheck;
+import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
@@ -27,8 +27,6 @@ import org.jspecify.annotations.Nullable;
  * the rest still runs.
  */
 public final class RoleChecks {
-  static final String DATABASE_URL = "VEGA_DATABASE_URL";
-
   private static final Set<VegaRole> POSTGRES =
       EnumSet.of(VegaRole.API, VegaRole.WORKER, VegaRole.RUNNER, VegaRole.MAINTENANCE);
 
@@ -46,16 +44,14 @@ public final class RoleChecks {
   public static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
     List<String> problems = new ArrayList<>();
     List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
-    String env = s.value("VEGA_ENVIRONMENT") == null ? "dev" : s.value("VEGA_ENVIRONMENT");
+    String env = Setting.ENVIRONMENT.raw(s) == null ? "dev" : Setting.ENVIRONMENT.raw(s);
 
     DataSource dataSource = null;
-    String dbUrl = s.value(DATABASE_URL);
+    String dbUrl = Setting.DATABASE_URL.raw(s);
     if (POSTGRES.contains(role) && dbUrl != null) {
       try {
-        DatabaseUrl url = DatabaseUrl.parse(DATABASE_URL, dbUrl);
-        if (url.password() != null) {
-          secrets.add(url.password());
-        }
+        // Its password is masked through VegaChecks.secretValues, from the same parser.
+        DatabaseUrl url = DatabaseUrl.parse(Setting.DATABASE_URL.key(), dbUrl);
         dataSource = new AgentDataSource(url);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
@@ -76,10 +72,7 @@ public final class RoleChecks {
     boolean hasPostgres = checks.stream().anyMatch(c -> c.name().equals(PostgresCheck.NAME));
     if (dataSource != null && !hasPostgres) {
       PostgresCheck.Builder b = PostgresCheck.builder(dataSource).role(role.serviceName()).environment(env);
-      String expected = s.value("VEGA_EXPECTED_MIGRATION");
-      if (expected != null) {
-        b.expectedMigrations(List.of(expected));
-      }
+      b.expectedMigrations(Setting.EXPECTED_MIGRATION.readList(s).orElse(List.of()));
       // Right after the settings: the runbook checks Postgres before the AWS dependencies.
       checks.add(Math.min(1, checks.size()), b.build().registration(CheckPolicy.builder()
           .interval(Duration.ofSeconds(15)).timeout(Duration.ofSeconds(3)).critical(true).build()));
@@ -97,9 +90,9 @@ public final class RoleChecks {
     if (dataSource != null) {
       b.dataSource(dataSource);
     }
-    boolean queue = s.value("VEGA_SQS_QUEUE_URL") != null;
-    boolean buckets = s.value("VEGA_S3_SOURCE_BUCKET") != null || s.value("VEGA_S3_ARTIFACTS_BUCKET") != null
-        || s.value("VEGA_S3_FRONTEND_BUCKET") != null;
+    boolean queue = Setting.SQS_QUEUE_URL.raw(s) != null;
+    boolean buckets = Setting.SOURCE_BUCKET.raw(s) != null || Setting.ARTIFACTS_BUCKET.raw(s) != null
+        || Setting.FRONTEND_BUCKET.raw(s) != null;
     switch (role) {
       case API -> {
         if (queue) {
@@ -114,9 +107,9 @@ public final class RoleChecks {
           b.sqs(aws.get().sqs());
           b.cloudWatch(aws.get().cloudWatch());
         }
-        if (s.value("VEGA_ECS_CLUSTER") != null && s.value("VEGA_RUNNER_TASK_DEFINITION") != null) {
+        if (Setting.ECS_CLUSTER.raw(s) != null && Setting.RUNNER_TASK_DEFINITION.raw(s) != null) {
           b.ecs(aws.get().ecs());
-          if (s.value("VEGA_WORKER_TASK_ROLE_ARN") != null) {
+          if (Setting.WORKER_TASK_ROLE_ARN.raw(s) != null) {
             b.iam(aws.get().iam());
           }
         }
@@ -127,7 +120,7 @@ public final class RoleChecks {
         }
       }
       case LLM_PROXY -> {
-        if (s.value("VEGA_PROVIDER_SECRET_ID") != null) {
+        if (Setting.PROVIDER_SECRET_ID.raw(s) != null) {
           b.secrets(aws.get().secrets());
         }
       }

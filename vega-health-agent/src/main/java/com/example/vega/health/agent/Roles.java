@@ -1,10 +1,12 @@
 package com.example.vega.health.agent;
 
 import com.example.vega.health.checks.VegaRole;
-import java.util.Locale;
 import java.util.Optional;
 
-/** Role names as people type them: {@code worker}, {@code vega-worker}, {@code llm_proxy}. Internal to the agent jar. */
+/**
+ * Role names as people type them ({@code worker}, {@code vega-worker}, {@code llm_proxy}), through
+ * {@link VegaRole#of}. Internal to the agent jar (public for the doctor's package).
+ */
 public final class Roles {
   public static final String NAMES = "api, worker, runner, llm-proxy, maintenance";
 
@@ -14,18 +16,10 @@ public final class Roles {
     if (name == null) {
       return Optional.empty();
     }
-    String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    if (n.startsWith("vega-")) {
-      n = n.substring(5);
+    try {
+      return Optional.of(VegaRole.of(name));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
-    if (n.equals("v16-runner")) {
-      n = "runner";
-    }
-    for (VegaRole r : VegaRole.values()) {
-      if (r.hintName().equals(n)) {
-        return Optional.of(r);
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -147,7 +147,7 @@ public class HealthJsonRenderBenchmark {
     g.writeStartArray();
     g.writeStartObject();
     g.writeStringProperty("componentId", c.name());
-    g.writeStringProperty("componentType", String.valueOf(c.registration().componentType()));
+    g.writeStringProperty("componentType", c.registration().componentType().healthJson());
     g.writeStringProperty("status", c.status().healthJson());
     if (primary != null) {
       observed(g, primary);
@@ -176,7 +176,7 @@ public class HealthJsonRenderBenchmark {
       g.writeStartArray();
       g.writeStartObject();
       g.writeStringProperty("componentId", c.name());
-      g.writeStringProperty("componentType", String.valueOf(c.registration().componentType()));
+      g.writeStringProperty("componentType", c.registration().componentType().healthJson());
       g.writeStringProperty("status", c.status().healthJson());
       observed(g, o);
       g.writeStringProperty("time", time);

@@ -4,13 +4,16 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
+import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.failure.Failures;
+import com.example.vega.health.failure.HttpFailures;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,6 +47,19 @@ public final class CognitoCheck implements HealthCheck {
     this.role = b.role;
   }
 
+  /** In a role profile: where Cognito is the provider, or production rules require it. */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    if (!p.is(Setting.AUTH_PROVIDER, "cognito") && !p.productionLike()) {
+      return null;
+    }
+    Builder b = builder(p.http(), p.settings()).role(p.role());
+    URI base = p.clients().cognitoIssuerBase();
+    if (base != null) {
+      b.issuerBase(base);
+    }
+    return b.build().registration(policy);
+  }
+
   /** A check of the Cognito settings in {@code settings}, fetching the JWKS with {@code http}. */
   public static Builder builder(HttpClient http, VegaSettings settings) {
     return new Builder(http, settings);
@@ -51,7 +67,7 @@ public final class CognitoCheck implements HealthCheck {
 
   /** Registered as {@code cognito}, a component measured by the JWKS {@code keys}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("cognito", "component", "keys", policy, this);
+    return new CheckRegistration("cognito", ComponentType.COMPONENT, "keys", policy, this);
   }
 
   /** The issuer tokens of this pool carry: {@code https://cognito-idp.<region>.amazonaws.com/<poolId>}. */
@@ -61,20 +77,20 @@ public final class CognitoCheck implements HealthCheck {
 
   @Override
   public CheckResult check(CheckContext ctx) throws InterruptedException {
-    List<ConfigCheck.Problem> problems = ConfigCheck.authProblems(role, settings);
+    List<Validated.Problem> problems = ConfigCheck.authProblems(role, settings);
     if (!problems.isEmpty()) {
-      ConfigCheck.Problem p = problems.get(0);
+      Validated.Problem p = problems.get(0);
       return CheckResult.down(ErrorKind.MISCONFIGURED, p.message(),
           p.hint().startsWith("confirm") ? p.hint() : p.hint() + "; then confirm VEGA_COGNITO_REGION, "
               + "VEGA_COGNITO_USER_POOL_ID and VEGA_COGNITO_APP_CLIENT_ID are correct");
     }
-    String provider = settings.value(ConfigCheck.AUTH_PROVIDER);
+    String provider = Setting.AUTH_PROVIDER.raw(settings);
     if (!"cognito".equals(provider)) {
       return CheckResult.up("Cognito not used: VEGA_AUTH_PROVIDER is " + provider + " in environment "
-          + settings.value(ConfigCheck.ENVIRONMENT));
+          + Setting.ENVIRONMENT.raw(settings));
     }
-    String region = Objects.requireNonNull(settings.value(ConfigCheck.COGNITO_REGION));
-    String pool = Objects.requireNonNull(settings.value(ConfigCheck.COGNITO_USER_POOL_ID));
+    String region = Objects.requireNonNull(Setting.COGNITO_REGION.raw(settings));
+    String pool = Objects.requireNonNull(Setting.COGNITO_USER_POOL_ID.raw(settings));
     String issuer = issuer(region, pool);
     URI jwks = issuerBase == null
         ? URI.create(issuer + "/.well-known/jwks.json")
@@ -93,31 +109,30 @@ public final class CognitoCheck implements HealthCheck {
       return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the JWKS of " + issuer + " in time", reach)
           .with("issuer", issuer, null);
     } catch (IOException e) {
-      ErrorKind kind = AwsFailures.cause(e, UnknownHostException.class) != null ? ErrorKind.UNKNOWN_HOST
-          : AwsFailures.cause(e, ConnectException.class) != null ? ErrorKind.CONNECTION_REFUSED
-          : ErrorKind.OTHER;
+      ErrorKind net = Failures.network(e);
+      ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
       return CheckResult.down(kind, "the JWKS of " + issuer + " is unreachable ("
           + (kind == ErrorKind.OTHER ? e.getClass().getSimpleName() : kind.name().toLowerCase().replace('_', ' ')) + ")",
           reach).with("issuer", issuer, null);
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     int code = response.statusCode();
+    // No credentials are sent (the JWKS is public); any other 4xx means Cognito knows no such pool.
+    ErrorKind kind = HttpFailures.kind(code, false, ErrorKind.NOT_FOUND);
     CheckResult result;
-    if (code >= 500) {
-      result = CheckResult.degraded(ErrorKind.SERVER_ERROR, "the JWKS of " + issuer + " answered " + code,
-          "a transient Cognito error: the check tries again on its next run");
-    } else if (code == 429) {
-      result = CheckResult.degraded(ErrorKind.THROTTLED, "the JWKS of " + issuer + " answered 429",
-          "Cognito is rate limiting this account: the check tries again on its next run; if it "
-              + "persists, cache the JWKS in the " + role.serviceName() + " instead of fetching it per request");
-    } else if (code == 403) {
-      result = CheckResult.down(ErrorKind.ACCESS_DENIED, "the JWKS of " + issuer + " answered 403",
-          "the JWKS is public, so the 403 comes from between the task and Cognito (an egress proxy or firewall, "
-              + "a VPC endpoint policy): " + reach);
-    } else if (code >= 400) {
-      result = CheckResult.down(ErrorKind.NOT_FOUND,
-          "no user pool " + pool + " in " + region + " (JWKS answered " + code + ")",
-          "wrong region or pool: " + confirm);
+    if (kind != ErrorKind.NONE) {
+      result = switch (kind) {
+        case SERVER_ERROR -> HttpFailures.result(kind, "the JWKS of " + issuer + " answered " + code,
+            "a transient Cognito error: the check tries again on its next run");
+        case THROTTLED -> HttpFailures.result(kind, "the JWKS of " + issuer + " answered 429",
+            "Cognito is rate limiting this account: the check tries again on its next run; if it "
+                + "persists, cache the JWKS in the " + role.serviceName() + " instead of fetching it per request");
+        case ACCESS_DENIED, AUTHENTICATION -> HttpFailures.result(kind, "the JWKS of " + issuer + " answered " + code,
+            "the JWKS is public, so the " + code + " comes from between the task and Cognito (an egress proxy or "
+                + "firewall, a VPC endpoint policy): " + reach);
+        default -> HttpFailures.result(kind, "no user pool " + pool + " in " + region + " (JWKS answered " + code + ")",
+            "wrong region or pool: " + confirm);
+      };
     } else {
       int keys = count(response.body());
       result = keys == 0
@@ -145,7 +160,7 @@ public final class CognitoCheck implements HealthCheck {
 
   @Override
   public CheckResult onTimeout(Duration timeout) {
-    String region = settings.value(ConfigCheck.COGNITO_REGION);
+    String region = Setting.COGNITO_REGION.raw(settings);
     String host = "cognito-idp." + (region == null ? "<region>" : region) + ".amazonaws.com";
     return CheckResult.down(ErrorKind.TIMEOUT, "no answer from " + host + " within " + timeout.toMillis() + "ms",
         "the " + role.serviceName() + " task needs outbound HTTPS to " + host + ": check its security group and NAT route");

@@ -4,9 +4,10 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -25,11 +26,11 @@ public final class DeadlockCheck implements HealthCheck {
   /** Every 30 s, 2 s timeout, flips after 2 results, feeds liveness only. */
   public static CheckPolicy defaultPolicy() {
     return CheckPolicy.builder().interval(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(2))
-        .initialStatus(com.example.vega.health.Status.UP).probes(Probe.LIVENESS).build();
+        .initialStatus(com.example.vega.health.Status.UP).probes(HealthProbe.LIVENESS).build();
   }
 
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration(NAME, "system", "deadlockedThreads", policy, this);
+    return new CheckRegistration(NAME, ComponentType.SYSTEM, "deadlockedThreads", policy, this);
   }
 
   @Override

@@ -4,12 +4,16 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.failure.Caller;
+import com.example.vega.health.failure.Failures;
+import com.example.vega.health.failure.HttpFailures;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,7 +44,6 @@ public final class LlmProxyCheck implements HealthCheck {
   private final String path;
   private final Supplier<@Nullable String> token;
   private final Duration expiryWarning;
-  private final String cluster;
   private final Caller who;
 
   private LlmProxyCheck(Builder b, Caller who) {
@@ -50,7 +53,6 @@ public final class LlmProxyCheck implements HealthCheck {
     this.path = b.path;
     this.token = b.token;
     this.expiryWarning = b.expiryWarning;
-    this.cluster = b.cluster;
     this.who = who;
   }
 
@@ -62,9 +64,20 @@ public final class LlmProxyCheck implements HealthCheck {
     return new Builder(http, baseUrl, token);
   }
 
+  /** In a role profile: needs VEGA_LLM_PROXY_BASE_URL; reads VEGA_LLM_PROXY_TOKEN at each run. */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    String base = p.valid(Setting.LLM_PROXY_BASE_URL);
+    if (base == null) {
+      return null;
+    }
+    VegaSettings settings = p.settings();
+    return builder(p.http(), URI.create(base), () -> Setting.LLM_PROXY_TOKEN.raw(settings)).caller(p.caller())
+        .build().registration(policy);
+  }
+
   /** Registered as {@code llm-proxy}, a component measured by {@code responseTime}. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("llm-proxy", "component", "responseTime", policy, this);
+    return new CheckRegistration("llm-proxy", ComponentType.COMPONENT, "responseTime", policy, this);
   }
 
   @Override
@@ -107,9 +120,8 @@ public final class LlmProxyCheck implements HealthCheck {
           "no answer from the LLM proxy at " + origin + " within " + ctx.timeout().toMillis() + "ms",
           unreachableHint()).with("tokenExpiresIn", left, "s");
     } catch (IOException e) {
-      ErrorKind kind = AwsFailures.cause(e, UnknownHostException.class) != null ? ErrorKind.UNKNOWN_HOST
-          : AwsFailures.cause(e, ConnectException.class) != null ? ErrorKind.CONNECTION_REFUSED
-          : ErrorKind.OTHER;
+      ErrorKind net = Failures.network(e);
+      ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
       String what = switch (kind) {
         case UNKNOWN_HOST -> "the LLM proxy host " + baseUrl.getHost() + " does not resolve";
         case CONNECTION_REFUSED -> "the LLM proxy at " + origin + " refused the connection";
@@ -119,24 +131,23 @@ public final class LlmProxyCheck implements HealthCheck {
     }
     long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
     int code = response.statusCode();
+    // The token is sent, so a 403 is the token rejected; any other 4xx means the base URL leads elsewhere.
+    ErrorKind kind = HttpFailures.kind(code, true, ErrorKind.MISCONFIGURED);
+    String logs = who.logsTail("vega-llm-proxy", "30m");
     CheckResult result;
-    if (code == 401 || code == 403) {
-      result = CheckResult.down(ErrorKind.AUTHENTICATION,
-          "the LLM proxy rejected the scan-scoped token (" + code + ")",
-          "the runner needs a valid scan-scoped proxy token; see why the proxy refused it: "
-              + who.logsTail("vega-llm-proxy", "30m"));
-    } else if (code >= 500) {
-      result = CheckResult.degraded(ErrorKind.SERVER_ERROR, "the LLM proxy answered " + code,
-          "check LLM proxy logs for provider authentication errors (" + who.logsTail("vega-llm-proxy", "30m")
-              + ") and that the provider API key is correct in Secrets Manager");
-    } else if (code == 429) {
-      result = CheckResult.degraded(ErrorKind.THROTTLED, "the LLM proxy is throttling (429)",
-          "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
-              + "persists, look for rate-limit errors in " + who.logsTail("vega-llm-proxy", "30m"));
-    } else if (code >= 400) {
-      result = CheckResult.down(ErrorKind.MISCONFIGURED,
-          "the LLM proxy at " + origin + " answered " + code + " to " + path,
-          "check VEGA_LLM_PROXY_BASE_URL is the proxy's internal address");
+    if (kind != ErrorKind.NONE) {
+      result = switch (kind) {
+        case AUTHENTICATION -> HttpFailures.result(kind, "the LLM proxy rejected the scan-scoped token (" + code + ")",
+            "the runner needs a valid scan-scoped proxy token; see why the proxy refused it: " + logs);
+        case SERVER_ERROR -> HttpFailures.result(kind, "the LLM proxy answered " + code,
+            "check LLM proxy logs for provider authentication errors (" + logs
+                + ") and that the provider API key is correct in Secrets Manager");
+        case THROTTLED -> HttpFailures.result(kind, "the LLM proxy is throttling (429)",
+            "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
+                + "persists, look for rate-limit errors in " + logs);
+        default -> HttpFailures.result(kind, "the LLM proxy at " + origin + " answered " + code + " to " + path,
+            "check VEGA_LLM_PROXY_BASE_URL is the proxy's internal address");
+      };
     } else if (left <= expiryWarning.toSeconds()) {
       result = CheckResult.degraded(ErrorKind.EXPIRED,
           "the scan-scoped proxy token expires in " + human(left),
@@ -149,7 +160,7 @@ public final class LlmProxyCheck implements HealthCheck {
   }
 
   private String unreachableHint() {
-    return "check that vega-llm-proxy is running (aws ecs describe-services --cluster " + cluster
+    return "check that vega-llm-proxy is running (aws ecs describe-services --cluster " + who.cluster()
         + " --services vega-llm-proxy --region " + who.region() + ") and that VEGA_LLM_PROXY_BASE_URL is "
         + "the proxy's internal address";
   }
@@ -202,18 +213,15 @@ public final class LlmProxyCheck implements HealthCheck {
   }
 
   /** Builds an {@link LlmProxyCheck}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final HttpClient http;
     private final URI baseUrl;
     private final Supplier<@Nullable String> token;
     private String path = "/v1/health";
     private Duration expiryWarning = Duration.ofMinutes(10);
-    private String cluster = "<cluster>";
-    private String role = "runner";
-    private String environment = "dev";
-    private String region = "<region>";
 
     private Builder(HttpClient http, URI baseUrl, Supplier<@Nullable String> token) {
+      super("runner");
       this.http = Objects.requireNonNull(http, "http");
       this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
       this.token = Objects.requireNonNull(token, "token");
@@ -231,28 +239,6 @@ public final class LlmProxyCheck implements HealthCheck {
       return this;
     }
 
-    /** The ECS cluster named in hints (VEGA_ECS_CLUSTER). */
-    public Builder cluster(String cluster) {
-      this.cluster = Objects.requireNonNull(cluster, "cluster");
-      return this;
-    }
-
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    /** The region named in hints. */
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
     public LlmProxyCheck build() {
       String scheme = baseUrl.getScheme();
       if (!("http".equals(scheme) || "https".equals(scheme)) || baseUrl.getHost() == null) {
@@ -264,7 +250,7 @@ public final class LlmProxyCheck implements HealthCheck {
       if (expiryWarning.isNegative()) {
         throw new IllegalArgumentException("expiryWarning must not be negative, was " + expiryWarning);
       }
-      return new LlmProxyCheck(this, new Caller(role, environment, region));
+      return new LlmProxyCheck(this, buildCaller(null));
     }
   }
 }

@@ -4,11 +4,11 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
+import com.example.vega.health.Setting;
+import com.example.vega.health.failure.SqlFailures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,13 +78,24 @@ public final class PostgresCheck implements HealthCheck {
     }
   }
 
+  /**
+   * In a role profile: the service's DataSource, expecting VEGA_EXPECTED_MIGRATION; none without a
+   * DataSource (Spring registers its own from the application's pool).
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    DataSource ds = p.clients().dataSource();
+    return ds == null ? null : builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
+        .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of())).build()
+        .registration(policy);
+  }
+
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
   /** This check as the monitor registers it: {@code postgres:responseTime}, a datastore. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration(NAME, "datastore", "responseTime", policy, this);
+    return new CheckRegistration(NAME, ComponentType.DATASTORE, "responseTime", policy, this);
   }
 
   @Override
@@ -170,9 +181,7 @@ public final class PostgresCheck implements HealthCheck {
       if ("42P01".equals(e.getSQLState())) {
         return CheckResult.down(ErrorKind.MIGRATION_MISSING,
             "table " + migrationsTable + " does not exist: no migration has run",
-            "run the migrations (scripts/aws/run-migrations.sh " + environment
-                + ") and check the vega-maintenance logs (aws logs tail /vega/" + environment
-                + "/vega-maintenance --since 30m)");
+            SqlFailures.migrationsHint(environment));
       }
       if ("42703".equals(e.getSQLState())) {
         return CheckResult.down(ErrorKind.MISCONFIGURED,
@@ -222,61 +231,16 @@ public final class PostgresCheck implements HealthCheck {
   }
 
   private CheckResult classify(SQLException e, Phase during) {
-    String user = pool != null ? pool.username() : null;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        if (state.equals("28P01") || state.equals("28000")) {
-          return CheckResult.down(ErrorKind.AUTHENTICATION,
-              "authentication failed for user " + (user == null ? "" : "'" + user + "' ") + "on " + target,
-              "check the database credentials in Secrets Manager (the secret referenced in the "
-                  + role + " task definition) and VEGA_DATABASE_URL");
-        }
-        if (state.equals("3D000")) {
-          return CheckResult.down(ErrorKind.NOT_FOUND, "the database named in VEGA_DATABASE_URL does not exist on " + target,
-              "check the database name in VEGA_DATABASE_URL, and that migrations created it");
-        }
-        if (state.equals("53300")) {
-          return CheckResult.down(ErrorKind.SATURATED, target + " has no connection slots left (too many connections)",
-              "the database's max_connections is used up: look for services holding connections; "
-                  + "check pool sizes against max_connections");
-        }
-        if (state.equals("57P03") || state.equals("57P01")) {
-          return CheckResult.down(ErrorKind.SERVER_ERROR, target + " is starting up or shutting down",
-              "check the RDS instance status and events (a reboot or failover in progress)");
-        }
-      }
-      if (t instanceof ConnectException) {
-        return CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused on " + target,
-            "check VEGA_DATABASE_URL and the database security group");
-      }
-      if (t instanceof UnknownHostException) {
-        return CheckResult.down(ErrorKind.UNKNOWN_HOST, "the database host in VEGA_DATABASE_URL does not resolve",
-            "check VEGA_DATABASE_URL and the VPC's DNS settings");
-      }
-      if (t instanceof SocketTimeoutException ste) {
-        String m = String.valueOf(ste.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (m.contains("connect") && during != Phase.QUERY && during != Phase.MIGRATIONS) {
-          return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no TCP connection to " + target + " in time",
-              "check the database security group and that this task's subnets route to the database");
-        }
-        return hung();
-      }
-    }
-    if (during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
+    SqlFailures.Target t = new SqlFailures.Target(target, pool != null ? pool.username() : null, role, environment);
+    CheckResult r = SqlFailures.of(e, t, during != Phase.QUERY && during != Phase.MIGRATIONS);
+    if (r.errorKind() == ErrorKind.OTHER && during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
       return exhausted(pool.stats());
     }
-    String msg = e.getMessage();
-    return CheckResult.down(ErrorKind.OTHER,
-        "database error" + (e.getSQLState() == null ? "" : " " + e.getSQLState()) + (msg == null ? "" : ": " + msg),
-        "see the " + role + " logs (aws logs tail /vega/" + environment + "/" + role + " --since 30m)");
+    return r;
   }
 
   private CheckResult hung() {
-    return CheckResult.down(ErrorKind.TIMEOUT,
-        target + " accepted the connection but did not answer in time",
-        "the database is frozen or overloaded: check the RDS instance status, CPU, storage and "
-            + "blocking locks (pg_stat_activity)");
+    return SqlFailures.hung(new SqlFailures.Target(target, null, role, environment));
   }
 
   private CheckResult exhausted(HikariPoolView.Stats s) {

@@ -3,11 +3,12 @@ package com.example.vega.health.checks;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.regions.Region;
 
-/** Region names for hints. */
+/** A client's region for hints. */
 final class Regions {
   private Regions() {}
 
-  static String of(@Nullable Region region) {
-    return region == null ? "<region>" : region.id();
+  /** The region's id, or null when the client has none (hints then name the caller's). */
+  static @Nullable String id(@Nullable Region region) {
+    return region == null ? null : region.id();
   }
 }

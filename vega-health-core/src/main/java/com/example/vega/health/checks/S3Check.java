@@ -4,9 +4,13 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
 import com.example.vega.health.Status;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,20 +38,21 @@ public final class S3Check implements HealthCheck {
 
   /** The buckets Vega uses, with the setting that names each. */
   public enum Bucket {
-    SOURCE("source", "VEGA_S3_SOURCE_BUCKET"),
-    ARTIFACTS("artifacts", "VEGA_S3_ARTIFACTS_BUCKET"),
-    FRONTEND("frontend", "VEGA_S3_FRONTEND_BUCKET");
+    SOURCE("source", Setting.SOURCE_BUCKET),
+    ARTIFACTS("artifacts", Setting.ARTIFACTS_BUCKET),
+    FRONTEND("frontend", Setting.FRONTEND_BUCKET);
 
     private final String label;
-    private final String setting;
+    private final Setting setting;
 
-    Bucket(String label, String setting) {
+    Bucket(String label, Setting setting) {
       this.label = label;
       this.setting = setting;
     }
 
+    /** The setting that names this bucket, e.g. {@code VEGA_S3_SOURCE_BUCKET}. */
     public String setting() {
-      return setting;
+      return setting.key();
     }
   }
 
@@ -65,13 +70,36 @@ public final class S3Check implements HealthCheck {
     this.who = who;
   }
 
+  /**
+   * In a role profile: with {@code VEGA_FILE_STORAGE_BACKEND=s3}, the role's {@code kinds} of bucket
+   * whose settings are present, through the service's S3Client.
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy, Bucket... kinds) {
+    Map<Bucket, String> named = new LinkedHashMap<>();
+    for (Bucket k : kinds) {
+      String name = p.valid(k.setting);
+      if (name != null) {
+        named.put(k, name);
+      }
+    }
+    S3Client s3 = !p.is(Setting.FILE_STORAGE_BACKEND, "s3") || named.isEmpty() ? null
+        : p.client(p.clients().s3(), "S3Client", "the buckets (VEGA_S3_*_BUCKET) are not checked: a missing "
+            + "bucket, a bucket in another region or denied access go unseen");
+    if (s3 == null) {
+      return null;
+    }
+    Builder b = builder(s3).caller(p.caller());
+    named.forEach(b::bucket);
+    return b.build().registration(policy);
+  }
+
   public static Builder builder(S3Client s3) {
     return new Builder(s3);
   }
 
   /** Registered as {@code s3}, a datastore measured by the number of {@code buckets} checked. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("s3", "datastore", "buckets", policy, this);
+    return new CheckRegistration("s3", ComponentType.DATASTORE, "buckets", policy, this);
   }
 
   @Override
@@ -116,7 +144,7 @@ public final class S3Check implements HealthCheck {
   }
 
   private @Nullable CheckResult headBucket(CheckContext ctx, Bucket kind, String name) {
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       String actual = s3.headBucket(r -> r.bucket(name).overrideConfiguration(budget)).bucketRegion();
       // Some endpoints (and emulators) answer a HEAD from the wrong region with 200; the region
@@ -138,7 +166,7 @@ public final class S3Check implements HealthCheck {
         // HeadBucket is authorized by s3:ListBucket.
         return AwsFailures.accessDenied("s3:ListBucket", "bucket " + name, who);
       }
-      return AwsFailures.map(e, "S3", "s3:ListBucket", "bucket " + name, who);
+      return AwsFailures.of(e, "S3", "s3:ListBucket", "bucket " + name, who);
     }
   }
 
@@ -150,7 +178,7 @@ public final class S3Check implements HealthCheck {
   }
 
   private @Nullable CheckResult indexHtml(CheckContext ctx, String name) {
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       s3.headObject(r -> r.bucket(name).key("index.html").overrideConfiguration(budget));
       return null;
@@ -161,13 +189,13 @@ public final class S3Check implements HealthCheck {
             "the frontend was not built and uploaded (a backend-only deploy leaves it stale): rerun the "
                 + "deploy scripts, then check the CloudFront distribution is Deployed");
       }
-      return AwsFailures.map(e, "S3", "s3:GetObject", name + "/index.html", who);
+      return AwsFailures.of(e, "S3", "s3:GetObject", name + "/index.html", who);
     }
   }
 
   private @Nullable CheckResult writeProbe(CheckContext ctx, String name) {
     String key = PROBE_PREFIX + "probe-" + UUID.randomUUID() + ".txt";
-    AwsFailures.Budget put = AwsFailures.budget(ctx);
+    AwsBudget put = AwsBudget.of(ctx);
     try {
       s3.putObject(r -> r.bucket(name).key(key).contentType("text/plain").overrideConfiguration(put),
           RequestBody.fromString("vega-health write probe; safe to delete"));
@@ -177,9 +205,9 @@ public final class S3Check implements HealthCheck {
             "check that the " + who.role() + " task role has s3:PutObject permission on the artifacts "
                 + "bucket " + name + ": " + who.iamHint());
       }
-      return AwsFailures.map(e, "S3", "s3:PutObject", "bucket " + name, who);
+      return AwsFailures.of(e, "S3", "s3:PutObject", "bucket " + name, who);
     }
-    AwsFailures.Budget delete = AwsFailures.budget(ctx);
+    AwsBudget delete = AwsBudget.of(ctx);
     try {
       s3.deleteObject(r -> r.bucket(name).key(key).overrideConfiguration(delete));
       return null;
@@ -187,7 +215,7 @@ public final class S3Check implements HealthCheck {
       // Writing works, which is what the service needs; the leftover object is worth a warning.
       CheckResult r = AwsFailures.isAccessDenied(e)
           ? AwsFailures.accessDenied("s3:DeleteObject", name + "/" + key, who)
-          : AwsFailures.map(e, "S3", "s3:DeleteObject", name + "/" + key, who);
+          : AwsFailures.of(e, "S3", "s3:DeleteObject", name + "/" + key, who);
       return new CheckResult(Status.DEGRADED, "write probe ok but " + r.message() + "; probe object left behind",
           r.hint(), r.errorKind(), List.of(), r.duration(), null);
     }
@@ -208,16 +236,14 @@ public final class S3Check implements HealthCheck {
   }
 
   /** Builds an {@link S3Check}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final S3Client s3;
     private final Map<Bucket, String> buckets = new LinkedHashMap<>();
     private boolean writeProbe;
     private boolean crossRegion;
-    private String role = "runner";
-    private String environment = "dev";
-    private @Nullable String region;
 
     private Builder(S3Client s3) {
+      super("runner");
       this.s3 = Objects.requireNonNull(s3, "s3");
     }
 
@@ -256,23 +282,6 @@ public final class S3Check implements HealthCheck {
       return this;
     }
 
-    /** The role whose task role the hints name; default {@code runner}. */
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    /** The region named in hints and compared with a bucket's; default the client's. */
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
     public S3Check build() {
       if (buckets.isEmpty()) {
         throw new IllegalArgumentException(
@@ -287,8 +296,8 @@ public final class S3Check implements HealthCheck {
       if (writeProbe && !buckets.containsKey(Bucket.ARTIFACTS)) {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
       }
-      String r = region != null ? region : Regions.of(s3.serviceClientConfiguration().region());
-      return new S3Check(this, new Caller(role, environment, r));
+      // The region hints name is also the one a bucket's is compared with.
+      return new S3Check(this, buildCaller(Regions.id(s3.serviceClientConfiguration().region())));
     }
   }
 }

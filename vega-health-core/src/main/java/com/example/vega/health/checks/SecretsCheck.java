@@ -4,8 +4,12 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -45,13 +49,22 @@ public final class SecretsCheck implements HealthCheck {
     this.who = who;
   }
 
+  /** In a role profile: needs VEGA_PROVIDER_SECRET_ID and the service's SecretsManagerClient. */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    String id = p.valid(Setting.PROVIDER_SECRET_ID);
+    SecretsManagerClient sm = id == null ? null : p.client(p.clients().secrets(), "SecretsManagerClient",
+        "the provider secret (VEGA_PROVIDER_SECRET_ID) is not checked: a missing, deleted or undecryptable "
+            + "secret goes unseen");
+    return id == null || sm == null ? null : builder(sm).secret(id).caller(p.caller()).build().registration(policy);
+  }
+
   public static Builder builder(SecretsManagerClient secrets) {
     return new Builder(secrets);
   }
 
   /** Registered as {@code secrets}, a component measured by the number of {@code secrets} checked. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("secrets", "component", "secrets", policy, this);
+    return new CheckRegistration("secrets", ComponentType.COMPONENT, "secrets", policy, this);
   }
 
   @Override
@@ -71,7 +84,7 @@ public final class SecretsCheck implements HealthCheck {
 
   private @Nullable CheckResult checkOne(CheckContext ctx, String id) {
     DescribeSecretResponse d;
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       d = secrets.describeSecret(r -> r.secretId(id).overrideConfiguration(budget));
     } catch (ResourceNotFoundException e) {
@@ -80,7 +93,7 @@ public final class SecretsCheck implements HealthCheck {
       if ("ResourceNotFoundException".equals(AwsFailures.errorCode(e))) {
         return missing(id);
       }
-      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who);
+      return AwsFailures.of(e, "Secrets Manager", "secretsmanager:DescribeSecret", "secret " + id, who);
     }
     if (d.deletedDate() != null) {
       return CheckResult.down(ErrorKind.INACTIVE,
@@ -91,7 +104,7 @@ public final class SecretsCheck implements HealthCheck {
     if (!verifyDecrypt) {
       return null;
     }
-    AwsFailures.Budget get = AwsFailures.budget(ctx);
+    AwsBudget get = AwsBudget.of(ctx);
     try {
       // The response is dropped here: only whether the call succeeded matters.
       secrets.getSecretValue(r -> r.secretId(id).overrideConfiguration(get));
@@ -108,7 +121,7 @@ public final class SecretsCheck implements HealthCheck {
       if ("ResourceNotFoundException".equals(code)) {
         return missing(id);
       }
-      return AwsFailures.map(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who);
+      return AwsFailures.of(e, "Secrets Manager", "secretsmanager:GetSecretValue", "secret " + id, who);
     }
   }
 
@@ -124,16 +137,14 @@ public final class SecretsCheck implements HealthCheck {
   }
 
   /** Builds a {@link SecretsCheck}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final SecretsManagerClient secrets;
     private final Set<String> ids = new LinkedHashSet<>();
-    private String setting = "VEGA_PROVIDER_SECRET_ID";
+    private String setting = Setting.PROVIDER_SECRET_ID.key();
     private boolean verifyDecrypt;
-    private String role = "llm-proxy";
-    private String environment = "dev";
-    private @Nullable String region;
 
     private Builder(SecretsManagerClient secrets) {
+      super("llm-proxy");
       this.secrets = Objects.requireNonNull(secrets, "secrets");
     }
 
@@ -158,22 +169,6 @@ public final class SecretsCheck implements HealthCheck {
       return this;
     }
 
-    /** The role whose task role the hints name; default {@code llm-proxy}. */
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
     public SecretsCheck build() {
       if (ids.isEmpty()) {
         throw new IllegalArgumentException("SecretsCheck needs at least one secret id (" + setting + ")");
@@ -183,8 +178,7 @@ public final class SecretsCheck implements HealthCheck {
           throw new IllegalArgumentException(setting + " is not a valid secret name or ARN");
         }
       }
-      String r = region != null ? region : Regions.of(secrets.serviceClientConfiguration().region());
-      return new SecretsCheck(this, new Caller(role, environment, r));
+      return new SecretsCheck(this, buildCaller(Regions.id(secrets.serviceClientConfiguration().region())));
     }
   }
 }

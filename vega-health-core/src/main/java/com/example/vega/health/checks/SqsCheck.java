@@ -4,8 +4,12 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
+import com.example.vega.health.Setting;
+import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.failure.Caller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -45,7 +49,6 @@ public final class SqsCheck implements HealthCheck {
   private final String queueUrl;
   private final String queueName;
   private final Caller who;
-  private final String cluster;
   private final int degradedAfter;
   private final int downAfter;
   private final Duration maxOldestAge;
@@ -62,7 +65,6 @@ public final class SqsCheck implements HealthCheck {
     this.queueUrl = b.queueUrl;
     this.queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     this.who = who;
-    this.cluster = b.cluster;
     this.degradedAfter = b.degradedAfter;
     this.downAfter = b.downAfter;
     this.maxOldestAge = b.maxOldestAge;
@@ -73,15 +75,34 @@ public final class SqsCheck implements HealthCheck {
     return new Builder(sqs, queueUrl);
   }
 
+  /**
+   * In a role profile: needs VEGA_SQS_QUEUE_URL and the service's SqsClient; a CloudWatch client
+   * adds the oldest message's age.
+   */
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
+    String url = p.valid(Setting.SQS_QUEUE_URL);
+    SqsClient sqs = url == null ? null : p.client(p.clients().sqs(), "SqsClient", "the scan queue "
+        + "(VEGA_SQS_QUEUE_URL) is not checked: a missing queue, denied access or a growing backlog go unseen");
+    if (url == null || sqs == null) {
+      return null;
+    }
+    Builder b = builder(sqs, url).caller(p.caller());
+    CloudWatchClient cw = p.clients().cloudWatch();
+    if (cw != null) {
+      b.cloudWatch(cw);
+    }
+    return b.build().registration(policy);
+  }
+
   /** Registered as {@code sqs}, a component measured by {@code visible} messages. */
   public CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration("sqs", "component", "visible", policy, this);
+    return new CheckRegistration("sqs", ComponentType.COMPONENT, "visible", policy, this);
   }
 
   @Override
   public CheckResult check(CheckContext ctx) {
     Map<QueueAttributeName, String> attrs;
-    AwsFailures.Budget budget = AwsFailures.budget(ctx);
+    AwsBudget budget = AwsBudget.of(ctx);
     try {
       attrs = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(ATTRIBUTES)
           .overrideConfiguration(budget)).attributes();
@@ -92,7 +113,7 @@ public final class SqsCheck implements HealthCheck {
       if (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist")) {
         return missing();
       }
-      return AwsFailures.map(e, "SQS", ACTION, "queue " + queueName, who);
+      return AwsFailures.of(e, "SQS", ACTION, "queue " + queueName, who);
     }
     long visible = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     long inFlight = number(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
@@ -135,7 +156,7 @@ public final class SqsCheck implements HealthCheck {
 
   private String backlogHint() {
     return "messages are piling up — the worker is not consuming them: check the worker is running "
-        + "(aws ecs describe-services --region " + who.region() + " --cluster " + cluster
+        + "(aws ecs describe-services --region " + who.region() + " --cluster " + who.cluster()
         + " --services vega-worker), then " + who.logsTail("vega-worker", "30m")
         + "; check the IAM policy on the worker task role allows sqs:ReceiveMessage";
   }
@@ -176,7 +197,7 @@ public final class SqsCheck implements HealthCheck {
           .dimensions(Dimension.builder().name("QueueName").value(queueName).build())
           .startTime(now.minus(Duration.ofMinutes(10))).endTime(now)
           .period(60).statistics(Statistic.MAXIMUM)
-          .overrideConfiguration(AwsFailures.budget(ctx)));
+          .overrideConfiguration(AwsBudget.of(ctx)));
       Datapoint latest = null;
       for (Datapoint d : r.datapoints()) {
         if (latest == null || d.timestamp().isAfter(latest.timestamp())) {
@@ -213,19 +234,16 @@ public final class SqsCheck implements HealthCheck {
   }
 
   /** Builds an {@link SqsCheck}; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends CallerBuilder<Builder> {
     private final SqsClient sqs;
     private final String queueUrl;
     private @Nullable CloudWatchClient cloudWatch;
-    private String role = "worker";
-    private String environment = "dev";
-    private @Nullable String region;
-    private String cluster = "<cluster>";
     private int degradedAfter = 3;
     private int downAfter = 6;
     private Duration maxOldestAge = Duration.ofMinutes(15);
 
     private Builder(SqsClient sqs, String queueUrl) {
+      super("worker");
       this.sqs = Objects.requireNonNull(sqs, "sqs");
       this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
     }
@@ -233,30 +251,6 @@ public final class SqsCheck implements HealthCheck {
     /** Reads ApproximateAgeOfOldestMessage from CloudWatch too. */
     public Builder cloudWatch(CloudWatchClient cloudWatch) {
       this.cloudWatch = Objects.requireNonNull(cloudWatch, "cloudWatch");
-      return this;
-    }
-
-    /** The role whose task role and logs the hints name; default {@code worker}. */
-    public Builder role(String role) {
-      this.role = role;
-      return this;
-    }
-
-    /** The environment in log group names ({@code /vega/<env>/...}); default {@code dev}. */
-    public Builder environment(String environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    /** The region named in hints; default the client's. */
-    public Builder region(String region) {
-      this.region = region;
-      return this;
-    }
-
-    /** The ECS cluster named in hints (VEGA_ECS_CLUSTER). */
-    public Builder cluster(String cluster) {
-      this.cluster = Objects.requireNonNull(cluster, "cluster");
       return this;
     }
 
@@ -288,8 +282,7 @@ public final class SqsCheck implements HealthCheck {
       if (maxOldestAge.isNegative() || maxOldestAge.isZero()) {
         throw new IllegalArgumentException("maxOldestAge must be positive, was " + maxOldestAge);
       }
-      String r = region != null ? region : Regions.of(sqs.serviceClientConfiguration().region());
-      return new SqsCheck(this, new Caller(role, environment, r));
+      return new SqsCheck(this, buildCaller(Regions.id(sqs.serviceClientConfiguration().region())));
     }
   }
 }

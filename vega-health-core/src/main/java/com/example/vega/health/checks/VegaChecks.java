@@ -2,18 +2,19 @@ package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -22,7 +23,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The checks each Vega service needs, from its settings alone.
+ * The checks each Vega service needs, from its settings and the clients it already has.
  *
  * <pre>{@code
  * VegaSettings settings = VegaSettings.environment();
@@ -36,282 +37,136 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *     .start();
  * }</pre>
  *
- * <p>A check whose settings are missing is not registered; the {@code config} check, always
- * registered, names what is missing. Only the process-local deadlock check feeds liveness: a shared
+ * <p>A role is a list of checks and their criticality ({@link #ROLES}); each check says itself which
+ * settings and which client it needs ({@code inProfile}). A check whose settings are missing is not
+ * registered; the {@code config} check, always registered, names what is missing, clients included:
+ * no AWS client is ever built here. Only the process-local deadlock check feeds liveness: a shared
  * dependency outage must not make ECS restart every task. Critical checks feed readiness.
  */
 public final class VegaChecks {
   private static final System.Logger LOG = System.getLogger(VegaChecks.class.getName());
+  private static final CheckPolicy CONFIG = policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false);
+
+  /** How one check of a profile builds itself; null when the service does not use it. */
+  @FunctionalInterface
+  interface ProfiledCheck {
+    @Nullable CheckRegistration build(Profile profile, CheckPolicy policy);
+  }
+
+  /** A check in a role, with how often it runs and whether the service cannot work without it. */
+  private record Entry(ProfiledCheck check, CheckPolicy policy) {
+    static Entry of(ProfiledCheck check, int intervalSeconds, int timeoutSeconds, boolean critical) {
+      return new Entry(check, VegaChecks.policy(Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(timeoutSeconds), critical));
+    }
+  }
+
+  private static final Entry POSTGRES = Entry.of(PostgresCheck::inProfile, 15, 3, true);
+
+  /** Each role's checks after config and the JVM, in the runbook's order. */
+  private static final Map<VegaRole, List<Entry>> ROLES = new EnumMap<>(Map.of(
+      VegaRole.API, List.of(POSTGRES,
+          Entry.of(CognitoCheck::inProfile, 60, 3, true),
+          Entry.of(SqsCheck::inProfile, 30, 3, false), // the api only sends to the queue
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.FRONTEND),
+              60, 3, false)),
+      VegaRole.WORKER, List.of(POSTGRES,
+          Entry.of(SqsCheck::inProfile, 30, 3, true),
+          // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
+          Entry.of(EcsRunTaskCheck::inProfile, 60, 5, false)),
+      VegaRole.RUNNER, List.of(POSTGRES,
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
+              60, 3, true),
+          Entry.of(LlmProxyCheck::inProfile, 30, 3, true)),
+      VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true)), // no database
+      VegaRole.MAINTENANCE, List.of(POSTGRES)));
 
   private VegaChecks() {}
 
   /** The registrations for {@code role}, built from {@code settings} and the service's clients. */
   public static List<CheckRegistration> forRole(VegaRole role, VegaSettings settings, Clients clients) {
-    Objects.requireNonNull(role, "role");
-    Objects.requireNonNull(settings, "settings");
-    Objects.requireNonNull(clients, "clients");
-    String env = settings.value(ConfigCheck.ENVIRONMENT);
-    String environment = env != null && env.matches("[a-z0-9][a-z0-9-]{0,40}") ? env : "<env>";
-    String who = role.hintName();
-    @Nullable String region = region(settings);
-    String cluster = orElse(settings.value(ConfigCheck.ECS_CLUSTER), "<cluster>");
-    boolean s3Storage = "s3".equals(settings.value(ConfigCheck.FILE_STORAGE_BACKEND));
-    Defaults d = new Defaults(clients, region);
-
+    Profile profile = new Profile(Objects.requireNonNull(role, "role"), Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(clients, "clients"));
     List<CheckRegistration> regs = new ArrayList<>();
-    regs.add(ConfigCheck.of(role, settings).registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(1), false)));
     regs.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy())); // process-local: liveness
-    if (clients.dataSource() != null && role != VegaRole.LLM_PROXY) {
-      regs.add(PostgresCheck.builder(clients.dataSource()).role(role.serviceName()).environment(environment)
-          .expectedMigrations(expectedMigrations(settings)).build()
-          .registration(policy(Duration.ofSeconds(15), Duration.ofSeconds(3), true)));
-    }
-
-    switch (role) {
-      case API -> {
-        if ("cognito".equals(settings.value(ConfigCheck.AUTH_PROVIDER)) || ConfigCheck.productionLike(env)) {
-          CognitoCheck.Builder b = CognitoCheck.builder(d.http(), settings).role(role);
-          if (clients.cognitoIssuerBase != null) {
-            b.issuerBase(clients.cognitoIssuerBase);
-          }
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
-        }
-        sqs(settings, d, who, environment, cluster, false, regs);
-        String source = valid(settings, ConfigCheck.SOURCE_BUCKET);
-        String frontend = valid(settings, ConfigCheck.FRONTEND_BUCKET);
-        if (s3Storage && (source != null || frontend != null)) {
-          S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
-          if (source != null) {
-            b.sourceBucket(source);
-          }
-          if (frontend != null) {
-            b.frontendBucket(frontend);
-          }
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), false)));
-        }
-      }
-      case WORKER -> {
-        sqs(settings, d, who, environment, cluster, true, regs);
-        String td = valid(settings, ConfigCheck.RUNNER_TASK_DEFINITION);
-        if ("ecs".equals(settings.value(ConfigCheck.EXECUTION_MODE))
-            && valid(settings, ConfigCheck.ECS_CLUSTER) != null && td != null) {
-          EcsRunTaskCheck.Builder b = EcsRunTaskCheck.builder(d.ecs(), cluster, td).role(who).environment(environment);
-          String workerRole = valid(settings, ConfigCheck.WORKER_TASK_ROLE_ARN);
-          if (workerRole != null) {
-            b.simulateWith(d.iam(), workerRole);
-          }
-          String runnerRole = valid(settings, ConfigCheck.RUNNER_TASK_ROLE_ARN);
-          if (runnerRole != null) {
-            b.passRole(runnerRole);
-          }
-          // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(5), false)));
-        }
-      }
-      case RUNNER -> {
-        String source = valid(settings, ConfigCheck.SOURCE_BUCKET);
-        String artifacts = valid(settings, ConfigCheck.ARTIFACTS_BUCKET);
-        if (s3Storage && (source != null || artifacts != null)) {
-          S3Check.Builder b = S3Check.builder(d.s3()).role(who).environment(environment);
-          if (source != null) {
-            b.sourceBucket(source);
-          }
-          if (artifacts != null) {
-            b.artifactsBucket(artifacts);
-          }
-          regs.add(b.build().registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
-        }
-        String proxy = valid(settings, ConfigCheck.LLM_PROXY_BASE_URL);
-        if (proxy != null) {
-          Supplier<@Nullable String> token = () -> settings.value(ConfigCheck.LLM_PROXY_TOKEN);
-          regs.add(LlmProxyCheck.builder(d.http(), URI.create(proxy), token).role(who).environment(environment)
-              .region(orElse(region, "<region>")).cluster(cluster).build()
-              .registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), true)));
-        }
-      }
-      case LLM_PROXY -> {
-        String secret = valid(settings, ConfigCheck.PROVIDER_SECRET_ID);
-        if (secret != null) {
-          regs.add(SecretsCheck.builder(d.secrets()).secret(secret).role(who).environment(environment).build()
-              .registration(policy(Duration.ofSeconds(60), Duration.ofSeconds(3), true)));
-        }
-      }
-      case MAINTENANCE -> {
-        // Postgres only (registered above for every role with a DataSource).
+    for (Entry e : ROLES.get(role)) {
+      CheckRegistration r = e.check().build(profile, e.policy());
+      if (r != null) {
+        regs.add(r);
       }
     }
+    // First, and built last: it names the clients the checks above could not have.
+    regs.add(0, ConfigCheck.of(role, settings, profile.missingClients()).registration(CONFIG));
     LOG.log(System.Logger.Level.DEBUG, "vega-health: {0} registers {1} checks", role.serviceName(), regs.size());
     return List.copyOf(regs);
   }
 
   /**
    * Values to give {@code HealthMonitor.Builder.secretValues}: the proxy token and the database
-   * URL's password, so that nothing any driver or SDK says can carry them out.
+   * password as the driver receives it (decoded by {@link DatabaseUrl}, the one parser), so that
+   * nothing any driver or SDK says can carry them out. A URL that does not parse has no password
+   * to mask here; the monitor's patterns still mask credentials in URLs and key=value pairs.
    */
   public static List<String> secretValues(VegaSettings settings) {
     List<String> out = new ArrayList<>();
-    String token = settings.value(ConfigCheck.LLM_PROXY_TOKEN);
+    String token = Setting.LLM_PROXY_TOKEN.raw(settings);
     if (token != null) {
       out.add(token);
     }
-    String db = settings.value(ConfigCheck.DATABASE_URL);
+    String db = Setting.DATABASE_URL.raw(settings);
     if (db != null) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("://[^/:@\\s]*:([^@/\\s]+)@").matcher(db);
-      if (m.find()) {
-        out.add(m.group(1));
-      }
-      m = java.util.regex.Pattern.compile("[?&]password=([^&\\s]+)").matcher(db);
-      if (m.find()) {
-        out.add(m.group(1));
+      try {
+        String password = DatabaseUrl.parse(Setting.DATABASE_URL.key(), db).password();
+        if (password != null) {
+          out.add(password);
+        }
+      } catch (IllegalArgumentException e) {
+        // not a URL the driver can use: the config check reports it, without the value
       }
     }
     return List.copyOf(out);
-  }
-
-  /** The expected migrations, for PostgresCheck: VEGA_EXPECTED_MIGRATION, if set. */
-  static List<String> expectedMigrations(VegaSettings settings) {
-    String m = valid(settings, ConfigCheck.EXPECTED_MIGRATION);
-    return m == null ? List.of() : List.of(m);
-  }
-
-  private static void sqs(VegaSettings settings, Defaults d, String who, String environment, String cluster,
-      boolean critical, List<CheckRegistration> regs) {
-    String url = valid(settings, ConfigCheck.SQS_QUEUE_URL);
-    if (url == null) {
-      return;
-    }
-    SqsCheck.Builder b = SqsCheck.builder(d.sqs(), url).role(who).environment(environment).cluster(cluster);
-    if (d.clients.cloudWatch != null) {
-      b.cloudWatch(d.clients.cloudWatch);
-    }
-    regs.add(b.build().registration(policy(Duration.ofSeconds(30), Duration.ofSeconds(3), critical)));
   }
 
   /** The policy the profile uses: readiness for critical checks, never liveness. */
   static CheckPolicy policy(Duration interval, Duration timeout, boolean critical) {
     CheckPolicy.Builder b = CheckPolicy.builder().interval(interval).timeout(timeout)
         .failureThreshold(2).successThreshold(2).critical(critical);
-    return critical ? b.probes(Probe.READINESS).build() : b.probes().build();
-  }
-
-  /** The setting, when present and well-formed (ConfigCheck reports it otherwise). */
-  private static @Nullable String valid(VegaSettings settings, String name) {
-    String v = settings.value(name);
-    return v != null && ConfigCheck.wellFormed(name, v) ? v : null;
-  }
-
-  private static @Nullable String region(VegaSettings settings) {
-    String r = settings.value("AWS_REGION");
-    if (r == null) {
-      r = settings.value("AWS_DEFAULT_REGION");
-    }
-    if (r == null) {
-      r = settings.value(ConfigCheck.COGNITO_REGION);
-    }
-    return r;
-  }
-
-  private static String orElse(@Nullable String v, String fallback) {
-    return v == null ? fallback : v;
-  }
-
-  /** The service's clients, or ones built from the SDK's default chain when it has none. */
-  private static final class Defaults {
-    private final Clients clients;
-    private final @Nullable String region;
-    private @Nullable HttpClient http;
-
-    Defaults(Clients clients, @Nullable String region) {
-      this.clients = clients;
-      this.region = region;
-    }
-
-    // Built only when a check needs one; the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) itself.
-    SqsClient sqs() {
-      if (clients.sqs != null) {
-        return clients.sqs;
-      }
-      var b = SqsClient.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
-    }
-
-    S3Client s3() {
-      if (clients.s3 != null) {
-        return clients.s3;
-      }
-      var b = S3Client.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
-    }
-
-    SecretsManagerClient secrets() {
-      if (clients.secrets != null) {
-        return clients.secrets;
-      }
-      var b = SecretsManagerClient.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
-    }
-
-    EcsClient ecs() {
-      if (clients.ecs != null) {
-        return clients.ecs;
-      }
-      var b = EcsClient.builder();
-      return (region == null ? b : b.region(Region.of(region))).build();
-    }
-
-    IamClient iam() {
-      return clients.iam != null ? clients.iam : IamClient.builder().region(Region.AWS_GLOBAL).build();
-    }
-
-    HttpClient http() {
-      if (clients.http != null) {
-        return clients.http;
-      }
-      if (http == null) {
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-      }
-      return http;
-    }
+    return critical ? b.probes(HealthProbe.READINESS).build() : b.probes().build();
   }
 
   /**
-   * The clients a service already has. Any may be absent: a check that needs a missing one gets a
-   * client built from the SDK's default chain (region from AWS_REGION, else VEGA_COGNITO_REGION).
+   * The clients a service already has. Any may be absent: a check that needs a missing one is not
+   * registered, and the config check names the client and what goes unchecked without it. The JDK
+   * HTTP client (it holds no credentials) is the one default.
+   *
+   * @param sqs for the sqs check
+   * @param s3 for the s3 check
+   * @param secrets for the secrets check
+   * @param ecs for the ecs-runtask check
+   * @param iam enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN)
+   * @param cloudWatch enables the age of the oldest message for the sqs check
+   * @param dataSource for the postgres check
+   * @param http for the cognito and llm-proxy checks
+   * @param cognitoIssuerBase where the cognito check fetches the JWKS instead of Cognito itself
+   *     (tests, private endpoints)
    */
-  public static final class Clients {
-    private final @Nullable SqsClient sqs;
-    private final @Nullable S3Client s3;
-    private final @Nullable SecretsManagerClient secrets;
-    private final @Nullable EcsClient ecs;
-    private final @Nullable IamClient iam;
-    private final @Nullable CloudWatchClient cloudWatch;
-    private final @Nullable DataSource dataSource;
-    private final @Nullable HttpClient http;
-    private final @Nullable URI cognitoIssuerBase;
+  public record Clients(
+      @Nullable SqsClient sqs,
+      @Nullable S3Client s3,
+      @Nullable SecretsManagerClient secrets,
+      @Nullable EcsClient ecs,
+      @Nullable IamClient iam,
+      @Nullable CloudWatchClient cloudWatch,
+      @Nullable DataSource dataSource,
+      @Nullable HttpClient http,
+      @Nullable URI cognitoIssuerBase) {
 
-    private Clients(Builder b) {
-      this.sqs = b.sqs;
-      this.s3 = b.s3;
-      this.secrets = b.secrets;
-      this.ecs = b.ecs;
-      this.iam = b.iam;
-      this.cloudWatch = b.cloudWatch;
-      this.dataSource = b.dataSource;
-      this.http = b.http;
-      this.cognitoIssuerBase = b.cognitoIssuerBase;
-    }
-
-    /** No clients: every check builds its own from the default chain. */
-    public static Clients defaults() {
+    /** No clients: only the checks that need none (config, the JVM, Cognito and the LLM proxy over HTTP). */
+    public static Clients none() {
       return builder().build();
     }
 
     public static Builder builder() {
       return new Builder();
-    }
-
-    public @Nullable DataSource dataSource() {
-      return dataSource;
     }
 
     /** Builds {@link Clients}. */
@@ -348,13 +203,11 @@ public final class VegaChecks {
         return this;
       }
 
-      /** Enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN). */
       public Builder iam(IamClient c) {
         this.iam = Objects.requireNonNull(c);
         return this;
       }
 
-      /** Enables the age of the oldest message for the sqs check. */
       public Builder cloudWatch(CloudWatchClient c) {
         this.cloudWatch = Objects.requireNonNull(c);
         return this;
@@ -370,14 +223,13 @@ public final class VegaChecks {
         return this;
       }
 
-      /** Where the cognito check fetches the JWKS instead of Cognito itself (tests, private endpoints). */
       public Builder cognitoIssuerBase(URI base) {
         this.cognitoIssuerBase = Objects.requireNonNull(base);
         return this;
       }
 
       public Clients build() {
-        return new Clients(this);
+        return new Clients(sqs, s3, secrets, ecs, iam, cloudWatch, dataSource, http, cognitoIssuerBase);
       }
     }
   }

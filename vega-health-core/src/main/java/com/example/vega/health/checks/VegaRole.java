@@ -31,14 +31,16 @@ public enum VegaRole {
 
   /**
    * The role named by {@code name}: its short name ({@code llm-proxy}), service name
-   * ({@code vega-llm-proxy}) or constant ({@code LLM_PROXY}), case-insensitive.
+   * ({@code vega-llm-proxy}, also without {@code vega-}: {@code v16-runner}) or constant
+   * ({@code LLM_PROXY}), case-insensitive.
    *
    * @throws IllegalArgumentException naming the value and the known roles
    */
   public static VegaRole of(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     for (VegaRole r : values()) {
-      if (r.hintName.equals(n) || r.serviceName.equals(n) || ("vega-" + r.hintName).equals(n)) {
+      if (r.hintName.equals(n) || r.serviceName.equals(n) || ("vega-" + r.hintName).equals(n)
+          || ("vega-" + n).equals(r.serviceName)) {
         return r;
       }
     }

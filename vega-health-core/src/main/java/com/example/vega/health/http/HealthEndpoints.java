@@ -2,8 +2,8 @@ package com.example.vega.health.http;
 
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.HealthSnapshot;
-import com.example.vega.health.Probe;
 import com.example.vega.health.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,15 +84,15 @@ public final class HealthEndpoints {
    * as the deadlock check) pass. Never depends on Postgres or AWS.
    */
   public Response live() {
-    boolean ok = monitor.alive() && monitor.snapshot().status(Probe.LIVENESS) == Status.UP;
+    boolean ok = monitor.alive() && monitor.snapshot().status(HealthProbe.LIVENESS) == Status.UP;
     return probe(ok);
   }
 
   /** {@code GET /v1/healthz/ready}: liveness plus the checks that feed readiness. */
   public Response ready() {
     HealthSnapshot s = monitor.snapshot();
-    boolean ok = monitor.alive() && s.status(Probe.LIVENESS) == Status.UP
-        && s.status(Probe.READINESS) == Status.UP;
+    boolean ok = monitor.alive() && s.status(HealthProbe.LIVENESS) == Status.UP
+        && s.status(HealthProbe.READINESS) == Status.UP;
     return probe(ok);
   }
 

@@ -113,7 +113,7 @@ public final class HealthJson {
     // Every entry of a check repeats these fields: escape them once per check.
     String common = new Json(128)
         .field("componentId", c.name(), MAX_VALUE)
-        .field("componentType", c.registration().componentType(), MAX_VALUE)
+        .field("componentType", c.registration().componentType().healthJson(), MAX_VALUE)
         .field("status", c.status().healthJson(), MAX_VALUE)
         .toString();
     String timeField = new Json(48).field("time", time, MAX_VALUE).toString();

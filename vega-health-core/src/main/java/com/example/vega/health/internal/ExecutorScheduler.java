@@ -1,10 +1,14 @@
 package com.example.vega.health.internal;
 
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import com.example.vega.health.Scheduler;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link Scheduler} on one daemon thread. Tasks must be short: runs happen elsewhere. */
+/**
+ * The monitor's default {@link Scheduler}: one daemon thread. Tasks must be short: runs happen
+ * elsewhere. Not API: may change without notice.
+ */
 public final class ExecutorScheduler implements Scheduler {
   private final ScheduledThreadPoolExecutor executor;
 

@@ -1,5 +1,7 @@
 package com.example.vega.health.internal;
 
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.Observation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -10,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Removes secrets from text before it leaves the module: passwords in URLs and key=value pairs,
  * bearer tokens, JWTs, and any exact value the service registered as secret. Applied once, where
- * the monitor records a result, so every renderer, log line and metric sees redacted text.
+ * the monitor records a result ({@code MonitorState.record}), so every renderer, log line and
+ * metric sees redacted text. Not API: may change without notice.
  */
 public final class Redactor {
   static final String MASK = "****";
@@ -44,6 +47,23 @@ public final class Redactor {
 
   public static Redactor patternsOnly() {
     return new Redactor(List.of());
+  }
+
+  /** The result with every text redacted: message, hint and string observations. */
+  public CheckResult redact(CheckResult r) {
+    List<Observation> obs = r.observations();
+    boolean anyString = false;
+    for (Observation o : obs) {
+      anyString |= o.value() instanceof String;
+    }
+    if (anyString) {
+      List<Observation> clean = new ArrayList<>(obs.size());
+      for (Observation o : obs) {
+        clean.add(o.value() instanceof String s ? Observation.of(o.name(), redact(s), o.unit()) : o);
+      }
+      obs = clean;
+    }
+    return r.withText(redact(r.message()), redact(r.hint()), obs);
   }
 
   public String redact(String text) {

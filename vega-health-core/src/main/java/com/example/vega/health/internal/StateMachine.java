@@ -7,7 +7,7 @@ import com.example.vega.health.Status;
  * Flap damping for one check: the reported status changes only after N consecutive results of a
  * new status (the policy's failure threshold for a change for the worse, its success threshold
  * for a change for the better). The very first result is taken at once. Not thread-safe: the
- * monitor serialises calls.
+ * monitor serialises calls. Not API: may change without notice.
  */
 public final class StateMachine {
   private final CheckPolicy policy;

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
-import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
+import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
 import com.example.vega.health.testing.MotoServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -101,10 +101,10 @@ class AwsFailuresTest {
 
   @Test
   void theSdkGivesUpALittleBeforeTheChecksBudgetEnds() {
-    assertThat(AwsFailures.callTimeout(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(400));
-    assertThat(AwsFailures.callTimeout(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1750));
-    assertThat(AwsFailures.callTimeout(Duration.ofMillis(60))).isEqualTo(Duration.ofMillis(35));
-    assertThat(AwsFailures.callTimeout(Duration.ZERO)).isEqualTo(Duration.ofMillis(1));
+    assertThat(AwsBudget.callTimeout(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(400));
+    assertThat(AwsBudget.callTimeout(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1750));
+    assertThat(AwsBudget.callTimeout(Duration.ofMillis(60))).isEqualTo(Duration.ofMillis(35));
+    assertThat(AwsBudget.callTimeout(Duration.ZERO)).isEqualTo(Duration.ofMillis(1));
   }
 
   @Test

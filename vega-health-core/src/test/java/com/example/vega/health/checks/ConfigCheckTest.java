@@ -8,6 +8,7 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
+import com.example.vega.health.Validated;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -91,7 +92,7 @@ class ConfigCheckTest {
         "VEGA_DATABASE_URL", "jdbc:postgresql://db:5432/vega", "VEGA_LLM_PROXY_BASE_URL", "http://proxy.internal:8080",
         "VEGA_FILE_STORAGE_BACKEND", "local"));
     var problems = ConfigCheck.problems(VegaRole.RUNNER, runner::get);
-    assertThat(problems).extracting(ConfigCheck.Problem::message).containsExactly(
+    assertThat(problems).extracting(Validated.Problem::message).containsExactly(
         "VEGA_FILE_STORAGE_BACKEND is 'local', production needs 's3'",
         "VEGA_S3_SOURCE_BUCKET is not set",
         "VEGA_S3_ARTIFACTS_BUCKET is not set");

@@ -183,7 +183,7 @@ class EcsRunTaskCheckTest {
       assertThat(r.observation("permissionsAllowed").value()).isEqualTo(2);
       // The probes only ever named the task that cannot exist; RunTask was never called.
       ecsServer.verify(postRequestedFor(urlPathEqualTo("/")).withHeader("X-Amz-Target", containing("StopTask"))
-          .withRequestBody(containing(EcsRunTaskCheck.NO_SUCH_TASK)));
+          .withRequestBody(containing(RunTaskPermissions.NO_SUCH_TASK)));
       ecsServer.verify(0, postRequestedFor(urlPathEqualTo("/")).withHeader("X-Amz-Target", containing("RunTask")));
     } finally {
       ecsServer.stop();

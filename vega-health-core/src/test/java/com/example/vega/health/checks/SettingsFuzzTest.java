@@ -9,6 +9,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.Observation;
 import com.example.vega.health.Status;
+import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.testing.Fuzz;
 import java.net.URI;
@@ -135,11 +136,11 @@ class SettingsFuzzTest {
       Map<String, String> m = settings(FUZZ.random(i));
       VegaSettings s = m::get;
       for (VegaRole role : VegaRole.values()) {
-        List<ConfigCheck.Problem> problems = ConfigCheck.problems(role, s);
+        List<Validated.Problem> problems = ConfigCheck.problems(role, s);
         CheckResult result = ConfigCheck.of(role, s).check(CheckContext.of(Duration.ofSeconds(1)));
         String named = result.status() == Status.UP ? "" : String.valueOf(result.observation("settings").value());
 
-        for (ConfigCheck.Problem p : problems) {
+        for (Validated.Problem p : problems) {
           assertThat(p.message()).as("%s names its setting", role).startsWith(p.setting() + " ");
           assertThat(p.hint()).as("%s hint names its setting", role).contains(p.setting());
           assertThat(named).contains(p.setting());
@@ -148,7 +149,7 @@ class SettingsFuzzTest {
         for (Map.Entry<String, String> e : m.entrySet()) {
           if (VALID.containsKey(e.getKey()) && obviouslyMalformed(e.getValue())) {
             assertThat(problems).as("%s: %s=%s must be reported", role, e.getKey(), printable(e.getValue()))
-                .extracting(ConfigCheck.Problem::setting).contains(e.getKey());
+                .extracting(Validated.Problem::setting).contains(e.getKey());
           }
         }
         assertNoSecret(result);
@@ -158,7 +159,7 @@ class SettingsFuzzTest {
         } catch (IllegalArgumentException e) {
           assertThat(problems).isNotEmpty();
           assertThat(e.getMessage()).doesNotContain(SECRET);
-          for (ConfigCheck.Problem p : problems) {
+          for (Validated.Problem p : problems) {
             assertThat(e.getMessage()).contains(p.setting());
           }
         }
@@ -203,8 +204,8 @@ class SettingsFuzzTest {
   void malformedPoolIdIsNotEchoedAsItsRegion() {
     Map<String, String> m = new HashMap<>(ConfigCheckTest.api());
     m.put("VEGA_COGNITO_USER_POOL_ID", SECRET + "_x1");
-    List<ConfigCheck.Problem> problems = ConfigCheck.problems(VegaRole.API, m::get);
-    assertThat(problems).extracting(ConfigCheck.Problem::message)
+    List<Validated.Problem> problems = ConfigCheck.problems(VegaRole.API, m::get);
+    assertThat(problems).extracting(Validated.Problem::message)
         .containsExactly("VEGA_COGNITO_USER_POOL_ID is malformed: expected <region>_<id>, e.g. us-west-1_AbC123");
   }
 

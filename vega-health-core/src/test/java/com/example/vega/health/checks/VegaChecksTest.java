@@ -2,10 +2,13 @@ package com.example.vega.health.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.testing.ManualScheduler;
@@ -38,9 +41,9 @@ class VegaChecksTest {
   /** Only the process-local deadlock check feeds liveness; no dependency ever does. */
   private static void neverLiveness(List<CheckRegistration> regs) {
     assertThat(regs).filteredOn(r -> !r.name().equals(DeadlockCheck.NAME))
-        .allSatisfy(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).as(r.name()).isFalse());
+        .allSatisfy(r -> assertThat(r.policy().feeds(HealthProbe.LIVENESS)).as(r.name()).isFalse());
     assertThat(regs).filteredOn(r -> r.name().equals(DeadlockCheck.NAME))
-        .singleElement().satisfies(r -> assertThat(r.policy().feeds(Probe.LIVENESS)).isTrue());
+        .singleElement().satisfies(r -> assertThat(r.policy().feeds(HealthProbe.LIVENESS)).isTrue());
   }
 
   @Test
@@ -53,7 +56,7 @@ class VegaChecksTest {
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "postgres", "sqs", "ecs-runtask");
     CheckRegistration pg = regs.get(2);
     assertThat(pg.policy().critical()).isTrue();
-    assertThat(pg.policy().feeds(Probe.READINESS)).isTrue();
+    assertThat(pg.policy().feeds(HealthProbe.READINESS)).isTrue();
     neverLiveness(regs);
     assertThat(names(VegaChecks.forRole(VegaRole.LLM_PROXY, ConfigCheckTest.worker()::get,
         VegaChecks.Clients.builder().dataSource(ds).build()))).doesNotContain("postgres");
@@ -66,7 +69,7 @@ class VegaChecksTest {
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
     CheckRegistration sqs = regs.get(2);
     assertThat(sqs.policy().critical()).isTrue();
-    assertThat(sqs.policy().feeds(Probe.READINESS)).isTrue();
+    assertThat(sqs.policy().feeds(HealthProbe.READINESS)).isTrue();
     assertThat(regs.get(3).policy().critical()).isFalse();
     neverLiveness(regs);
   }
@@ -111,11 +114,26 @@ class VegaChecksTest {
   }
 
   @Test
-  void missingClientsAreBuiltFromTheSdkDefaultChain() {
+  void aCheckWhoseClientIsMissingIsNotRegisteredAndTheConfigCheckNamesTheClient() throws Exception {
     Map<String, String> s = new HashMap<>(ConfigCheckTest.worker());
     s.put("AWS_REGION", "us-west-1");
-    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.defaults());
+    s.put("VEGA_WORKER_TASK_ROLE_ARN", "arn:aws:iam::123456789012:role/vega-prod-worker-task");
+    // No client built from the default credential chain behind the application's back.
+    List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.none());
+    assertThat(names(regs)).containsExactly("config", "jvm-deadlock");
+    CheckResult config = regs.get(0).check().check(CheckContext.of(Duration.ofSeconds(1)));
+    assertThat(config.status()).isEqualTo(Status.DOWN);
+    assertThat(config.errorKind()).isEqualTo(ErrorKind.MISCONFIGURED);
+    assertThat(config.message()).isEqualTo("no SqsClient given: the scan queue (VEGA_SQS_QUEUE_URL) is not "
+        + "checked: a missing queue, denied access or a growing backlog go unseen (and 1 more)");
+    assertThat(config.hint()).contains("pass the service's own SqsClient to VegaChecks.Clients");
+    assertThat(config.observation("settings").value()).isEqualTo("SqsClient, EcsClient");
+
+    // With the ECS client but not the IAM one, ecs-runtask runs on its probes and config says why RunTask is unverified.
+    regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.builder().sqs(aws.sqs()).ecs(aws.ecs()).build());
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
+    config = regs.get(0).check().check(CheckContext.of(Duration.ofSeconds(1)));
+    assertThat(config.message()).startsWith("no IamClient given: VEGA_WORKER_TASK_ROLE_ARN is set");
   }
 
   @Test
@@ -140,15 +158,15 @@ class VegaChecksTest {
       CheckState sqs = m.snapshot().check("sqs");
       assertThat(sqs.status()).isEqualTo(Status.DOWN);
       assertThat(sqs.lastResult().message()).isEqualTo("queue vega-prod-scans does not exist");
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.DOWN);
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.DOWN);
       assertThat(m.snapshot().check("ecs-runtask").lastResult().message()).isEqualTo("cluster vega-prod does not exist");
       assertThat(m.snapshot().check("config").status()).isEqualTo(Status.UP);
 
       aws.sqs().createQueue(c -> c.queueName("vega-prod-scans"));
       scheduler.advance(Duration.ofSeconds(60));
       assertThat(m.snapshot().check("sqs").status()).isEqualTo(Status.UP);
-      assertThat(m.snapshot().status(Probe.READINESS)).isEqualTo(Status.UP);
-      assertThat(m.snapshot().status(Probe.LIVENESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.UP);
+      assertThat(m.snapshot().status(HealthProbe.LIVENESS)).isEqualTo(Status.UP);
     }
   }
 }

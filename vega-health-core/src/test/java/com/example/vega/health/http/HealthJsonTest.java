@@ -6,6 +6,7 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthSnapshot;
 import com.example.vega.health.ServiceInfo;
@@ -27,7 +28,7 @@ class HealthJsonTest {
 
   static CheckState state(String name, Status status, boolean critical, CheckResult r) {
     CheckPolicy p = CheckPolicy.builder().critical(critical).build();
-    CheckRegistration reg = new CheckRegistration(name, "datastore", "responseTime", p, ctx -> r);
+    CheckRegistration reg = new CheckRegistration(name, ComponentType.DATASTORE, "responseTime", p, ctx -> r);
     return new CheckState(reg, status, T, r == null ? null : r.timed(Duration.ofMillis(7), T.plusSeconds(5)), 3, 0, 1);
   }
 

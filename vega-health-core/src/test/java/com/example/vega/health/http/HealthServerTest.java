@@ -7,7 +7,7 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.testing.ManualScheduler;
 import java.net.InetAddress;
@@ -43,7 +43,7 @@ class HealthServerTest {
   void start() throws Exception {
     CheckPolicy critical = CheckPolicy.builder().failureThreshold(1).successThreshold(1).critical(true).build();
     CheckPolicy optional = CheckPolicy.builder().failureThreshold(1).successThreshold(1).build();
-    CheckPolicy local = CheckPolicy.builder().failureThreshold(1).successThreshold(1).probes(Probe.LIVENESS).build();
+    CheckPolicy local = CheckPolicy.builder().failureThreshold(1).successThreshold(1).probes(HealthProbe.LIVENESS).build();
     monitor = HealthMonitor.builder().service(ServiceInfo.of("vega-api"))
         .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
         .register("postgres", ctx -> db.get(), critical)

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.testing.HostileClients;
 import com.example.vega.health.testing.ProbePoller;
@@ -52,7 +52,7 @@ class ProbeServerIT {
   static void start() throws Exception {
     requireFileDescriptors(DESCRIPTORS_NEEDED);
     monitor = HealthMonitor.builder().service(ServiceInfo.of("vega-probe-it"))
-        .register("local", ctx -> CheckResult.up("ok"), CheckPolicy.builder().probes(Probe.LIVENESS).build())
+        .register("local", ctx -> CheckResult.up("ok"), CheckPolicy.builder().probes(HealthProbe.LIVENESS).build())
         .build().start();
     // Started from a thread of its own group: every thread the server (or its library) creates
     // lands there, so the count below is the server's and nobody else's.

@@ -1,6 +1,6 @@
 package com.example.vega.health.testing;
 
-import com.example.vega.health.internal.Scheduler;
+import com.example.vega.health.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

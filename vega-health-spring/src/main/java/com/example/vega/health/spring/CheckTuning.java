@@ -2,7 +2,7 @@ package com.example.vega.health.spring;
 
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -60,14 +60,14 @@ final class CheckTuning {
     }
     if (t.getCritical() != null) {
       // Critical means "feeds readiness" (DESIGN.md section 3); liveness membership is untouched.
-      EnumSet<Probe> probes = EnumSet.noneOf(Probe.class);
+      EnumSet<HealthProbe> probes = EnumSet.noneOf(HealthProbe.class);
       probes.addAll(base.probes());
       if (t.getCritical()) {
-        probes.add(Probe.READINESS);
+        probes.add(HealthProbe.READINESS);
       } else {
-        probes.remove(Probe.READINESS);
+        probes.remove(HealthProbe.READINESS);
       }
-      b.critical(t.getCritical()).probes(probes.toArray(Probe[]::new));
+      b.critical(t.getCritical()).probes(probes.toArray(HealthProbe[]::new));
     }
     try {
       return b.build();

@@ -2,7 +2,7 @@ package com.example.vega.health.spring;
 
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,11 +45,11 @@ final class ProbeGroups implements HealthEndpointGroupsPostProcessor {
     List<CheckState> checks = monitor.snapshot().checks();
     for (CheckState c : checks) {
       String member = contributorName + "/" + c.name();
-      if (c.registration().policy().feeds(Probe.LIVENESS)) {
+      if (c.registration().policy().feeds(HealthProbe.LIVENESS)) {
         live.add(member);
         ready.add(member); // /v1/healthz/ready includes liveness too
       }
-      if (c.registration().policy().feeds(Probe.READINESS)) {
+      if (c.registration().policy().feeds(HealthProbe.READINESS)) {
         ready.add(member);
       }
     }

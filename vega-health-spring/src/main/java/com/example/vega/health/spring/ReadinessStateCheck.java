@@ -4,6 +4,7 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class ReadinessStateCheck implements HealthCheck {
   }
 
   CheckRegistration registration(CheckPolicy policy) {
-    return new CheckRegistration(NAME, "system", "readinessState", policy, this);
+    return new CheckRegistration(NAME, ComponentType.SYSTEM, "readinessState", policy, this);
   }
 
   @Override

@@ -3,6 +3,7 @@ package com.example.vega.health.spring;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
@@ -107,7 +108,7 @@ public final class VegaHealthAutoConfiguration {
     }
     VegaRole role = VegaRole.of(resolved.role());
     // vega.health.environment counts like VEGA_ENVIRONMENT (production rules, hints).
-    VegaSettings withEnvironment = key -> "VEGA_ENVIRONMENT".equals(key) && settings.value(key) == null
+    VegaSettings withEnvironment = key -> Setting.ENVIRONMENT.key().equals(key) && settings.value(key) == null
         ? resolved.environment() : settings.get(key);
     List<CheckRegistration> out = new ArrayList<>();
     for (CheckRegistration r : VegaChecks.forRole(role, withEnvironment, AwsClientBeans.clients(beans))) {

@@ -8,7 +8,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.zaxxer.hikari.HikariDataSource;
@@ -62,9 +62,9 @@ class VegaHealthAutoConfigurationTest {
       assertThat(checkNames(m)).containsExactlyInAnyOrder("postgres", "jvm-deadlock");
       CheckPolicy p = m.snapshot().check("postgres").registration().policy();
       assertThat(p.critical()).isTrue();
-      assertThat(p.feeds(Probe.READINESS)).isTrue();
-      assertThat(p.feeds(Probe.LIVENESS)).isFalse();
-      assertThat(m.snapshot().check("jvm-deadlock").registration().policy().feeds(Probe.LIVENESS)).isTrue();
+      assertThat(p.feeds(HealthProbe.READINESS)).isTrue();
+      assertThat(p.feeds(HealthProbe.LIVENESS)).isFalse();
+      assertThat(m.snapshot().check("jvm-deadlock").registration().policy().feeds(HealthProbe.LIVENESS)).isTrue();
     });
   }
 
@@ -93,7 +93,7 @@ class VegaHealthAutoConfigurationTest {
           assertThat(p.failureThreshold()).isEqualTo(4);
           assertThat(p.successThreshold()).isEqualTo(1);
           assertThat(p.critical()).isFalse();
-          assertThat(p.feeds(Probe.READINESS)).isFalse();
+          assertThat(p.feeds(HealthProbe.READINESS)).isFalse();
         });
   }
 
@@ -268,8 +268,8 @@ class VegaHealthAutoConfigurationTest {
     runner.withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class)).run(ctx -> {
       CheckState state = ctx.getBean(HealthMonitor.class).snapshot().check(ReadinessStateCheck.NAME);
       assertThat(state).isNotNull();
-      assertThat(state.registration().policy().feeds(Probe.READINESS)).isTrue();
-      assertThat(state.registration().policy().feeds(Probe.LIVENESS)).isFalse();
+      assertThat(state.registration().policy().feeds(HealthProbe.READINESS)).isTrue();
+      assertThat(state.registration().policy().feeds(HealthProbe.LIVENESS)).isFalse();
       var check = state.registration().check();
       // No ApplicationReadyEvent yet: Boot says REFUSING_TRAFFIC, so /v1/healthz/ready is 503.
       assertThat(check.check(CheckContext.of(Duration.ofSeconds(1))).status()).isEqualTo(Status.DOWN);

@@ -44,7 +44,7 @@ final class Embedded implements AutoCloseable {
   }
 
   static Embedded start(String scenario) throws IOException {
-    List<CheckRegistration> local = VegaChecks.forRole(VegaRole.MAINTENANCE, SETTINGS, VegaChecks.Clients.defaults());
+    List<CheckRegistration> local = VegaChecks.forRole(VegaRole.MAINTENANCE, SETTINGS, VegaChecks.Clients.none());
     HealthMonitor.Builder b = HealthMonitor.builder()
         .service(new ServiceInfo("vega-maintenance", "1.0.0", "footprint", "footprint host", "dev"));
     switch (scenario) {

@@ -3,7 +3,7 @@ package com.example.vega.health.bench.probe;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.HealthMonitor;
-import com.example.vega.health.Probe;
+import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
@@ -44,7 +44,7 @@ public final class ProbeServerHost {
     }
     HealthMonitor monitor = HealthMonitor.builder().service(ServiceInfo.of("vega-probe-bench"))
         .register("local", ctx -> CheckResult.up("ok"), CheckPolicy.builder().interval(Duration.ofSeconds(1))
-            .timeout(Duration.ofSeconds(1)).probes(Probe.LIVENESS).build())
+            .timeout(Duration.ofSeconds(1)).probes(HealthProbe.LIVENESS).build())
         .build().start();
     Thread.sleep(1_500); // the check has run; its thread is counted in the baseline
     long heap0 = heapAfterGc();

@@ -1,8 +1,10 @@
-package com.example.vega.health.internal;
+package com.example.vega.health;
 
 /**
- * Time and delayed execution for the monitor. Production uses {@link ExecutorScheduler}; tests use
- * a manual one, so intervals, thresholds and timeouts are tested without sleeping.
+ * Where the monitor's time and delayed tasks come from: a service-provider interface for
+ * {@link HealthMonitor.Builder#scheduler}. By default the monitor uses one daemon thread of its own;
+ * tests pass a manual scheduler, so that intervals, thresholds and timeouts are tested without
+ * sleeping. Tasks given to {@link #schedule} are short: check runs execute elsewhere.
  */
 public interface Scheduler extends AutoCloseable {
 

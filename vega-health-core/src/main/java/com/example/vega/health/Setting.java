@@ -1,0 +1,294 @@
+package com.example.vega.health;
+
+import com.example.vega.health.checks.DatabaseUrl;
+import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.IpLiteral;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every {@code VEGA_*} setting Vega Health reads, declared once: its name, whether it may hold a
+ * secret, and the shape a value must have. The config check, the role profiles, the Spring
+ * auto-configuration and the agent all read settings through these constants, so a setting is
+ * spelled, validated and quoted the same way everywhere.
+ *
+ * <pre>{@code
+ * Validated<String> queue = Setting.SQS_QUEUE_URL.read(settings);   // valid, not set, or why not
+ * String cluster = Setting.ECS_CLUSTER.read(settings).orElse("<cluster>");
+ * }</pre>
+ *
+ * <p>A rejected value is never echoed in a problem; {@link #shown} quotes it only when the setting
+ * cannot hold a secret and the value looks like a plain word.
+ */
+public enum Setting {
+  // The services' settings (DESIGN.md section 1), checked by the config check.
+  ENVIRONMENT("VEGA_ENVIRONMENT", Use.SERVICE_WORD, "[a-z0-9][a-z0-9-]{0,31}",
+      "a short lower-case name such as dev or prod"),
+  ROLE("VEGA_ROLE", Use.SERVICE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role,
+      "one of " + roleNames()),
+  // \p{Graph} is visible ASCII: no control character, whitespace or non-ASCII in any URL.
+  DATABASE_URL("VEGA_DATABASE_URL", Use.SERVICE_SECRET,
+      "(jdbc:)?postgres(ql)?://[\\p{Graph}&&[^/?]]+(/[\\p{Graph}&&[^?]]*)?(\\?\\p{Graph}*)?",
+      DatabaseUrl::isWellFormed, "jdbc:postgresql://host:5432/vega (or postgresql://...)"),
+  AUTH_PROVIDER("VEGA_AUTH_PROVIDER", Use.SERVICE_WORD, "[a-z][a-z0-9-]{0,31}", "a provider name such as cognito"),
+  COGNITO_REGION("VEGA_COGNITO_REGION", Use.SERVICE_WORD, Patterns.REGION, "an AWS region such as us-west-1"),
+  COGNITO_USER_POOL_ID("VEGA_COGNITO_USER_POOL_ID", Use.SERVICE, Patterns.REGION + "_[A-Za-z0-9]{1,64}",
+      "<region>_<id>, e.g. us-west-1_AbC123"),
+  COGNITO_APP_CLIENT_ID("VEGA_COGNITO_APP_CLIENT_ID", Use.SERVICE, "[A-Za-z0-9]{1,128}",
+      "the app client id (letters and digits)"),
+  EXECUTION_MODE("VEGA_SCAN_WORKER_EXECUTION_MODE", Use.SERVICE_WORD, "[a-z][a-z0-9-]{0,31}",
+      "ecs (or local for development)"),
+  LLM_PROXY_BASE_URL("VEGA_LLM_PROXY_BASE_URL", Use.SERVICE, "https?://[A-Za-z0-9.-]+(:\\d{1,5})?(/\\p{Graph}*)?",
+      Setting::httpUrl, "http(s)://host[:port] of vega-llm-proxy"),
+  // Any value: the llm-proxy check says what is wrong with a token, without showing it.
+  LLM_PROXY_TOKEN("VEGA_LLM_PROXY_TOKEN", Use.SERVICE_SECRET, "(?s).+", "the scan-scoped proxy token (a JWT)"),
+  FILE_STORAGE_BACKEND("VEGA_FILE_STORAGE_BACKEND", Use.SERVICE_WORD, "[a-z][a-z0-9-]{0,31}",
+      "s3 (or local for development)"),
+  ARTIFACTS_BUCKET("VEGA_S3_ARTIFACTS_BUCKET", Use.SERVICE, Patterns.BUCKET, "an S3 bucket name"),
+  SOURCE_BUCKET("VEGA_S3_SOURCE_BUCKET", Use.SERVICE, Patterns.BUCKET, "an S3 bucket name"),
+  FRONTEND_BUCKET("VEGA_S3_FRONTEND_BUCKET", Use.SERVICE, Patterns.BUCKET, "an S3 bucket name"),
+  SQS_QUEUE_URL("VEGA_SQS_QUEUE_URL", Use.SERVICE,
+      "https?://[A-Za-z0-9.-]+(:\\d{1,5})?/(\\d{12}/)?[A-Za-z0-9_-]{1,80}(\\.fifo)?", Setting::httpUrl,
+      "https://sqs.<region>.amazonaws.com/<account>/<queue>"),
+  ECS_CLUSTER("VEGA_ECS_CLUSTER", Use.SERVICE,
+      "[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:" + Patterns.REGION + ":\\d{12}:cluster/[A-Za-z0-9_-]{1,255}",
+      "a cluster name or ARN"),
+  RUNNER_TASK_DEFINITION("VEGA_RUNNER_TASK_DEFINITION", Use.SERVICE, "[A-Za-z0-9_-]{1,255}(:\\d+)?|arn:aws[a-z-]*:ecs:"
+      + Patterns.REGION + ":\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}(:\\d+)?",
+      "family[:revision] or a task definition ARN"),
+  RUNNER_TASK_ROLE_ARN("VEGA_RUNNER_TASK_ROLE_ARN", Use.SERVICE, Patterns.ROLE_ARN, "an IAM role ARN"),
+  WORKER_TASK_ROLE_ARN("VEGA_WORKER_TASK_ROLE_ARN", Use.SERVICE, Patterns.ROLE_ARN, "an IAM role ARN"),
+  // The characters SecretsCheck accepts: a value passing here must also build that check.
+  PROVIDER_SECRET_ID("VEGA_PROVIDER_SECRET_ID", Use.SERVICE,
+      "[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[A-Za-z0-9/_+=.@:-]{1,2000}",
+      "a Secrets Manager secret name or ARN"),
+  // Comma-separated, oldest first; the last is the expected latest.
+  EXPECTED_MIGRATION("VEGA_EXPECTED_MIGRATION", Use.SERVICE, "\\d{1,9}_[A-Za-z0-9_]{1,200}(\\.sql)?",
+      v -> true, "a migration file such as 004_findings_columns.sql (several: comma-separated, oldest first)", true),
+
+  // The agent's and the doctor's own settings.
+  HEALTH_ROLE("VEGA_HEALTH_ROLE", Use.MODULE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role, "one of " + roleNames()),
+  HEALTH_PORT("VEGA_HEALTH_PORT", Use.MODULE, "\\d{1,5}", v -> Integer.parseInt(v) <= 65535,
+      "a port number from 1 to 65535 (default 8081)"),
+  HEALTH_BIND("VEGA_HEALTH_BIND", Use.MODULE, "\\S{1,64}", v -> IpLiteral.parse(v) != null,
+      "an IP address: 127.0.0.1 (default), or 0.0.0.0 to let the ALB reach the health port"),
+  HEALTH_DETAIL_TOKEN("VEGA_HEALTH_DETAIL_TOKEN", Use.MODULE_SECRET, "(?s).+", Setting::bearerToken,
+      "at least 16 random characters"),
+  HEALTH_DETAIL_NETWORKS("VEGA_HEALTH_DETAIL_NETWORKS", Use.MODULE, "[^\\p{Cntrl}]{1,2000}", Setting::networks,
+      "a comma-separated list of networks such as 10.0.0.0/16"),
+  // Read by the agent's premain as a plain string (it loads no Vega class before main).
+  HEALTH_OTEL("VEGA_HEALTH_OTEL", Use.MODULE_WORD, "auto|on|off", "auto, on or off"),
+  SERVICE_NAME("VEGA_SERVICE_NAME", Use.MODULE, "[A-Za-z0-9._-]{1,64}", "a service name such as vega-worker"),
+  VERSION("VEGA_VERSION", Use.MODULE, "[\\p{Graph}]{1,64}", "the application version, e.g. 1.4.2"),
+  RELEASE_ID("VEGA_RELEASE_ID", Use.MODULE, "[\\p{Graph}]{1,128}", "the build or image id, e.g. a git sha"),
+  DOCTOR_TOKEN("VEGA_DOCTOR_TOKEN", Use.MODULE_SECRET, "(?s).+", "the service's detail token");
+
+  /** No setting is longer: beyond it a value is junk, whatever its characters. */
+  static final int MAX_LENGTH = 4096;
+
+  /** Who reads a setting, whether its values may be secrets, whether short values may be quoted. */
+  private enum Use {
+    SERVICE(true, false, false), SERVICE_WORD(true, false, true), SERVICE_SECRET(true, true, false),
+    MODULE(false, false, false), MODULE_WORD(false, false, true), MODULE_SECRET(false, true, false);
+
+    final boolean service;
+    final boolean secret;
+    final boolean word;
+
+    Use(boolean service, boolean secret, boolean word) {
+      this.service = service;
+      this.secret = secret;
+      this.word = word;
+    }
+  }
+
+  private static final class Patterns {
+    static final String REGION = "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}";
+    static final String ROLE_ARN = "arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}";
+    static final String BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+  }
+
+  private final String key;
+  private final Use use;
+  private final Pattern pattern;
+  private final Predicate<String> parses;
+  private final String shape;
+  private final boolean list;
+
+  Setting(String key, Use use, String regex, String shape) {
+    this(key, use, regex, v -> true, shape, false);
+  }
+
+  Setting(String key, Use use, String regex, Predicate<String> parses, String shape) {
+    this(key, use, regex, parses, shape, false);
+  }
+
+  Setting(String key, Use use, String regex, Predicate<String> parses, String shape, boolean list) {
+    this.key = key;
+    this.use = use;
+    this.pattern = Pattern.compile(regex);
+    this.parses = parses;
+    this.shape = shape;
+    this.list = list;
+  }
+
+  /** The variable's name, e.g. {@code VEGA_SQS_QUEUE_URL}. */
+  public String key() {
+    return key;
+  }
+
+  /** Whether a value may be a secret: it is then never shown, and callers mask it in every output. */
+  public boolean secret() {
+    return use.secret;
+  }
+
+  /** Whether it is a setting of the Vega services (checked by the config check), not of this module. */
+  public boolean serviceSetting() {
+    return use.service;
+  }
+
+  /** Whether its values are short words (such as {@code local}) that messages may quote. */
+  public boolean word() {
+    return use.word;
+  }
+
+  /** What a value must look like, as messages say it: {@code "an S3 bucket name"}. */
+  public String shape() {
+    return shape;
+  }
+
+  /** Whether {@code value} has this setting's shape (for a list: every comma-separated item). */
+  public boolean accepts(String value) {
+    if (value.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (String item : list ? items(value) : List.of(value)) {
+      try {
+        if (!pattern.matcher(item).matches() || !parses.test(item)) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The value in {@code settings}, trimmed; null when not set or blank. Not validated. */
+  public @Nullable String raw(VegaSettings settings) {
+    return settings.value(key);
+  }
+
+  /** The value in {@code settings}: valid (null when not set) or the problem with it. */
+  public Validated<String> read(VegaSettings settings) {
+    return validate(key, raw(settings), "");
+  }
+
+  /**
+   * Validates {@code value} read from {@code source} (this setting's key, or a property that stands
+   * for it). {@code where} ends the hint, e.g. {@code " in the vega-worker task definition"}.
+   */
+  public Validated<String> validate(String source, @Nullable String value, String where) {
+    if (value == null) {
+      return Validated.valid(null);
+    }
+    String v = value.trim();
+    if (accepts(v)) {
+      return Validated.valid(v);
+    }
+    return Validated.invalid(new Validated.Problem(source, source + " is malformed: expected " + shape,
+        "fix " + source + where + " (expected " + shape + ")"));
+  }
+
+  /** A list setting's items (comma-separated, trimmed); a single value for any other setting. */
+  public Validated<List<String>> readList(VegaSettings settings) {
+    return validateList(key, raw(settings), "");
+  }
+
+  /** {@link #validate}, split into a list setting's items (empty when not set). */
+  public Validated<List<String>> validateList(String source, @Nullable String value, String where) {
+    Validated<List<String>> v = validate(source, value, where).map(s -> list ? items(s) : List.of(s));
+    return v.isValid() && !v.isPresent() ? Validated.valid(List.of()) : v;
+  }
+
+  /**
+   * How a message quotes a rejected value of this setting: never for a secret; otherwise as
+   * {@link VegaSettings#shown} does (short plain words only).
+   */
+  public String shown(@Nullable String value) {
+    if (value != null && secret()) {
+      return "(not shown: " + key + " may hold a secret)";
+    }
+    return VegaSettings.shown(value);
+  }
+
+  /** The setting named {@code key}, if it is one of these. */
+  public static Optional<Setting> of(String key) {
+    for (Setting s : values()) {
+      if (s.key.equals(key)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The settings of the Vega services, in declaration order. */
+  public static List<Setting> serviceSettings() {
+    return Arrays.stream(values()).filter(Setting::serviceSetting).toList();
+  }
+
+  private static List<String> items(String value) {
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      out.add(part.trim());
+    }
+    return out;
+  }
+
+  /** What the HTTP client is given: a URI with a host (java.net.URI's rules) and a port in range. */
+  private static boolean httpUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      return uri.getHost() != null && uri.getPort() <= 65535;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static boolean role(String value) {
+    VegaRole.of(value); // throws when it names no role
+    return true;
+  }
+
+  private static boolean bearerToken(String value) {
+    DetailAccess.bearerToken(value); // throws when too short
+    return true;
+  }
+
+  private static boolean networks(String value) {
+    DetailAccess.fromNetworks(value.split(",")); // throws naming the network it cannot read
+    return true;
+  }
+
+  private static String roleNames() {
+    StringBuilder sb = new StringBuilder();
+    for (VegaRole r : VegaRole.values()) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(r.hintName());
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return Objects.requireNonNull(key);
+  }
+}

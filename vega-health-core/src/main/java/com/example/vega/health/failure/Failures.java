@@ -1,0 +1,124 @@
+package com.example.vega.health.failure;
+
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Classifies any {@link Throwable}: the network causes every client shares (refused, unknown host,
+ * no connection in time, no answer in time), whatever wraps them.
+ *
+ * <pre>{@code
+ * ErrorKind kind = Failures.network(e);   // CONNECTION_REFUSED, UNKNOWN_HOST, ... or null
+ * CheckResult r = Failures.of(e);         // DOWN with the kind and a generic runbook hint
+ * }</pre>
+ */
+public final class Failures {
+  /** Cause chains deeper than this are cut: a cycle through an overridden getCause() must end. */
+  private static final int MAX_DEPTH = 64;
+
+  private Failures() {}
+
+  /**
+   * The network failure anywhere in {@code e}'s cause chain, the outermost first: {@link
+   * ErrorKind#CONNECTION_REFUSED}, {@link ErrorKind#UNKNOWN_HOST}, {@link ErrorKind#CONNECT_TIMEOUT}
+   * or {@link ErrorKind#TIMEOUT}; null when there is none.
+   */
+  public static @Nullable ErrorKind network(Throwable e) {
+    Throwable t = networkCause(e);
+    return t == null ? null : networkKind(t);
+  }
+
+  /**
+   * The network kind of this one throwable, not looking at its causes; null when it is not a
+   * network failure.
+   */
+  public static @Nullable ErrorKind networkKind(Throwable t) {
+    if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+      return ErrorKind.CONNECTION_REFUSED;
+    }
+    if (t instanceof UnknownHostException) {
+      return ErrorKind.UNKNOWN_HOST;
+    }
+    if (t instanceof HttpConnectTimeoutException) {
+      return ErrorKind.CONNECT_TIMEOUT;
+    }
+    if (t instanceof SocketTimeoutException) {
+      // The JDK says "Connect timed out" for a connect and "Read timed out" for an answer.
+      return String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect")
+          ? ErrorKind.CONNECT_TIMEOUT : ErrorKind.TIMEOUT;
+    }
+    if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+      return ErrorKind.TIMEOUT;
+    }
+    return null;
+  }
+
+  /**
+   * A check that threw: DOWN with the network kind and a generic hint, or {@link ErrorKind#OTHER}
+   * naming the deepest cause. Checks that know their dependency word their own results; this is
+   * what is left when one did not.
+   */
+  public static CheckResult of(Throwable e) {
+    Throwable cause = networkCause(e);
+    Throwable shown = cause != null ? cause : root(e);
+    ErrorKind kind = cause != null ? networkKind(cause) : ErrorKind.OTHER;
+    String hint = switch (kind == null ? ErrorKind.OTHER : kind) {
+      case CONNECTION_REFUSED ->
+          "nothing accepted the connection: check the endpoint setting and the security group";
+      case UNKNOWN_HOST -> "the host name does not resolve: check the endpoint setting and the VPC's DNS";
+      case CONNECT_TIMEOUT -> "no connection in time: check the security group and that this task's "
+          + "subnets route to the dependency";
+      case TIMEOUT -> "the dependency did not answer in time: check that it is up and reachable from this task";
+      default -> "the check failed unexpectedly: see this service's log for the cause";
+    };
+    String msg = shown.getMessage();
+    return CheckResult.down(kind == null ? ErrorKind.OTHER : kind,
+        shown.getClass().getSimpleName() + (msg == null ? "" : ": " + msg), hint);
+  }
+
+  /** The first throwable of {@code type} in {@code e}'s cause chain, or null. */
+  public static <T extends Throwable> @Nullable T cause(Throwable e, Class<T> type) {
+    Throwable t = e;
+    for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  /** The first line of a message, at most 200 characters: what a result quotes of a server's text. */
+  public static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+  }
+
+  private static @Nullable Throwable networkCause(Throwable e) {
+    Throwable t = e;
+    for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
+      if (networkKind(t) != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static Throwable root(Throwable e) {
+    Throwable root = e;
+    Throwable t = e.getCause();
+    for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
+      root = t;
+    }
+    return root;
+  }
+}

@@ -1,0 +1,137 @@
+package com.example.vega.health.failure;
+
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import java.sql.SQLException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Classifies a failure talking to Postgres: by SQLSTATE first (authentication, missing database,
+ * no connection slots, shutdown or start-up, missing table or column), then by the network cause
+ * (refused, unknown host, no connection in time, no answer in time).
+ *
+ * <pre>{@code
+ * catch (SQLException e) {
+ *   return SqlFailures.of(e, new SqlFailures.Target("db.internal:5432", "vega", "vega-worker", "dev"), true);
+ * }
+ * }</pre>
+ */
+public final class SqlFailures {
+  private SqlFailures() {}
+
+  /**
+   * What hints and messages name.
+   *
+   * @param address {@code host:port}, never the URL (it may hold a password)
+   * @param user the database user, or null when unknown
+   * @param service the service whose task definition and logs hints name, e.g. {@code vega-worker}
+   * @param environment e.g. {@code dev}, for {@code aws logs tail /vega/dev/...}
+   */
+  public record Target(String address, @Nullable String user, String service, String environment) {
+    public Target {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(environment, "environment");
+    }
+
+    String logsTail(String service) {
+      return "aws logs tail /vega/" + environment + "/" + service + " --since 30m";
+    }
+  }
+
+  /**
+   * The kind a SQLSTATE means, or null for one this classification does not know (the message
+   * then says what).
+   */
+  public static @Nullable ErrorKind kind(String sqlState) {
+    return switch (sqlState) {
+      case "28P01", "28000" -> ErrorKind.AUTHENTICATION;
+      case "3D000" -> ErrorKind.NOT_FOUND;
+      case "53300" -> ErrorKind.SATURATED;
+      case "57P01", "57P03" -> ErrorKind.SERVER_ERROR;
+      case "42P01", "42703" -> ErrorKind.MIGRATION_MISSING;
+      default -> null;
+    };
+  }
+
+  /**
+   * The result for {@code e}. {@code connecting} says whether a connection was being opened (a
+   * socket timeout then means no connection rather than no answer).
+   */
+  public static CheckResult of(SQLException e, Target t, boolean connecting) {
+    Throwable x = e;
+    for (int i = 0; x != null && i < 64; i++, x = x.getCause()) {
+      if (x instanceof SQLException sql && sql.getSQLState() != null) {
+        CheckResult r = bySqlState(sql, t);
+        if (r != null) {
+          return r;
+        }
+      }
+      ErrorKind net = Failures.networkKind(x);
+      if (net != null) {
+        return network(net, t, connecting);
+      }
+    }
+    String msg = e.getMessage();
+    return CheckResult.down(ErrorKind.OTHER,
+        "database error" + (e.getSQLState() == null ? "" : " " + e.getSQLState()) + (msg == null ? "" : ": " + msg),
+        "see the " + t.service() + " logs (" + t.logsTail(t.service()) + ")");
+  }
+
+  /** Connected, but no answer in time: what a frozen or overloaded database looks like. */
+  public static CheckResult hung(Target t) {
+    return CheckResult.down(ErrorKind.TIMEOUT,
+        t.address() + " accepted the connection but did not answer in time",
+        "the database is frozen or overloaded: check the RDS instance status, CPU, storage and "
+            + "blocking locks (pg_stat_activity)");
+  }
+
+  /** The runbook's step when migrations are missing: run them, then read vega-maintenance's logs. */
+  public static String migrationsHint(String environment) {
+    return "run the migrations (scripts/aws/run-migrations.sh " + environment
+        + ") and check the vega-maintenance logs (aws logs tail /vega/" + environment
+        + "/vega-maintenance --since 30m)";
+  }
+
+  private static @Nullable CheckResult bySqlState(SQLException sql, Target t) {
+    String state = Objects.requireNonNull(sql.getSQLState());
+    ErrorKind kind = kind(state);
+    if (kind == null) {
+      return null;
+    }
+    String detail = sql.getMessage() == null ? state : Failures.firstLine(sql.getMessage());
+    return switch (kind) {
+      case AUTHENTICATION -> CheckResult.down(kind,
+          "authentication failed for user " + (t.user() == null ? "" : "'" + t.user() + "' ") + "on " + t.address(),
+          "check the database credentials in Secrets Manager (the secret referenced in the "
+              + t.service() + " task definition) and VEGA_DATABASE_URL");
+      case NOT_FOUND -> CheckResult.down(kind,
+          "the database named in VEGA_DATABASE_URL does not exist on " + t.address(),
+          "check the database name in VEGA_DATABASE_URL, and that migrations created it");
+      case SATURATED -> CheckResult.down(kind, t.address() + " has no connection slots left (too many connections)",
+          "the database's max_connections is used up: look for services holding connections; "
+              + "check pool sizes against max_connections");
+      case SERVER_ERROR -> CheckResult.down(kind, t.address() + " is starting up or shutting down",
+          "check the RDS instance status and events (a reboot or failover in progress)");
+      default -> state.equals("42703")
+          ? CheckResult.down(kind, "a column is missing: " + detail,
+              "is the latest migration (e.g. 004_findings_columns.sql) applied? " + migrationsHint(t.environment()))
+          : CheckResult.down(kind, "a table is missing: " + detail, migrationsHint(t.environment()));
+    };
+  }
+
+  private static CheckResult network(ErrorKind kind, Target t, boolean connecting) {
+    return switch (kind) {
+      case CONNECTION_REFUSED -> CheckResult.down(kind, "connection refused on " + t.address(),
+          "check VEGA_DATABASE_URL and the database security group");
+      case UNKNOWN_HOST -> CheckResult.down(kind, "the database host in VEGA_DATABASE_URL does not resolve",
+          "check VEGA_DATABASE_URL and the VPC's DNS settings");
+      case CONNECT_TIMEOUT -> connecting
+          ? CheckResult.down(kind, "no TCP connection to " + t.address() + " in time",
+              "check the database security group and that this task's subnets route to the database")
+          : hung(t);
+      default -> hung(t);
+    };
+  }
+}

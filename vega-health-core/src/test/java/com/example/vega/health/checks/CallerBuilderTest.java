@@ -1,0 +1,46 @@
+package com.example.vega.health.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.vega.health.failure.Caller;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+
+/** The one caller description the AWS and LLM-proxy checks share, and the region their hints name. */
+class CallerBuilderTest {
+  private static final Caller CALLER = new Caller("api", "prod", "eu-west-1", "vega-prod");
+  /** Nothing is called: the client only carries its region. */
+  private static final AwsClients AWS = AwsClients.at(URI.create("http://127.0.0.1:1"));
+
+  @Test
+  void theCallerNamesRoleEnvironmentAndClusterInEveryCheck() {
+    String proxy = LlmProxyCheck.builder(HttpClient.newHttpClient(), URI.create("http://proxy.internal:8080"), () -> null)
+        .caller(CALLER).build().onTimeout(Duration.ofSeconds(3)).hint();
+    assertThat(proxy).contains("--cluster vega-prod", "--region eu-west-1");
+    String secrets = SecretsCheck.builder(AWS.secrets()).secret("vega/prod/key").caller(CALLER).build()
+        .onTimeout(Duration.ofSeconds(3)).hint();
+    assertThat(secrets).contains("the api task's security group");
+  }
+
+  @Test
+  void theClientsRegionWinsOverTheCallersAndAnExplicitRegionOverBoth() {
+    String hint = SqsCheck.builder(AWS.sqs(), "https://sqs.us-west-1.amazonaws.com/123456789012/q").caller(CALLER)
+        .build().onTimeout(Duration.ofSeconds(3)).hint();
+    assertThat(hint).as("the client's region: where the calls go").contains("endpoint in us-west-1");
+    hint = S3Check.builder(AWS.s3(Region.EU_CENTRAL_1)).sourceBucket("vega-source").caller(CALLER)
+        .region("ap-south-1").build().onTimeout(Duration.ofSeconds(3)).hint();
+    assertThat(hint).contains("endpoint in ap-south-1");
+  }
+
+  @Test
+  void aCallerIsValidatedSinceItIsPrintedInHints() {
+    assertThatThrownBy(() -> new Caller("api", "Pa55 word", "us-west-1", "c")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("environment");
+    assertThatThrownBy(() -> CALLER.withCluster("a cluster; rm -rf")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Caller.of(VegaRole.WORKER).serviceName()).isEqualTo("vega-worker");
+  }
+}
