@@ -1,0 +1,189 @@
+package com.example.vega.health.trace;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
+import io.opentelemetry.semconv.ClientAttributes;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import io.opentelemetry.semconv.UserAgentAttributes;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * SERVER spans of incoming HTTP requests, named {@code {method} {http.route}} (never the raw
+ * URI, whose ids would make every span name unique) with the HTTP server conventions' attributes,
+ * and an error status for 5xx answers.
+ *
+ * <pre>{@code
+ * Context ctx = servers.start(exchange.getRequestHeaders()::getFirst, trust, new ServerSpans.Request(
+ *     "POST", "http", "/v1/complete", "/v1/complete", "proxy.internal", 8080, remoteIp, userAgent));
+ * try (Scope s = ctx.makeCurrent()) { ...; ServerSpans.end(Span.fromContext(ctx), 200, null); }
+ * }</pre>
+ *
+ * <p>Trace context: a {@link Trust#TRUSTED} caller's W3C headers are continued (through
+ * {@link HttpCarrier}), or, without them, its AWS X-Ray {@code X-Amzn-Trace-Id} (read with
+ * OpenTelemetry's X-Ray propagator). An untrusted caller's context is never continued; the ALB's
+ * {@code X-Amzn-Trace-Id} is kept on the span as {@code http.request.header.x-amzn-trace-id}
+ * (and as a link when it names a parent span), so the ALB's access log line of the request can be
+ * found from the trace.
+ */
+public final class ServerSpans {
+  /** The header the ALB adds to every request it forwards. */
+  public static final String XRAY_HEADER = "x-amzn-trace-id";
+  /** The captured-header attribute holding it, as the HTTP conventions name captured headers. */
+  public static final AttributeKey<List<String>> XRAY_HEADER_ATTRIBUTE =
+      HttpAttributes.HTTP_REQUEST_HEADER.getAttributeKey(XRAY_HEADER);
+
+  static final int MAX_HEADER = 256;
+  static final int MAX_PATH = 1024;
+  static final int MAX_USER_AGENT = 512;
+
+  /** One request as the server saw it. */
+  public record Request(
+      String method,
+      String scheme,
+      String path,
+      @Nullable String route,
+      @Nullable String serverAddress,
+      int serverPort,
+      @Nullable String clientAddress,
+      @Nullable String userAgent) {
+    public Request {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(scheme, "scheme");
+      Objects.requireNonNull(path, "path");
+    }
+  }
+
+  private static final TextMapGetter<Function<String, @Nullable String>> XRAY_GETTER = new TextMapGetter<>() {
+    @Override
+    public Iterable<String> keys(Function<String, @Nullable String> carrier) {
+      return List.of(XRAY_HEADER);
+    }
+
+    @Override
+    public @Nullable String get(@Nullable Function<String, @Nullable String> carrier, String key) {
+      return carrier == null ? null : xrayHeader(carrier);
+    }
+  };
+
+  private final Tracer tracer;
+
+  private ServerSpans(ScanTracing tracing) {
+    this.tracer = tracing.tracer();
+  }
+
+  public static ServerSpans create(ScanTracing tracing) {
+    return new ServerSpans(Objects.requireNonNull(tracing, "tracing"));
+  }
+
+  /**
+   * Starts the SERVER span of {@code request} and returns the context to run the request in: the
+   * caller's context when trusted (with its baggage), else a new trace. Never throws on hostile
+   * headers.
+   *
+   * @param header a request header's single value by lower-case name, or null
+   */
+  public Context start(Function<String, @Nullable String> header, Trust trust, Request request) {
+    Context parent = HttpCarrier.extract(header, trust);
+    SpanContext xray = SpanContext.getInvalid();
+    String xrayHeader = null;
+    try {
+      xrayHeader = xrayHeader(header);
+      if (xrayHeader != null) {
+        xray = Span.fromContext(AwsXrayPropagator.getInstance().extract(Context.root(), header, XRAY_GETTER))
+            .getSpanContext();
+      }
+    } catch (RuntimeException e) {
+      xrayHeader = null; // a header function that fails is a header we do not have
+    }
+    boolean continuesXray = trust == Trust.TRUSTED && xray.isValid()
+        && !Span.fromContext(parent).getSpanContext().isValid();
+    if (continuesXray) {
+      parent = parent.with(Span.wrap(xray));
+    }
+    String method = HttpMethods.known(request.method());
+    SpanBuilder b = tracer.spanBuilder(name(method, request.route()))
+        .setSpanKind(SpanKind.SERVER)
+        .setParent(parent)
+        .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
+        .setAttribute(UrlAttributes.URL_SCHEME, request.scheme())
+        .setAttribute(UrlAttributes.URL_PATH, cut(request.path(), MAX_PATH));
+    if (method.equals(HttpMethods.OTHER)) {
+      b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, HttpMethods.original(request.method()));
+    }
+    if (request.route() != null) {
+      b.setAttribute(HttpAttributes.HTTP_ROUTE, request.route());
+    }
+    ClientSpans.server(b, request.serverAddress(), request.serverPort());
+    if (request.clientAddress() != null) {
+      b.setAttribute(ClientAttributes.CLIENT_ADDRESS, request.clientAddress());
+    }
+    if (request.userAgent() != null) {
+      b.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, cut(request.userAgent(), MAX_USER_AGENT));
+    }
+    if (xrayHeader != null) {
+      b.setAttribute(XRAY_HEADER_ATTRIBUTE, List.of(xrayHeader));
+      if (xray.isValid() && !continuesXray) {
+        b.addLink(xray);
+      }
+    }
+    ScanContext.scanId(parent).ifPresent(id -> b.setAttribute(ScanContext.SCAN_ID_ATTRIBUTE, id));
+    return parent.with(b.startSpan());
+  }
+
+  /**
+   * Names the span by its route once the framework has matched one (Spring MVC knows it only
+   * after dispatch): {@code {method} {route}} and {@code http.route}.
+   */
+  public static void route(Span span, String method, String route) {
+    String m = HttpMethods.known(method);
+    span.updateName(name(m, route));
+    span.setAttribute(HttpAttributes.HTTP_ROUTE, route);
+  }
+
+  /**
+   * Ends the span with the response status. A 5xx answer, or an exception, is an error of the
+   * server ({@code error.type}: the status code, or the exception's class name); 4xx is the
+   * client's and leaves the status unset, as the HTTP server conventions say.
+   */
+  public static void end(Span span, int status, @Nullable Throwable error) {
+    if (status > 0) {
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+    }
+    if (error != null) {
+      span.setStatus(StatusCode.ERROR);
+      span.setAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
+    } else if (status >= 500) {
+      span.setStatus(StatusCode.ERROR);
+      span.setAttribute(ErrorAttributes.ERROR_TYPE, Integer.toString(status));
+    }
+    span.end();
+  }
+
+  static String name(String knownMethod, @Nullable String route) {
+    String m = knownMethod.equals(HttpMethods.OTHER) ? "HTTP" : knownMethod;
+    return route == null ? m : m + " " + route;
+  }
+
+  /** The ALB's header when it is short and printable; anything else is not recorded. */
+  static @Nullable String xrayHeader(Function<String, @Nullable String> header) {
+    String v = header.apply(XRAY_HEADER);
+    return v != null && !v.isEmpty() && v.length() <= MAX_HEADER && W3c.printable(v, 0, v.length()) ? v : null;
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}
