@@ -32,11 +32,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Trace context: a {@link Trust#TRUSTED} caller's W3C headers are continued (through
- * {@link HttpCarrier}), or, without them, its AWS X-Ray {@code X-Amzn-Trace-Id} (read with
- * OpenTelemetry's X-Ray propagator). An untrusted caller's context is never continued; the ALB's
- * {@code X-Amzn-Trace-Id} is kept on the span as {@code http.request.header.x-amzn-trace-id}
- * (and as a link when it names a parent span), so the ALB's access log line of the request can be
- * found from the trace.
+ * {@link HttpCarrier}); an untrusted caller's never are. The ALB's {@code X-Amzn-Trace-Id} is kept
+ * on the span as {@code http.request.header.x-amzn-trace-id} (and, when it names a parent span
+ * that OpenTelemetry's X-Ray propagator can read, as a link), so the ALB's access log line of the
+ * request can be found from the trace, whoever the caller.
  */
 public final class ServerSpans {
   /** The header the ALB adds to every request it forwards. */
@@ -97,22 +96,8 @@ public final class ServerSpans {
    */
   public Context start(Function<String, @Nullable String> header, Trust trust, Request request) {
     Context parent = HttpCarrier.extract(header, trust);
-    SpanContext xray = SpanContext.getInvalid();
-    String xrayHeader = null;
-    try {
-      xrayHeader = xrayHeader(header);
-      if (xrayHeader != null) {
-        xray = Span.fromContext(AwsXrayPropagator.getInstance().extract(Context.root(), header, XRAY_GETTER))
-            .getSpanContext();
-      }
-    } catch (RuntimeException e) {
-      xrayHeader = null; // a header function that fails is a header we do not have
-    }
-    boolean continuesXray = trust == Trust.TRUSTED && xray.isValid()
-        && !Span.fromContext(parent).getSpanContext().isValid();
-    if (continuesXray) {
-      parent = parent.with(Span.wrap(xray));
-    }
+    String xrayHeader = xrayHeader(header);
+    SpanContext xray = xrayHeader == null ? SpanContext.getInvalid() : xrayParent(header);
     String method = HttpMethods.known(request.method());
     SpanBuilder b = tracer.spanBuilder(name(method, request.route()))
         .setSpanKind(SpanKind.SERVER)
@@ -135,7 +120,7 @@ public final class ServerSpans {
     }
     if (xrayHeader != null) {
       b.setAttribute(XRAY_HEADER_ATTRIBUTE, List.of(xrayHeader));
-      if (xray.isValid() && !continuesXray) {
+      if (xray.isValid()) {
         b.addLink(xray);
       }
     }
@@ -177,9 +162,30 @@ public final class ServerSpans {
     return route == null ? m : m + " " + route;
   }
 
+  /**
+   * The X-Ray parent span the header names, read by OpenTelemetry's X-Ray propagator; invalid when
+   * it names none (the ALB's own header has a Root but no Parent). The propagator releases on Maven
+   * Central (up to 1.57.0-alpha) call {@code StringUtils.padLeft}, which API 1.68 no longer has,
+   * for a header with a Parent: that {@link LinkageError} is caught, so such a header is kept as
+   * the attribute only, until a release built against the current API is published.
+   */
+  static SpanContext xrayParent(Function<String, @Nullable String> header) {
+    try {
+      return Span.fromContext(AwsXrayPropagator.getInstance().extract(Context.root(), header, XRAY_GETTER))
+          .getSpanContext();
+    } catch (RuntimeException | LinkageError e) {
+      return SpanContext.getInvalid();
+    }
+  }
+
   /** The ALB's header when it is short and printable; anything else is not recorded. */
   static @Nullable String xrayHeader(Function<String, @Nullable String> header) {
-    String v = header.apply(XRAY_HEADER);
+    String v;
+    try {
+      v = header.apply(XRAY_HEADER);
+    } catch (RuntimeException e) {
+      return null; // a header function that fails is a header we do not have
+    }
     return v != null && !v.isEmpty() && v.length() <= MAX_HEADER && W3c.printable(v, 0, v.length()) ? v : null;
   }
 
