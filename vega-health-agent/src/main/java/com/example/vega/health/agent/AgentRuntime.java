@@ -3,6 +3,10 @@ package com.example.vega.health.agent;
 import com.example.vega.health.checks.DatabaseUrl;
 
 import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
+import com.example.vega.health.telemetry.HealthTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import org.jspecify.annotations.Nullable;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
@@ -36,16 +40,30 @@ final class AgentRuntime implements AutoCloseable {
    * (the caller logs them once); a port that cannot be bound throws {@link IOException} naming it.
    */
   static AgentRuntime start(AgentConfig config, VegaSettings settings, List<String> problems) throws IOException {
+    return start(config, settings, problems, null);
+  }
+
+  /**
+   * As above; with {@code otel} (the SDK the agent built from {@code OTEL_*}), the checks' meters,
+   * status-change log records and run spans are exported through it ({@link HealthTelemetry}).
+   */
+  static AgentRuntime start(AgentConfig config, VegaSettings settings, List<String> problems,
+      @Nullable OpenTelemetry otel) throws IOException {
     problems.addAll(config.problems());
     if (config.address() == null) {
       throw new IOException("no address to serve /v1/healthz on (see the settings above)");
     }
     AwsSdk aws = new AwsSdk(settings::value);
     HealthMonitor.Builder b = HealthMonitor.builder().service(config.service());
+    HealthTelemetry telemetry = otel == null ? null
+        : HealthTelemetry.create(otel, config.role() == null ? null : config.role().hintName());
+    if (telemetry != null) {
+      b.listener(telemetry);
+    }
     List<String> secrets = new ArrayList<>(config.secrets());
     if (config.role() != null) {
       RoleChecks.Built built = RoleChecks.forRole(config.role(), settings, () -> aws);
-      b.registerAll(built.checks());
+      b.registerAll(telemetry == null ? built.checks() : telemetry.instrument(built.checks()));
       problems.addAll(built.problems());
       secrets.addAll(built.secrets());
     } else {
@@ -57,15 +75,17 @@ final class AgentRuntime implements AutoCloseable {
           if (db.password() != null) {
             secrets.add(db.password());
           }
-          b.register(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
+          CheckRegistration postgres = PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
               .environment(config.service().environment()).build()
               .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
-                  .timeout(Duration.ofSeconds(3)).critical(true).build()));
+                  .timeout(Duration.ofSeconds(3)).critical(true).build());
+          b.register(telemetry == null ? postgres : telemetry.instrument(postgres));
         } catch (IllegalArgumentException e) {
           problems.add(e.getMessage());
         }
       }
-      b.register(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
+      CheckRegistration deadlock = new DeadlockCheck().registration(DeadlockCheck.defaultPolicy());
+      b.register(telemetry == null ? deadlock : telemetry.instrument(deadlock));
     }
     b.secretValues(secrets.toArray(String[]::new));
     HealthMonitor monitor = b.build();
