@@ -83,7 +83,15 @@ public final class LocalDemo {
       System.exit(2);
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.exit(run(fault) ? 0 : 1);
+    boolean ok;
+    try {
+      ok = run(fault);
+    } catch (Throwable e) {
+      // The embedded SQS keeps non-daemon threads: without exit, a failed start would hang the demo.
+      e.printStackTrace();
+      ok = false;
+    }
+    System.exit(ok ? 0 : 1);
   }
 
   static boolean run(String fault) throws Exception {
