@@ -77,6 +77,13 @@ public final class ServerSpans {
     }
   };
 
+  /**
+   * Whether the X-Ray propagator on the class path runs against this OpenTelemetry API. Probed
+   * once: against API 1.68 every published release fails for every header with a
+   * {@link LinkageError}, which costs about 6 µs to raise per request (docs/benchmarks.md §8).
+   */
+  static final boolean XRAY_PROPAGATOR_WORKS = probeXray();
+
   private final Tracer tracer;
 
   private ServerSpans(ScanTracing tracing) {
@@ -166,15 +173,30 @@ public final class ServerSpans {
    * The X-Ray parent span the header names, read by OpenTelemetry's X-Ray propagator; invalid when
    * it names none (the ALB's own header has a Root but no Parent). The propagator releases on Maven
    * Central (up to 1.57.0-alpha) call {@code StringUtils.padLeft}, which API 1.68 no longer has,
-   * for a header with a Parent: that {@link LinkageError} is caught, so such a header is kept as
-   * the attribute only, until a release built against the current API is published.
+   * for every header (with or without a Parent): {@link #XRAY_PROPAGATOR_WORKS} is then false and
+   * the header is kept as the attribute only, until a release built against the current API is
+   * published.
    */
   static SpanContext xrayParent(Function<String, @Nullable String> header) {
+    if (!XRAY_PROPAGATOR_WORKS) {
+      return SpanContext.getInvalid();
+    }
     try {
       return Span.fromContext(AwsXrayPropagator.getInstance().extract(Context.root(), header, XRAY_GETTER))
           .getSpanContext();
     } catch (RuntimeException | LinkageError e) {
       return SpanContext.getInvalid();
+    }
+  }
+
+  private static boolean probeXray() {
+    try {
+      Function<String, @Nullable String> sample =
+          h -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+      AwsXrayPropagator.getInstance().extract(Context.root(), sample, XRAY_GETTER);
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
     }
   }
 
