@@ -26,6 +26,7 @@ import io.opentelemetry.instrumentation.api.semconv.http.HttpSpanStatusExtractor
 import io.opentelemetry.instrumentation.logback.mdc.v1_0.OpenTelemetryAppender;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *       {@code ScanTraceFilter} and the JDK servers use) vs OpenTelemetry's own instrumentation
  *       machinery for HTTP servers ({@code Instrumenter} with {@code HttpServerAttributesExtractor},
  *       span-name and status extractors, as its servlet/Spring/JDK-server instrumentations build
- *       it), same request, same SDK (recording, no exporter);
+ *       it), same request, same SDK (recording, a batch processor whose exporter drops);
  *   <li>a log line inside a scan: Logback with OpenTelemetry's MDC appender (trace_id, span_id,
  *       baggage) vs the same appender chain without it; {@code java.util.logging} with
  *       {@link TraceLogFormatter} (text and JSON) vs the JDK's {@code SimpleFormatter};
@@ -172,7 +173,9 @@ public class TelemetryOverheadBenchmark {
 
   @Setup
   public void setUp() {
-    sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().build()).build();
+    // Spans are recorded and handed to a batch processor, as in production (its exporter drops them).
+    sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+        .addSpanProcessor(BatchSpanProcessor.builder(DROP).build()).build()).build();
     servers = ServerSpans.create(ScanTracing.create(sdk));
     instrumenter = Instrumenter.<Request, Integer>builder(sdk, "bench", HttpSpanNameExtractor.create(GETTER))
         .setSpanStatusExtractor(HttpSpanStatusExtractor.create(GETTER))
@@ -180,6 +183,12 @@ public class TelemetryOverheadBenchmark {
         .buildServerInstrumenter(HEADERS);
     scan = ScanContext.withScanId(Context.root(), "scan-0123456789abcdef")
         .with(sdk.getTracer("bench").spanBuilder("scan").startSpan());
+    Span probe = serverSpanVega();
+    if (!Span.fromContext(scan).isRecording() || !(probe instanceof ReadableSpan r)
+        || r.getAttributes().size() < 8) {
+      throw new IllegalStateException("the benchmark's spans must be recorded with their attributes, "
+          + "or it measures a no-op: " + probe);
+    }
 
     logback = (LoggerContext) LoggerFactory.getILoggerFactory();
     logback.reset();
