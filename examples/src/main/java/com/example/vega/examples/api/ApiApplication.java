@@ -46,6 +46,7 @@ public class ApiApplication {
 
   @Bean
   ScansController.Settings scanSettings(Env env) {
-    return new ScansController.Settings(env.require("VEGA_SQS_QUEUE_URL"), env.require("VEGA_S3_SOURCE_BUCKET"));
+    return new ScansController.Settings(env.require("VEGA_SQS_QUEUE_URL"), env.require("VEGA_S3_SOURCE_BUCKET"),
+        Database.target(env.require("VEGA_DATABASE_URL")));
   }
 }

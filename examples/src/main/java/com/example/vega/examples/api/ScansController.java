@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 class ScansController {
   private static final int MAX_SOURCE = 1 << 20;
 
-  record Settings(String queueUrl, String sourceBucket) {}
+  record Settings(String queueUrl, String sourceBucket, ClientSpans.Database database) {}
 
   private final DataSource db;
   private final SqsClient sqs;
@@ -66,17 +66,19 @@ class ScansController {
     Context scan = tracing.startScan(scanId, "create scan", SpanKind.INTERNAL, Context.current());
     try (Scope ignored = scan.makeCurrent()) {
       String key = "scans/" + scanId + "/source.txt";
-      Span put = spans.startS3(Context.current(), "PutObject", settings.sourceBucket(), key);
+      Span put = spans.startS3(Context.current(), s3.serviceClientConfiguration().region().id(), "PutObject",
+          settings.sourceBucket(), key);
       try {
-        s3.putObject(b -> b.bucket(settings.sourceBucket()).key(key),
+        var stored = s3.putObject(b -> b.bucket(settings.sourceBucket()).key(key),
             software.amazon.awssdk.core.sync.RequestBody.fromBytes(source));
+        ClientSpans.awsResponse(put, stored.responseMetadata().requestId(), stored.responseMetadata().extendedRequestId());
       } catch (RuntimeException e) {
         ClientSpans.fail(put, e);
         throw e;
       } finally {
         put.end();
       }
-      Span insert = spans.startDb(Context.current(), "INSERT", "scans");
+      Span insert = spans.startDb(Context.current(), settings.database(), "INSERT", "scans");
       try (Connection c = db.getConnection();
           PreparedStatement ps = c.prepareStatement("INSERT INTO scans(id, status, source_key) VALUES (?, 'queued', ?)")) {
         ps.setString(1, scanId);
@@ -91,7 +93,7 @@ class ScansController {
       Span send = sqsCarrier.startSend(Context.current(), settings.queueUrl());
       try (Scope s = send.makeCurrent()) {
         SendMessageRequest req = SendMessageRequest.builder().queueUrl(settings.queueUrl()).messageBody(scanId).build();
-        send.setAttribute(SqsCarrier.MESSAGE_ID, sqs.sendMessage(sqsCarrier.inject(Context.current(), req)).messageId());
+        SqsCarrier.sent(send, sqs.sendMessage(sqsCarrier.inject(Context.current(), req)));
       } catch (RuntimeException e) {
         ClientSpans.fail(send, e);
         throw e;

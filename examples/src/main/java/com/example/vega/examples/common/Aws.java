@@ -34,6 +34,11 @@ public final class Aws {
         : DefaultCredentialsProvider.builder().build();
   }
 
+  /** The region the clients use (for the spans' {@code cloud.region}). */
+  public String region() {
+    return region.id();
+  }
+
   private URI endpoint(String service) {
     String v = env.get("AWS_ENDPOINT_URL_" + service);
     if (v == null) {

@@ -1,6 +1,7 @@
 package com.example.vega.examples.common;
 
 import com.example.vega.health.checks.DatabaseUrl;
+import com.example.vega.health.trace.ClientSpans;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -10,6 +11,11 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 public final class Database {
   private Database() {}
+
+  /** What the service's database spans record: database name, host and port (no credentials). */
+  public static ClientSpans.Database target(String url) {
+    return ClientSpans.Database.postgres(DatabaseUrl.parse("VEGA_DATABASE_URL", url).jdbcUrl());
+  }
 
   public static HikariDataSource pool(String url, String poolName, int maxSize) {
     DatabaseUrl db = DatabaseUrl.parse("VEGA_DATABASE_URL", url);

@@ -8,6 +8,7 @@ import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
+import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -31,6 +32,9 @@ public final class ServiceRuntime implements AutoCloseable {
   private final Env env;
   private final OpenTelemetrySdk otel;
   private final ScanTracing tracing;
+  private final ServiceInfo service;
+  private final HealthTelemetry telemetry;
+  private static final String VERSION = "0.1.0";
   private HealthMonitor monitor;
   private HealthServer health;
 
@@ -38,8 +42,11 @@ public final class ServiceRuntime implements AutoCloseable {
     this.role = role;
     this.env = new Env(environment);
     ConfigCheck.validate(role, settings());
-    this.otel = VegaOpenTelemetry.builder(role.serviceName()).environment(environment).shutdownHook(false).build();
+    this.service = new ServiceInfo(role.serviceName(), VERSION, env.get("VEGA_RELEASE_ID", "local"),
+        role.serviceName(), env.get("VEGA_ENVIRONMENT", "local"));
+    this.otel = VegaOpenTelemetry.builder(service).environment(environment).shutdownHook(false).build();
     this.tracing = ScanTracing.create(otel);
+    this.telemetry = HealthTelemetry.create(otel, role.hintName());
   }
 
   public VegaSettings settings() {
@@ -57,9 +64,10 @@ public final class ServiceRuntime implements AutoCloseable {
   /** Registers the role's checks with the clients the service already has, and serves health. */
   public HealthMonitor startHealth(VegaChecks.Clients clients) throws IOException {
     monitor = HealthMonitor.builder()
-        .service(new ServiceInfo(role.serviceName(), "0.1.0", env.get("VEGA_RELEASE_ID", "local"),
-            role.serviceName(), env.get("VEGA_ENVIRONMENT", "local")))
-        .registerAll(tuned(VegaChecks.forRole(role, settings(), clients)))
+        .service(service)
+        // meters, status-change log records and check-run spans, exported as OTEL_* says
+        .registerAll(telemetry.instrument(tuned(VegaChecks.forRole(role, settings(), clients))))
+        .listener(telemetry)
         .secretValues(VegaChecks.secretValues(settings()).toArray(String[]::new))
         .build()
         .start();

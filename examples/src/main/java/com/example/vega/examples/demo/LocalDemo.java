@@ -38,7 +38,10 @@ import java.util.regex.Pattern;
  * then each service's health and the scan's trace as a waterfall.
  *
  * <p>{@code --break <fault>} breaks one thing on purpose and shows which service reports it, with
- * which hint. Exits 0 when the scan finished and everything is healthy (or, with --break, when the
+ * which hint. {@code --zipkin <url>} also sends every span to a Zipkin server (as well as to the
+ * demo's own collector) and prints the trace's page there; with {@code OTEL_EXPORTER_OTLP_ENDPOINT}
+ * set, spans, meters and log records go to that OTLP endpoint (Jaeger, Tempo, a collector)
+ * instead, and the demo prints what to search for. Exits 0 when the scan finished and everything is healthy (or, with --break, when the
  * fault was reported by the service that should report it); 1 otherwise.
  */
 public final class LocalDemo {
@@ -54,6 +57,8 @@ public final class LocalDemo {
   }
 
   private static final PrintStream OUT = System.out;
+  /** A Zipkin server to send the spans to as well (--zipkin), or null. */
+  private static String zipkin;
   private static final Pattern ID = Pattern.compile("\"id\":\"([a-z0-9-]+)\"");
   private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
 
@@ -66,8 +71,10 @@ public final class LocalDemo {
         fault = args[++i];
       } else if (args[i].startsWith("--break=")) {
         fault = args[i].substring(8);
+      } else if (args[i].equals("--zipkin") && i + 1 < args.length) {
+        zipkin = args[++i].replaceAll("/+$", "");
       } else {
-        System.err.println("usage: vega-demo [--break " + String.join("|", FAULTS.keySet()) + "]");
+        System.err.println("usage: vega-demo [--break " + String.join("|", FAULTS.keySet()) + "] [--zipkin http://127.0.0.1:9411]");
         System.exit(2);
       }
     }
@@ -76,7 +83,15 @@ public final class LocalDemo {
       System.exit(2);
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.exit(run(fault) ? 0 : 1);
+    boolean ok;
+    try {
+      ok = run(fault);
+    } catch (Throwable e) {
+      // The embedded SQS keeps non-daemon threads: without exit, a failed start would hang the demo.
+      e.printStackTrace();
+      ok = false;
+    }
+    System.exit(ok ? 0 : 1);
   }
 
   static boolean run(String fault) throws Exception {
@@ -140,11 +155,27 @@ public final class LocalDemo {
       base.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
       base.put("VEGA_AUTH_PROVIDER", "local");
       base.put("VEGA_HEALTH_INTERVAL", "PT1S"); // the demo wants answers in seconds
-      base.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
-      base.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+      String externalOtlp = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+      if (externalOtlp != null) {
+        // Any OTLP backend: spans, meters (vega.health.*) and log records go there, as OTEL_* says.
+        System.getenv().forEach((k, v) -> {
+          if (k.startsWith("OTEL_")) {
+            base.put(k, v);
+          }
+        });
+        step("sending spans, meters and log records to " + externalOtlp + " (OTEL_EXPORTER_OTLP_ENDPOINT)");
+      } else {
+        base.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
+        base.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        base.put("OTEL_METRICS_EXPORTER", "none");
+        base.put("OTEL_LOGS_EXPORTER", "none");
+      }
+      if (zipkin != null) {
+        base.put("OTEL_TRACES_EXPORTER", "otlp,zipkin");
+        base.put("OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin + "/api/v2/spans");
+        step("sending spans to Zipkin at " + zipkin + " too");
+      }
       base.put("OTEL_BSP_SCHEDULE_DELAY", "100");
-      base.put("OTEL_METRICS_EXPORTER", "none");
-      base.put("OTEL_LOGS_EXPORTER", "none");
 
       step("starting vega-llm-proxy (Spring Boot)");
       Map<String, String> proxyEnv = new HashMap<>(base);
@@ -245,6 +276,13 @@ public final class LocalDemo {
             .filter(s -> id.equals(s.attributes().get("vega.scan.id")))
             .map(TraceCollector.Received::traceId).findFirst().orElse(null);
         OUT.print(traceId == null ? "(no spans received)\n" : Waterfall.render(traces.trace(traceId)));
+        if (traceId != null && zipkin != null) {
+          OUT.println("    in Zipkin: " + zipkin + "/zipkin/traces/" + traceId);
+        }
+        if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null) {
+          OUT.println("    in your backend: search the tag vega.scan.id=" + id
+              + " (or the trace id in the services' log lines, trace_id)");
+        }
       }
 
       if (fault == null) {
@@ -363,7 +401,9 @@ public final class LocalDemo {
     return bad;
   }
 
-  private static final Pattern RUNNER_CHECK = Pattern.compile("check (\\S+) (\\w+): (.*) \\(next: (.*)\\)$");
+  // The runner's text log lines end with the trace fields (TraceLogFormatter) when inside the scan.
+  private static final Pattern RUNNER_CHECK =
+      Pattern.compile("check (\\S+) (\\w+): (.*) \\(next: (.*?)\\)(?: trace_id=\\S+ span_id=\\S+)?(?: vega\\.scan\\.id=\\S+)?$");
 
   /** The runner is a process of its own: it logs what its checks found before it starts work. */
   private static List<String[]> runnerChecks(Path logs) throws java.io.IOException {

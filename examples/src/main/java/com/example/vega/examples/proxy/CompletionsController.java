@@ -75,7 +75,7 @@ class CompletionsController {
           .header("Authorization", "Bearer " + key.value())
           .POST(HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body)).build(),
           HttpResponse.BodyHandlers.ofString());
-      call.setAttribute(ClientSpans.HTTP_RESPONSE_STATUS_CODE, (long) r.statusCode());
+      ClientSpans.httpResponse(call, r.statusCode());
       return r.statusCode() == 200 ? ResponseEntity.ok(r.body())
           : ResponseEntity.status(502).body("provider answered " + r.statusCode()
               + ": check the provider API key in Secrets Manager");

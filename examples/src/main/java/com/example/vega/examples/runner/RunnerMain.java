@@ -7,6 +7,7 @@ import com.example.vega.health.CheckState;
 import com.example.vega.health.Status;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;
 import com.example.vega.health.trace.HttpCarrier;
@@ -41,6 +42,11 @@ public final class RunnerMain {
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
+    // A plain JVM logging through java.util.logging: each line joined to the scan's trace.
+    TraceLogFormatter lines = new TraceLogFormatter("json".equalsIgnoreCase(env.getOrDefault("VEGA_LOG_FORMAT", "text")));
+    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+      h.setFormatter(lines);
+    }
     int code;
     try (ServiceRuntime runtime = new ServiceRuntime(VegaRole.RUNNER, env)) {
       code = run(runtime, env);
@@ -58,6 +64,7 @@ public final class RunnerMain {
     Context parent = EcsCarrier.extract(env); // once, at start
     Context scan = runtime.tracing().startScan(scanId, "vega-v16-runner scan", SpanKind.INTERNAL, parent);
     ClientSpans spans = ClientSpans.create(runtime.tracing());
+    ClientSpans.Database database = Database.target(runtime.env().require("VEGA_DATABASE_URL"));
     Aws aws = new Aws(env);
     try (Scope ignored = scan.makeCurrent();
         HikariDataSource db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-runner", 2);
@@ -71,14 +78,18 @@ public final class RunnerMain {
         reportFailingChecks(runtime);
       }
       try {
-        update(db, spans, "UPDATE scans SET status = 'running', updated_at = now() WHERE id = ?", scanId);
+        update(db, spans, database, "UPDATE scans SET status = 'running', updated_at = now() WHERE id = ?", scanId);
+        LOG.log(System.Logger.Level.INFO, "scan " + scanId + " running");
         String sourceBucket = runtime.env().require("VEGA_S3_SOURCE_BUCKET");
         String artifacts = runtime.env().require("VEGA_S3_ARTIFACTS_BUCKET");
         String key = "scans/" + scanId + "/source.txt";
-        Span get = spans.startS3(Context.current(), "GetObject", sourceBucket, key);
+        Span get = spans.startS3(Context.current(), aws.region(), "GetObject", sourceBucket, key);
         String source;
         try {
-          source = s3.getObjectAsBytes(b -> b.bucket(sourceBucket).key(key)).asUtf8String();
+          var object = s3.getObjectAsBytes(b -> b.bucket(sourceBucket).key(key));
+          ClientSpans.awsResponse(get, object.response().responseMetadata().requestId(),
+              object.response().responseMetadata().extendedRequestId());
+          source = object.asUtf8String();
         } catch (RuntimeException e) {
           ClientSpans.fail(get, e);
           throw new IllegalStateException("cannot download the source from s3://" + sourceBucket
@@ -87,9 +98,9 @@ public final class RunnerMain {
           get.end();
         }
         List<Finding> findings = askTheModel(runtime, spans, http, source);
-        upsert(db, spans, scanId, findings);
-        writeArtifacts(s3, spans, artifacts, scanId, findings);
-        update(db, spans, "UPDATE scans SET status = 'done', updated_at = now() WHERE id = ?", scanId);
+        upsert(db, spans, database, scanId, findings);
+        writeArtifacts(s3, spans, aws.region(), artifacts, scanId, findings);
+        update(db, spans, database, "UPDATE scans SET status = 'done', updated_at = now() WHERE id = ?", scanId);
         LOG.log(System.Logger.Level.INFO, scanId + " done with " + findings.size() + " findings");
         return 0;
       } catch (RuntimeException e) {
@@ -187,7 +198,7 @@ public final class RunnerMain {
           .POST(HttpRequest.BodyPublishers.ofString(source));
       HttpCarrier.inject(Context.current(), b::header);
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      call.setAttribute(ClientSpans.HTTP_RESPONSE_STATUS_CODE, (long) r.statusCode());
+      ClientSpans.httpResponse(call, r.statusCode());
       if (r.statusCode() == 401 || r.statusCode() == 403) {
         throw new IllegalStateException("the LLM proxy rejected the scan token (" + r.statusCode()
             + "): check that the runner has a valid scan-scoped proxy token");
@@ -215,8 +226,9 @@ public final class RunnerMain {
     }
   }
 
-  private static void upsert(HikariDataSource db, ClientSpans spans, String scanId, List<Finding> findings) {
-    Span span = spans.startDb(Context.current(), "INSERT", "findings");
+  private static void upsert(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String scanId,
+      List<Finding> findings) {
+    Span span = spans.startDb(Context.current(), database, "INSERT", "findings");
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
         "INSERT INTO findings(id, scan_id, title, severity, path) VALUES (?, ?, ?, ?, ?) "
             + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity")) {
@@ -239,7 +251,8 @@ public final class RunnerMain {
     }
   }
 
-  private static void writeArtifacts(S3Client s3, ClientSpans spans, String bucket, String scanId, List<Finding> findings) {
+  private static void writeArtifacts(S3Client s3, ClientSpans spans, String region, String bucket, String scanId,
+      List<Finding> findings) {
     StringBuilder events = new StringBuilder();
     int i = 0;
     for (Finding f : findings) {
@@ -247,15 +260,16 @@ public final class RunnerMain {
           .append("\",\"severity\":\"").append(f.severity().replaceAll("[^a-z]", "")).append("\"}\n");
     }
     events.append("{\"type\":\"scan_done\",\"scan\":\"").append(scanId).append("\"}\n");
-    put(s3, spans, bucket, "scans/" + scanId + "/v16-events.jsonl", events.toString());
-    put(s3, spans, bucket, "scans/" + scanId + "/v16-report.json",
+    put(s3, spans, region, bucket, "scans/" + scanId + "/v16-events.jsonl", events.toString());
+    put(s3, spans, region, bucket, "scans/" + scanId + "/v16-report.json",
         "{\"scan\":\"" + scanId + "\",\"findings\":" + findings.size() + "}");
   }
 
-  private static void put(S3Client s3, ClientSpans spans, String bucket, String key, String body) {
-    Span span = spans.startS3(Context.current(), "PutObject", bucket, key);
+  private static void put(S3Client s3, ClientSpans spans, String region, String bucket, String key, String body) {
+    Span span = spans.startS3(Context.current(), region, "PutObject", bucket, key);
     try {
-      s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(body));
+      var written = s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(body));
+      ClientSpans.awsResponse(span, written.responseMetadata().requestId(), written.responseMetadata().extendedRequestId());
     } catch (RuntimeException e) {
       ClientSpans.fail(span, e);
       throw new IllegalStateException("cannot write " + key + " to s3://" + bucket
@@ -265,8 +279,9 @@ public final class RunnerMain {
     }
   }
 
-  private static void update(HikariDataSource db, ClientSpans spans, String sql, String scanId) {
-    Span span = spans.startDb(Context.current(), "UPDATE", "scans");
+  private static void update(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String sql,
+      String scanId) {
+    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, scanId);
       ps.executeUpdate();

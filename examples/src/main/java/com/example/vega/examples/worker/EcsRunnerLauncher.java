@@ -1,6 +1,8 @@
 package com.example.vega.examples.worker;
 
+import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,17 +13,25 @@ import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 
-/** Production: ECS RunTask of the runner task definition, trace context in the overrides. */
+/**
+ * Production: ECS RunTask of the runner task definition, an {@code ECS.RunTask} CLIENT span, and
+ * the trace context in the overrides (so the runner's spans are children of the RunTask call).
+ */
 public final class EcsRunnerLauncher implements RunnerLauncher {
   public static final String CONTAINER = "vega-v16-runner";
   private final EcsClient ecs;
   private final EcsCarrier carrier;
+  private final ClientSpans spans;
+  private final String region;
   private final String cluster;
   private final String taskDefinition;
 
-  public EcsRunnerLauncher(EcsClient ecs, EcsCarrier carrier, String cluster, String taskDefinition) {
+  public EcsRunnerLauncher(EcsClient ecs, EcsCarrier carrier, ClientSpans spans, String region, String cluster,
+      String taskDefinition) {
     this.ecs = ecs;
     this.carrier = carrier;
+    this.spans = spans;
+    this.region = region;
     this.cluster = cluster;
     this.taskDefinition = taskDefinition;
   }
@@ -34,10 +44,19 @@ public final class EcsRunnerLauncher implements RunnerLauncher {
         .count(1)
         .overrides(o -> o.containerOverrides(ContainerOverride.builder().name(CONTAINER).environment(env).build()))
         .build();
-    RunTaskResponse r = ecs.runTask(carrier.inject(context, request, CONTAINER));
-    if (!r.failures().isEmpty()) {
-      throw new IllegalStateException("RunTask failed: " + r.failures().get(0).reason());
+    Span call = spans.startAws(context, region, "ECS", "RunTask");
+    try {
+      RunTaskResponse r = ecs.runTask(carrier.inject(context.with(call), request, CONTAINER));
+      ClientSpans.awsResponse(call, r.responseMetadata().requestId(), null);
+      if (!r.failures().isEmpty()) {
+        throw new IllegalStateException("RunTask failed: " + r.failures().get(0).reason());
+      }
+      return r.tasks().get(0).taskArn();
+    } catch (RuntimeException e) {
+      ClientSpans.fail(call, e);
+      throw e;
+    } finally {
+      call.end();
     }
-    return r.tasks().get(0).taskArn();
   }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Local mode: the runner as a child process with the environment a RunTask override would give
  * it: the task definition's environment (this worker's runner settings) plus the overrides and
- * the trace context, through the same carrier as ECS.
+ * the trace context, through the same carrier as ECS. No {@code ECS.RunTask} span: no ECS call is
+ * made, and the runner's spans are children of the worker's process span.
  */
 public final class LocalRunnerLauncher implements RunnerLauncher {
   private final Map<String, String> taskEnvironment;

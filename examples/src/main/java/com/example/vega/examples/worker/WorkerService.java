@@ -39,6 +39,7 @@ public final class WorkerService implements AutoCloseable {
   private final EcsClient ecs;
   private final SqsCarrier sqsCarrier;
   private final ClientSpans spans;
+  private final ClientSpans.Database database;
   private final RunnerLauncher launcher;
   private final String queueUrl;
   private final byte[] signingKey;
@@ -59,8 +60,9 @@ public final class WorkerService implements AutoCloseable {
     signingKey = runtime.env().require("VEGA_LLM_PROXY_SIGNING_KEY").getBytes(StandardCharsets.UTF_8);
     tokenTtl = Duration.parse(runtime.env().get("VEGA_SCAN_TOKEN_TTL", "PT30M"));
     EcsCarrier ecsCarrier = EcsCarrier.create(runtime.tracing());
+    database = Database.target(runtime.env().require("VEGA_DATABASE_URL"));
     launcher = "ecs".equals(runtime.env().get("VEGA_SCAN_WORKER_EXECUTION_MODE", "local"))
-        ? new EcsRunnerLauncher(ecs, ecsCarrier, runtime.env().require("VEGA_ECS_CLUSTER"),
+        ? new EcsRunnerLauncher(ecs, ecsCarrier, spans, aws.region(), runtime.env().require("VEGA_ECS_CLUSTER"),
             runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"))
         : new LocalRunnerLauncher(runnerEnvironment, logDir);
     runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).sqs(sqs).ecs(ecs).build());
@@ -105,17 +107,14 @@ public final class WorkerService implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("VEGA_SCAN_ID", scanId);
         overrides.put("VEGA_LLM_PROXY_TOKEN", ScanToken.mint(scanId, Instant.now().plus(tokenTtl), signingKey));
-        Span run = spans.startAws(Context.current(), "ECS", "RunTask");
         String task;
-        try (Scope r = run.makeCurrent()) {
+        try {
           task = launcher.launch(Context.current(), overrides);
         } catch (Exception e) {
-          ClientSpans.fail(run, e);
           fail(scanId, "runner launch failed: " + e.getMessage());
           throw new IllegalStateException(e);
-        } finally {
-          run.end();
         }
+        LOG.log(System.Logger.Level.INFO, "scan " + scanId + " launched as " + task);
         update("UPDATE scans SET runner_task = ?, updated_at = now() WHERE id = ?", task, scanId);
       }
       sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
@@ -128,7 +127,7 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private boolean claim(String scanId) {
-    Span span = spans.startDb(Context.current(), "UPDATE", "scans");
+    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
     try (Connection c = db.getConnection();
         PreparedStatement ps = c.prepareStatement(
             "UPDATE scans SET status = 'claimed', updated_at = now() WHERE id = ? AND status = 'queued'")) {
@@ -147,7 +146,7 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private void update(String sql, String a, String b) {
-    Span span = spans.startDb(Context.current(), "UPDATE", "scans");
+    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, a);
       ps.setString(2, b);

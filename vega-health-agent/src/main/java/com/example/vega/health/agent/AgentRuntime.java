@@ -1,6 +1,7 @@
 package com.example.vega.health.agent;
 
 import com.example.vega.health.CheckPolicy;
+import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
@@ -8,10 +9,13 @@ import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.http.HealthServer;
+import com.example.vega.health.telemetry.HealthTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the agent runs in the host: the role's checks on a {@link HealthMonitor} and a
@@ -36,6 +40,15 @@ final class AgentRuntime implements AutoCloseable {
    * (the caller logs them once); a port that cannot be bound throws {@link IOException} naming it.
    */
   static AgentRuntime start(AgentConfig config, VegaSettings settings, List<String> problems) throws IOException {
+    return start(config, settings, problems, null);
+  }
+
+  /**
+   * As above; with {@code otel} (the SDK the agent built from {@code OTEL_*}), the checks' meters,
+   * status-change log records and run spans are exported through it ({@link HealthTelemetry}).
+   */
+  static AgentRuntime start(AgentConfig config, VegaSettings settings, List<String> problems,
+      @Nullable OpenTelemetry otel) throws IOException {
     problems.addAll(config.problems());
     if (config.address() == null) {
       throw new IOException("no address to serve /v1/healthz on (see the settings above)");
@@ -46,15 +59,22 @@ final class AgentRuntime implements AutoCloseable {
     HealthMonitor monitor = null;
     try {
       HealthMonitor.Builder b = HealthMonitor.builder().service(config.service());
+      HealthTelemetry telemetry = otel == null ? null
+          : HealthTelemetry.create(otel, config.role() == null ? null : config.role().hintName());
+      if (telemetry != null) {
+        b.listener(telemetry);
+      }
       List<String> secrets = new ArrayList<>(config.secrets());
+      List<CheckRegistration> checks = new ArrayList<>();
       if (config.role() != null) {
         RoleChecks.Built built = RoleChecks.forRole(config.role(), settings, () -> aws);
-        b.registerAll(built.checks());
+        checks.addAll(built.checks());
         problems.addAll(built.problems());
         secrets.addAll(built.secrets());
       } else {
-        genericChecks(config, settings, b, secrets, problems);
+        genericChecks(config, settings, checks, secrets, problems);
       }
+      b.registerAll(telemetry == null ? checks : telemetry.instrument(checks));
       b.secretValues(secrets.toArray(String[]::new));
       monitor = b.build();
       HealthServer.Options options = HealthServer.Options.fromSettings(settings, problems::add);
@@ -74,7 +94,7 @@ final class AgentRuntime implements AutoCloseable {
   }
 
   /** No role: what every JVM can check without one. */
-  private static void genericChecks(AgentConfig config, VegaSettings settings, HealthMonitor.Builder b,
+  private static void genericChecks(AgentConfig config, VegaSettings settings, List<CheckRegistration> checks,
       List<String> secrets, List<String> problems) {
     String url = Setting.DATABASE_URL.raw(settings);
     if (url != null) {
@@ -83,7 +103,7 @@ final class AgentRuntime implements AutoCloseable {
         if (db.password() != null) {
           secrets.add(db.password());
         }
-        b.register(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
+        checks.add(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
             .environment(config.service().environment()).build()
             .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
                 .timeout(Duration.ofSeconds(3)).critical(true).build()));
@@ -91,7 +111,7 @@ final class AgentRuntime implements AutoCloseable {
         problems.add(e.getMessage());
       }
     }
-    b.register(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
+    checks.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy()));
   }
 
   int port() {

@@ -22,6 +22,7 @@ public final class VegaAgent {
   private static volatile @Nullable AgentRuntime runtime;
   private static volatile @Nullable LateOpenTelemetry lateOtel;
   private static volatile @Nullable String continuedTrace;
+  private static volatile @Nullable Thread sdkBuilder;
 
   private VegaAgent() {}
 
@@ -50,6 +51,7 @@ public final class VegaAgent {
       if (late != null) {
         Thread o = new Thread(new SdkBuilder(late), "vega-health-agent-otel");
         o.setDaemon(true);
+        sdkBuilder = o;
         o.start();
       }
       Thread t = new Thread(new Starter(), "vega-health-agent-start");
@@ -110,7 +112,7 @@ public final class VegaAgent {
       try {
         VegaSettings settings = VegaSettings.environment();
         AgentConfig config = AgentConfig.from(settings);
-        runtime = AgentRuntime.start(config, settings, problems);
+        runtime = AgentRuntime.start(config, settings, problems, builtSdk());
         if (!problems.isEmpty()) {
           warn(String.join("; ", problems));
         }
@@ -122,6 +124,21 @@ public final class VegaAgent {
             + ". The application runs on without it.");
       }
     }
+  }
+
+  /**
+   * The SDK built from OTEL_*, once its builder (started beside this thread) is done, so the health
+   * meters bind to it rather than to the no-op it replaces; null without one (or after 10 s).
+   */
+  private static io.opentelemetry.api.@Nullable OpenTelemetry builtSdk() throws InterruptedException {
+    Thread b = sdkBuilder;
+    LateOpenTelemetry late = lateOtel;
+    if (b == null || late == null) {
+      return null;
+    }
+    b.join(10_000);
+    io.opentelemetry.api.OpenTelemetry sdk = late.delegate();
+    return sdk == io.opentelemetry.api.OpenTelemetry.noop() ? null : sdk;
   }
 
   private static void warn(String message) {

@@ -189,7 +189,7 @@ public class SqsSendHopBenchmark {
     Span send = carrier.startSend(Context.current(), QUEUE_URL);
     try (io.opentelemetry.context.Scope q = send.makeCurrent()) {
       SendMessageResponse r = vegaClient.sendMessage(request);
-      send.setAttribute(SqsCarrier.MESSAGE_ID, r.messageId());
+      SqsCarrier.sent(send, r);
       return r;
     } finally {
       send.end();

@@ -5,6 +5,7 @@ import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
 import com.example.vega.health.StatusListener;
+import com.example.vega.health.telemetry.HealthTelemetry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,12 +61,7 @@ public final class HealthMetrics implements MeterBinder {
 
   /** The gauge's value for a status; see the class comment for the encoding. */
   public static double value(Status status) {
-    return switch (status) {
-      case UP -> 1.0;
-      case DEGRADED -> 0.5;
-      case UNKNOWN -> 0.25;
-      case DOWN -> 0.0;
-    };
+    return HealthTelemetry.value(status); // one encoding for Micrometer and OpenTelemetry
   }
 
   @Override

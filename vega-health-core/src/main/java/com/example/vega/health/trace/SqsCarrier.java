@@ -1,12 +1,17 @@
 package com.example.vega.health.trace;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
+import io.opentelemetry.semconv.incubating.RpcIncubatingAttributes;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +23,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Trace context in SQS message attributes ({@code traceparent}, {@code tracestate},
@@ -27,8 +33,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * // api
  * Span send = sqs.startSend(Context.current(), queueUrl);
  * try (Scope s = send.makeCurrent()) {
- *   SendMessageResponse r = client.sendMessage(sqs.inject(Context.current(), request));
- *   send.setAttribute(SqsCarrier.MESSAGE_ID, r.messageId());
+ *   SqsCarrier.sent(send, client.sendMessage(sqs.inject(Context.current(), request)));
  * } finally { send.end(); }
  *
  * // worker
@@ -38,6 +43,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * }
  * }</pre>
  *
+ * <p>Both spans carry what OpenTelemetry's AWS SDK instrumentation puts on SQS spans:
+ * {@code messaging.*}, {@code aws.sqs.queue.url}, {@code rpc.*}, {@code server.address} and
+ * {@code server.port} of the queue's endpoint, and after the send {@code messaging.message.id} and
+ * {@code aws.request_id}.
+ *
  * <p>SQS allows 10 message attributes. When the message's own attributes leave too few slots, the
  * fields are kept in the order traceparent, baggage (it carries the scan id), tracestate; each one
  * left out is logged once and counted ({@link ScanTracing#droppedContextFields()}).
@@ -46,17 +56,9 @@ public final class SqsCarrier {
   /** SQS's limit on message attributes per message. */
   public static final int MAX_MESSAGE_ATTRIBUTES = 10;
 
-  public static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
-  public static final AttributeKey<String> DESTINATION_NAME =
-      AttributeKey.stringKey("messaging.destination.name");
-  public static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
-  public static final AttributeKey<String> OPERATION_TYPE =
-      AttributeKey.stringKey("messaging.operation.type");
-  public static final AttributeKey<String> OPERATION_NAME =
-      AttributeKey.stringKey("messaging.operation.name");
-  public static final AttributeKey<Long> BATCH_MESSAGE_COUNT =
-      AttributeKey.longKey("messaging.batch.message_count");
-  static final String SYSTEM = "aws_sqs";
+  static final String SYSTEM = MessagingSystemIncubatingValues.AWS_SQS;
+  /** {@code rpc.service} of SQS calls, as the AWS SDK names the service. */
+  static final String RPC_SERVICE = "Sqs";
 
   // Kept in this order when slots run out.
   private static final String[] PRIORITY = {W3c.TRACEPARENT, W3c.BAGGAGE, W3c.TRACESTATE};
@@ -152,21 +154,29 @@ public final class SqsCarrier {
   /**
    * Starts the PRODUCER span of a SendMessage (or SendMessageBatch, with {@code batchSize > 1})
    * under {@code parent}. Inject from a context holding this span so the consumer links to it;
-   * set {@link #MESSAGE_ID} from the response.
+   * end with {@link #sent}.
    */
   public Span startSend(Context parent, String queueUrl, int batchSize) {
-    String queue = queueName(queueUrl);
-    SpanBuilder b = tracer.spanBuilder("send " + queue)
-        .setSpanKind(SpanKind.PRODUCER)
-        .setParent(parent)
-        .setAttribute(MESSAGING_SYSTEM, SYSTEM)
-        .setAttribute(DESTINATION_NAME, queue)
-        .setAttribute(OPERATION_TYPE, "send")
-        .setAttribute(OPERATION_NAME, batchSize > 1 ? "SendMessageBatch" : "SendMessage");
+    String operation = batchSize > 1 ? "SendMessageBatch" : "SendMessage";
+    SpanBuilder b = messaging(parent, queueUrl, "send ", SpanKind.PRODUCER, MessagingOperationTypeIncubatingValues.SEND, operation);
     if (batchSize > 1) {
-      b.setAttribute(BATCH_MESSAGE_COUNT, (long) batchSize);
+      b.setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize);
     }
     return b.startSpan();
+  }
+
+  /** Records a SendMessage's answer on its span: the message id and the AWS request id. */
+  public static void sent(Span span, SendMessageResponse response) {
+    if (response.messageId() != null) {
+      span.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, response.messageId());
+    }
+    String requestId;
+    try {
+      requestId = response.responseMetadata().requestId();
+    } catch (RuntimeException noMetadata) {
+      requestId = null; // a response built by hand (stubs, tests) has none
+    }
+    ClientSpans.awsResponse(span, requestId, null);
   }
 
   /** {@link #startSend(Context, String, int)} for one message. */
@@ -183,21 +193,44 @@ public final class SqsCarrier {
   public Context startProcess(Message message, String queueUrl) {
     Context creation = extract(message);
     SpanContext producer = Span.fromContext(creation).getSpanContext();
-    String queue = queueName(queueUrl);
-    SpanBuilder b = tracer.spanBuilder("process " + queue)
-        .setSpanKind(SpanKind.CONSUMER)
-        .setParent(creation)
-        .setAttribute(MESSAGING_SYSTEM, SYSTEM)
-        .setAttribute(DESTINATION_NAME, queue)
-        .setAttribute(OPERATION_TYPE, "process")
-        .setAttribute(OPERATION_NAME, "process");
+    SpanBuilder b = messaging(creation, queueUrl, "process ", SpanKind.CONSUMER,
+        MessagingOperationTypeIncubatingValues.PROCESS, "process");
     if (message.messageId() != null) {
-      b.setAttribute(MESSAGE_ID, message.messageId());
+      b.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, message.messageId());
     }
     if (producer.isValid()) {
       b.addLink(producer);
     }
     return creation.with(b.startSpan());
+  }
+
+  // rpc.system and rpc.service are deprecated in semantic conventions 1.43, but they are what
+  // OpenTelemetry's AWS SDK instrumentation of the same release sets, and what AWS views key on.
+  @SuppressWarnings("deprecation")
+  private SpanBuilder messaging(
+      Context parent, String queueUrl, String verb, SpanKind kind, String type, String operation) {
+    String queue = queueName(queueUrl);
+    SpanBuilder b = tracer.spanBuilder(verb + queue)
+        .setSpanKind(kind)
+        .setParent(parent)
+        .setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, SYSTEM)
+        .setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, queue)
+        .setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE, type)
+        .setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, operation)
+        .setAttribute(AwsIncubatingAttributes.AWS_SQS_QUEUE_URL, queueUrl)
+        .setAttribute(RpcIncubatingAttributes.RPC_SYSTEM, ClientSpans.AWS_API)
+        .setAttribute(RpcIncubatingAttributes.RPC_SERVICE, RPC_SERVICE);
+    if (kind == SpanKind.PRODUCER) {
+      b.setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation);
+    }
+    try {
+      URI uri = URI.create(queueUrl);
+      int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      ClientSpans.server(b, uri.getHost(), uri.getHost() == null ? -1 : port);
+    } catch (IllegalArgumentException notAUrl) {
+      // a bare queue name or ARN: no endpoint to record
+    }
+    return b;
   }
 
   /** The queue name, the last path segment of a queue URL (an ARN or bare name is kept as is). */

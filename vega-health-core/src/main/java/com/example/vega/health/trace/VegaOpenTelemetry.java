@@ -1,68 +1,89 @@
 package com.example.vega.health.trace;
 
-import io.opentelemetry.api.common.AttributeKey;
+import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.telemetry.HealthRunSpanProcessor;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.semconv.ServiceAttributes;
+import io.opentelemetry.semconv.DeploymentAttributes;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a service's {@link OpenTelemetrySdk} through the SDK's autoconfiguration, so export is
- * set by the standard {@code OTEL_*} variables (OTLP by default, e.g.
- * {@code OTEL_EXPORTER_OTLP_ENDPOINT}), with Vega's defaults on top:
+ * Builds a service's {@link OpenTelemetrySdk} through the SDK's autoconfiguration, so export of
+ * spans, metrics and log records is set by the standard {@code OTEL_*} variables (OTLP by default,
+ * e.g. {@code OTEL_EXPORTER_OTLP_ENDPOINT}; Zipkin with {@code OTEL_TRACES_EXPORTER=zipkin} and the
+ * Zipkin exporter on the class path), with Vega's defaults on top:
  *
  * <ul>
- *   <li>{@code service.name} is the Vega service ({@code vega-api}, {@code vega-worker},
- *       {@code vega-v16-runner}, {@code vega-llm-proxy}) unless {@code OTEL_SERVICE_NAME} says
- *       otherwise;
- *   <li>on ECS ({@code ECS_CONTAINER_METADATA_URI_V4} set): {@code cloud.provider=aws},
- *       {@code cloud.platform=aws_ecs}, {@code cloud.region}, {@code aws.ecs.launchtype};
+ *   <li>resource: {@code service.name} (unless {@code OTEL_SERVICE_NAME} says otherwise),
+ *       {@code service.version} and {@code deployment.environment.name} from the
+ *       {@link ServiceInfo} ({@code VEGA_ENVIRONMENT} wins), and a random
+ *       {@code service.instance.id}; on ECS the task, cluster, launch type and log groups come from
+ *       OpenTelemetry's own ECS resource detector ({@code opentelemetry-aws-resources}, found on
+ *       the class path; its EC2, EKS, Beanstalk and Lambda detectors are switched off, so nothing
+ *       probes the EC2 metadata address);
  *   <li>{@link ScanIdSpanProcessor} registered;
+ *   <li>the exporting span processor wrapped in {@link HealthRunSpanProcessor}: healthy check runs
+ *       are not exported unless {@code VEGA_HEALTH_TRACE_HEALTHY_RUNS=true};
  *   <li>propagators {@code tracecontext,baggage} (the carriers of this package use W3C anyway).
  * </ul>
  *
  * <pre>{@code
- * OpenTelemetrySdk otel = VegaOpenTelemetry.builder("vega-worker").build();
+ * OpenTelemetrySdk otel = VegaOpenTelemetry.builder(serviceInfo).build();
  * ScanTracing tracing = ScanTracing.create(otel);
  * }</pre>
  *
  * <p>Needs {@code opentelemetry-sdk-extension-autoconfigure} and an exporter
  * ({@code opentelemetry-exporter-otlp}) on the service's classpath; both are optional
- * dependencies of this module.
+ * dependencies of this module, as is {@code opentelemetry-aws-resources}.
  */
 public final class VegaOpenTelemetry {
-  static final AttributeKey<String> CLOUD_PROVIDER = AttributeKey.stringKey("cloud.provider");
-  static final AttributeKey<String> CLOUD_PLATFORM = AttributeKey.stringKey("cloud.platform");
-  static final AttributeKey<String> CLOUD_REGION = AttributeKey.stringKey("cloud.region");
-  static final AttributeKey<String> ECS_LAUNCH_TYPE = AttributeKey.stringKey("aws.ecs.launchtype");
-  static final AttributeKey<String> DEPLOYMENT_ENVIRONMENT =
-      AttributeKey.stringKey("deployment.environment.name");
+  /** Set to {@code true} to export every check run's spans, healthy ones included. */
+  public static final String HEALTHY_RUNS_SETTING = "VEGA_HEALTH_TRACE_HEALTHY_RUNS";
+  /** The contrib AWS detectors other than ECS: each would probe its platform at every start. */
+  static final String OTHER_AWS_DETECTORS = String.join(",",
+      "io.opentelemetry.contrib.aws.resource.Ec2ResourceProvider",
+      "io.opentelemetry.contrib.aws.resource.EksResourceProvider",
+      "io.opentelemetry.contrib.aws.resource.BeanstalkResourceProvider",
+      "io.opentelemetry.contrib.aws.resource.LambdaResourceProvider");
 
   private VegaOpenTelemetry() {}
 
+  /** For a service known by name only (no version; environment from {@code VEGA_ENVIRONMENT}). */
   public static Builder builder(String serviceName) {
-    return new Builder(serviceName);
+    return new Builder(serviceName, null, null);
+  }
+
+  /** For a service described by its {@link ServiceInfo}: name, version and environment. */
+  public static Builder builder(ServiceInfo service) {
+    return new Builder(service.serviceId(), service.version(), service.environment());
   }
 
   /** Configuration, validated at {@link #build()}. */
   public static final class Builder {
     private final String serviceName;
+    private final @Nullable String version;
+    private final @Nullable String environmentName;
     private @Nullable Map<String, String> environment;
     private boolean shutdownHook = true;
 
-    private Builder(String serviceName) {
+    private Builder(String serviceName, @Nullable String version, @Nullable String environmentName) {
       this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+      this.version = version;
+      this.environmentName = environmentName;
     }
 
     /**
-     * Reads {@code OTEL_*}, ECS and {@code VEGA_ENVIRONMENT} variables from this map instead of
-     * the process environment (its {@code OTEL_*} entries override the process's). For tests.
+     * Reads {@code OTEL_*} and {@code VEGA_*} variables from this map instead of the process
+     * environment (its {@code OTEL_*} entries override the process's). For tests.
      */
     public Builder environment(Map<String, String> environment) {
       this.environment = Map.copyOf(environment);
@@ -83,13 +104,17 @@ public final class VegaOpenTelemetry {
       Map<String, String> defaults = new HashMap<>();
       defaults.put("otel.service.name", serviceName);
       defaults.put("otel.propagators", "tracecontext,baggage");
+      defaults.put("otel.java.disabled.resource.providers", OTHER_AWS_DETECTORS);
       Map<String, String> overrides = environment == null ? Map.of() : otelProperties(environment);
-      Attributes ecs = resourceAttributes(env);
+      Attributes service = resourceAttributes(env, version, environmentName);
+      boolean healthyRuns = "true".equalsIgnoreCase(env.getOrDefault(HEALTHY_RUNS_SETTING, "false").trim());
       var b = AutoConfiguredOpenTelemetrySdk.builder()
           .addPropertiesSupplier(() -> defaults)
           .addPropertiesCustomizer(config -> overrides)
-          .addResourceCustomizer((resource, config) -> resource.merge(Resource.create(ecs)))
-          .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(new ScanIdSpanProcessor()));
+          // Ours only fill gaps: OTEL_RESOURCE_ATTRIBUTES and the detectors keep what they set.
+          .addResourceCustomizer((resource, config) -> Resource.create(service).merge(resource))
+          .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(new ScanIdSpanProcessor()))
+          .addSpanProcessorCustomizer((processor, config) -> new HealthRunSpanProcessor(processor, healthyRuns));
       if (!shutdownHook) {
         b.disableShutdownHook();
       }
@@ -97,27 +122,21 @@ public final class VegaOpenTelemetry {
     }
   }
 
-  /** Resource attributes from the environment: ECS ones only when running on ECS. */
-  static Attributes resourceAttributes(Map<String, String> env) {
+  /** The resource attributes Vega adds: version, environment, a fresh instance id. */
+  static Attributes resourceAttributes(
+      Map<String, String> env, @Nullable String version, @Nullable String environmentName) {
     AttributesBuilder a = Attributes.builder();
+    if (version != null && !version.isBlank() && !version.equals("unknown")) {
+      a.put(ServiceAttributes.SERVICE_VERSION, version);
+    }
     String deployment = env.get("VEGA_ENVIRONMENT");
+    if (deployment == null || deployment.isBlank()) {
+      deployment = environmentName;
+    }
     if (deployment != null && !deployment.isBlank()) {
-      a.put(DEPLOYMENT_ENVIRONMENT, deployment);
+      a.put(DeploymentAttributes.DEPLOYMENT_ENVIRONMENT_NAME, deployment.trim());
     }
-    if (env.get("ECS_CONTAINER_METADATA_URI_V4") == null) {
-      return a.build();
-    }
-    a.put(CLOUD_PROVIDER, "aws").put(CLOUD_PLATFORM, "aws_ecs");
-    String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
-    if (region != null && !region.isBlank()) {
-      a.put(CLOUD_REGION, region);
-    }
-    String execution = env.get("AWS_EXECUTION_ENV");
-    if ("AWS_ECS_FARGATE".equals(execution)) {
-      a.put(ECS_LAUNCH_TYPE, "fargate");
-    } else if ("AWS_ECS_EC2".equals(execution)) {
-      a.put(ECS_LAUNCH_TYPE, "ec2");
-    }
+    a.put(ServiceAttributes.SERVICE_INSTANCE_ID, UUID.randomUUID().toString());
     return a.build();
   }
 

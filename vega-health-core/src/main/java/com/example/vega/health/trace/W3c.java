@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that turns the three W3C fields into a {@link Context} and back, for every
- * carrier. Inbound values are screened before the OpenTelemetry propagators see them (length,
- * characters, member counts, all-zero ids), so hostile input costs a bounded amount of work and
- * restarts the trace; any exception that still escapes is swallowed for the same outcome.
+ * carrier. Inbound values are screened for what the OpenTelemetry propagators do not check
+ * (length caps, printable characters, member counts, percent-escapes, credential-like baggage), so
+ * hostile input costs a bounded amount of work; the W3C syntax itself is the propagators' to
+ * validate. A bad traceparent restarts the trace; any exception that escapes is swallowed for the
+ * same outcome.
  */
 final class W3c {
   static final String TRACEPARENT = "traceparent";
@@ -179,29 +181,12 @@ final class W3c {
     return !ScanContext.isSensitive(key, value);
   }
 
-  /** {@code 00-<32 hex>-<16 hex>-<2 hex>}, lowercase, ids not all zero, version not ff. */
+  /**
+   * Bounded and printable. Its syntax (version, lower-case hex, ids not all zero, flags) is the
+   * propagator's to check: {@link W3CTraceContextPropagator} returns no parent for anything else.
+   */
   static boolean validTraceparent(@Nullable String s) {
-    if (s == null) {
-      return false;
-    }
-    int n = s.length();
-    if (n < 55 || n > MAX_TRACEPARENT_LENGTH) {
-      return false;
-    }
-    if (!lowerHex(s, 0, 2) || s.charAt(2) != '-' || !lowerHex(s, 3, 35) || s.charAt(35) != '-'
-        || !lowerHex(s, 36, 52) || s.charAt(52) != '-' || !lowerHex(s, 53, 55)) {
-      return false;
-    }
-    if (s.charAt(0) == 'f' && s.charAt(1) == 'f') {
-      return false;
-    }
-    if (s.charAt(0) == '0' && s.charAt(1) == '0' && n != 55) {
-      return false;
-    }
-    if (n > 55 && (s.charAt(55) != '-' || !printable(s, 56, n))) {
-      return false;
-    }
-    return !allZero(s, 3, 35) && !allZero(s, 36, 52);
+    return s != null && s.length() <= MAX_TRACEPARENT_LENGTH && printable(s, 0, s.length());
   }
 
   static boolean validTracestate(@Nullable String s) {
@@ -231,27 +216,8 @@ final class W3c {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
-  private static boolean lowerHex(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean allZero(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) != '0') {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Visible ASCII, space and tab only: no control characters, no non-ASCII. */
-  private static boolean printable(String s, int from, int to) {
+  static boolean printable(String s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if ((c < 0x20 && c != '\t') || c > 0x7e) {

@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ class SqsCarrierTest {
     try (Scope s = scan.with(send).makeCurrent()) {
       attrs = sqs.inject(Context.current(), Map.of());
     }
-    send.setAttribute(SqsCarrier.MESSAGE_ID, "m-1");
+    SqsCarrier.sent(send, software.amazon.awssdk.services.sqs.model.SendMessageResponse.builder().messageId("m-1").build());
     send.end();
     TestTelemetry worker = new TestTelemetry();
     Message received = Message.builder().messageId("m-1").body("{}").messageAttributes(attrs).build();
@@ -142,17 +143,17 @@ class SqsCarrierTest {
     SpanData producer = t.finished().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
     SpanData consumer = worker.finished().get(0);
     assertThat(producer.getName()).isEqualTo("send vega-scans");
-    assertThat(producer.getAttributes().get(SqsCarrier.MESSAGING_SYSTEM)).isEqualTo("aws_sqs");
-    assertThat(producer.getAttributes().get(SqsCarrier.OPERATION_TYPE)).isEqualTo("send");
+    assertThat(producer.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_SYSTEM)).isEqualTo("aws_sqs");
+    assertThat(producer.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE)).isEqualTo("send");
     assertThat(consumer.getKind()).isEqualTo(SpanKind.CONSUMER);
     assertThat(consumer.getName()).isEqualTo("process vega-scans");
     assertThat(consumer.getTraceId()).isEqualTo(producer.getTraceId());
     assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
     assertThat(consumer.getLinks()).singleElement()
         .satisfies(l -> assertThat(l.getSpanContext().getSpanId()).isEqualTo(producer.getSpanId()));
-    assertThat(consumer.getAttributes().get(SqsCarrier.DESTINATION_NAME)).isEqualTo("vega-scans");
-    assertThat(consumer.getAttributes().get(SqsCarrier.MESSAGE_ID)).isEqualTo("m-1");
-    assertThat(consumer.getAttributes().get(SqsCarrier.OPERATION_TYPE)).isEqualTo("process");
+    assertThat(consumer.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME)).isEqualTo("vega-scans");
+    assertThat(consumer.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID)).isEqualTo("m-1");
+    assertThat(consumer.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE)).isEqualTo("process");
     assertThat(consumer.getAttributes().get(ScanContext.SCAN_ID_ATTRIBUTE)).isEqualTo("scan-1");
   }
 

@@ -3,8 +3,11 @@ package com.example.vega.health.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.vega.health.ServiceInfo;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.semconv.DeploymentAttributes;
+import io.opentelemetry.semconv.ServiceAttributes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,23 +16,30 @@ class VegaOpenTelemetryTest {
       "OTEL_TRACES_EXPORTER", "none", "OTEL_METRICS_EXPORTER", "none", "OTEL_LOGS_EXPORTER", "none");
 
   @Test
-  void onEcsTheResourceSaysAwsEcsWithRegionAndLaunchType() {
-    Attributes a = VegaOpenTelemetry.resourceAttributes(Map.of(
-        "ECS_CONTAINER_METADATA_URI_V4", "http://169.254.170.2/v4/abc",
-        "AWS_REGION", "us-west-1", "AWS_EXECUTION_ENV", "AWS_ECS_FARGATE", "VEGA_ENVIRONMENT", "prod"));
+  void resourceCarriesVersionEnvironmentAndAnInstanceId() {
+    Attributes a = VegaOpenTelemetry.resourceAttributes(Map.of("VEGA_ENVIRONMENT", "prod"), "1.4.2", "dev");
+    Attributes b = VegaOpenTelemetry.resourceAttributes(Map.of(), "unknown", "staging");
 
-    assertThat(a.get(VegaOpenTelemetry.CLOUD_PROVIDER)).isEqualTo("aws");
-    assertThat(a.get(VegaOpenTelemetry.CLOUD_PLATFORM)).isEqualTo("aws_ecs");
-    assertThat(a.get(VegaOpenTelemetry.CLOUD_REGION)).isEqualTo("us-west-1");
-    assertThat(a.get(VegaOpenTelemetry.ECS_LAUNCH_TYPE)).isEqualTo("fargate");
-    assertThat(a.get(VegaOpenTelemetry.DEPLOYMENT_ENVIRONMENT)).isEqualTo("prod");
+    assertThat(a.get(ServiceAttributes.SERVICE_VERSION)).isEqualTo("1.4.2");
+    assertThat(a.get(DeploymentAttributes.DEPLOYMENT_ENVIRONMENT_NAME)).isEqualTo("prod");
+    assertThat(b.get(ServiceAttributes.SERVICE_VERSION)).isNull();
+    assertThat(b.get(DeploymentAttributes.DEPLOYMENT_ENVIRONMENT_NAME)).isEqualTo("staging");
+    assertThat(a.get(ServiceAttributes.SERVICE_INSTANCE_ID)).isNotBlank()
+        .isNotEqualTo(b.get(ServiceAttributes.SERVICE_INSTANCE_ID));
   }
 
   @Test
-  void offEcsNoCloudAttributesAreClaimed() {
-    Attributes a = VegaOpenTelemetry.resourceAttributes(Map.of("AWS_REGION", "us-west-1"));
-
-    assertThat(a.isEmpty()).isTrue();
+  void sdkResourceHasTheServiceInfoAndTheHealthRunProcessorWrapsTheExporter() {
+    Map<String, String> env = new java.util.HashMap<>(NO_EXPORT);
+    env.put("OTEL_TRACES_EXPORTER", "zipkin");
+    env.put("OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://127.0.0.1:9/api/v2/spans");
+    try (OpenTelemetrySdk sdk = VegaOpenTelemetry.builder(new ServiceInfo("vega-worker", "2.0.1", "abc", "w", "prod"))
+        .environment(env).shutdownHook(false).build()) {
+      String provider = sdk.getSdkTracerProvider().toString();
+      assertThat(provider).contains("service.version=\"2.0.1\"")
+          .contains("deployment.environment.name=\"prod\"")
+          .contains("HealthRunSpanProcessor{exportHealthyRuns=false");
+    }
   }
 
   @Test

@@ -2,13 +2,9 @@ package com.example.vega.health.spring;
 
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.IpLiteral;
-import com.example.vega.health.trace.ClientSpans;
-import com.example.vega.health.trace.HttpCarrier;
-import com.example.vega.health.trace.ScanContext;
-import com.example.vega.health.trace.ScanTracing;
+import com.example.vega.health.trace.ServerSpans;
 import com.example.vega.health.trace.Trust;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import jakarta.servlet.FilterChain;
@@ -17,26 +13,38 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Every incoming request continues the caller's trace and scan context when the caller is inside
- * our boundary (a configured network), and restarts it, dropping inbound baggage, otherwise. The
- * health endpoints are not traced: probes would drown the traces.
+ * Every incoming request is a SERVER span named {@code {method} {http.route}}, the route being
+ * Spring MVC's matched pattern. It continues the caller's trace and scan context when the caller
+ * is inside our boundary (a configured network), and restarts it, dropping inbound baggage,
+ * otherwise. Health and probe paths are not traced: polls (the ALB's, ECS's, the runners' checks
+ * of the LLM proxy) would drown the traces.
  */
 final class ScanTraceFilter extends OncePerRequestFilter {
-  private final ScanTracing tracing;
+  private final ServerSpans servers;
   private final DetailAccess trusted;
+  private final List<String> untracedPaths;
 
-  ScanTraceFilter(ScanTracing tracing, DetailAccess trustedNetworks) {
-    this.tracing = tracing;
+  ScanTraceFilter(ServerSpans servers, DetailAccess trustedNetworks, List<String> untracedPaths) {
+    this.servers = servers;
     this.trusted = trustedNetworks;
+    this.untracedPaths = List.copyOf(untracedPaths);
   }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
-    return path.startsWith("/v1/healthz") || path.startsWith("/actuator");
+    for (String p : untracedPaths) {
+      if (path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -53,19 +61,23 @@ final class ScanTraceFilter extends OncePerRequestFilter {
     } catch (RuntimeException e) {
       trust = Trust.UNTRUSTED;
     }
-    Context parent = HttpCarrier.extract(request::getHeader, trust);
-    Span span = tracing.tracer().spanBuilder(request.getMethod() + " " + request.getRequestURI())
-        .setParent(parent).setSpanKind(SpanKind.SERVER)
-        .setAttribute(ClientSpans.HTTP_REQUEST_METHOD, request.getMethod()).startSpan();
-    ScanContext.scanId(parent).ifPresent(id -> span.setAttribute(ScanContext.SCAN_ID_ATTRIBUTE, id));
-    try (Scope s = parent.with(span).makeCurrent()) {
+    Context ctx = servers.start(request::getHeader, trust, new ServerSpans.Request(
+        request.getMethod(), request.getScheme().toLowerCase(Locale.ROOT), request.getRequestURI(), null,
+        request.getServerName(), request.getServerPort(), remote, request.getHeader("User-Agent")));
+    Span span = Span.fromContext(ctx);
+    Throwable failure = null;
+    try (Scope s = ctx.makeCurrent()) {
       chain.doFilter(request, response);
     } catch (IOException | ServletException | RuntimeException e) {
-      ClientSpans.fail(span, e);
+      failure = e;
       throw e;
     } finally {
-      span.setAttribute(ClientSpans.HTTP_RESPONSE_STATUS_CODE, (long) response.getStatus());
-      span.end();
+      // Spring MVC sets the matched pattern during dispatch; unmatched requests keep "{method}".
+      Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+      if (route instanceof String r && !r.isEmpty()) {
+        ServerSpans.route(span, request.getMethod(), r);
+      }
+      ServerSpans.end(span, failure != null && response.getStatus() < 500 ? 500 : response.getStatus(), failure);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Setting;
+import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
@@ -82,12 +83,18 @@ public final class VegaHealthAutoConfiguration {
       ObjectProvider<CheckRegistration> checks,
       ObjectProvider<VegaHealthCustomizer> customizers,
       ObjectProvider<DataSource> dataSources,
+      ObjectProvider<HealthTelemetry> telemetry,
       ListableBeanFactory beans) {
     List<CheckRegistration> all = new ArrayList<>(checks.orderedStream().toList());
     all.addAll(roleChecks(resolved, settings, beans));
+    List<CheckRegistration> tuned = CheckTuning.apply(all, properties.getChecks());
+    HealthTelemetry t = telemetry.getIfAvailable();
     HealthMonitor.Builder builder = HealthMonitor.builder()
         .service(resolved.service())
-        .registerAll(CheckTuning.apply(all, properties.getChecks()));
+        .registerAll(t == null ? tuned : t.instrument(tuned));
+    if (t != null) {
+      builder.listener(t); // check runs as spans, status changes as log records
+    }
     // Whatever a driver or server echoes back, these never leave the module.
     dataSources.orderedStream().forEach(ds -> builder.secretValues(DataSourceSecrets.password(ds)));
     builder.secretValues(properties.getDetail().getToken());

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.trace.ScanContext;
 import com.example.vega.health.trace.ScanTracing;
+import com.example.vega.health.trace.ServerSpans;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.semconv.ClientAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import io.opentelemetry.semconv.UserAgentAttributes;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -31,6 +37,11 @@ class ScanTraceFilterTest {
           W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
       .build();
 
+  private ScanTraceFilter filter(DetailAccess trusted) {
+    return new ScanTraceFilter(ServerSpans.create(ScanTracing.create(otel)), trusted,
+        VegaTracingAutoConfiguration.Web.UNTRACED);
+  }
+
   private SpanData serve(ScanTraceFilter filter, String remote, String path) throws Exception {
     MockHttpServletRequest req = new MockHttpServletRequest("GET", path);
     req.setRemoteAddr(remote);
@@ -42,7 +53,7 @@ class ScanTraceFilterTest {
 
   @Test
   void trustedCallersContinueTheTraceAndScan() throws Exception {
-    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.fromNetworks("10.0.0.0/8"));
+    ScanTraceFilter f = filter(DetailAccess.fromNetworks("10.0.0.0/8"));
     SpanData s = serve(f, "10.1.2.3", "/v1/scans/scan-abc");
     assertThat(s.getTraceId()).isEqualTo(TRACE);
     assertThat(s.getAttributes().get(ScanContext.SCAN_ID_ATTRIBUTE)).isEqualTo("scan-abc");
@@ -50,7 +61,7 @@ class ScanTraceFilterTest {
 
   @Test
   void untrustedCallersRestartTheTraceAndLoseTheirBaggage() throws Exception {
-    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.fromNetworks("10.0.0.0/8"));
+    ScanTraceFilter f = filter(DetailAccess.fromNetworks("10.0.0.0/8"));
     SpanData s = serve(f, "203.0.113.9", "/v1/scans");
     assertThat(s.getTraceId()).isNotEqualTo(TRACE);
     assertThat(s.getParentSpanContext().isValid()).isFalse();
@@ -60,15 +71,45 @@ class ScanTraceFilterTest {
   @Test
   void aHostNameInsteadOfAnAddressIsNeverTrustedNorLookedUp() throws Exception {
     // 0.0.0.0/0 trusts every address; a name must still not be resolved on the request path.
-    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.fromNetworks("0.0.0.0/0"));
+    ScanTraceFilter f = filter(DetailAccess.fromNetworks("0.0.0.0/0"));
     SpanData s = serve(f, "trusted.example.invalid", "/v1/scans");
     assertThat(s.getTraceId()).isNotEqualTo(TRACE);
   }
 
   @Test
-  void healthProbesAreNotTraced() throws Exception {
-    ScanTraceFilter f = new ScanTraceFilter(ScanTracing.create(otel), DetailAccess.never());
+  void healthProbesAndTheProxysTokenCheckAreNotTraced() throws Exception {
+    ScanTraceFilter f = filter(DetailAccess.never());
     assertThat(serve(f, "127.0.0.1", "/v1/healthz/ready")).isNull();
+    assertThat(serve(f, "127.0.0.1", "/v1/health")).isNull();
+    assertThat(serve(f, "127.0.0.1", "/v1/healthcare")).isNotNull();
+  }
+
+  @Test
+  void spanIsNamedByTheMatchedRouteWithServerAttributesAndFiveHundredsAreErrors() throws Exception {
+    MockHttpServletRequest req = new MockHttpServletRequest("GET", "/v1/scans/scan-abc");
+    req.setRemoteAddr("203.0.113.9");
+    req.addHeader("User-Agent", "curl/8");
+    req.addHeader("X-Amzn-Trace-Id", "Root=1-67891233-abcdef012345678912345678");
+    MockHttpServletResponse res = new MockHttpServletResponse();
+    filter(DetailAccess.never()).doFilter(req, res, new MockFilterChain(new jakarta.servlet.http.HttpServlet() {
+      @Override
+      protected void service(jakarta.servlet.http.HttpServletRequest r, jakarta.servlet.http.HttpServletResponse s) {
+        // what Spring MVC's handler mapping does during dispatch
+        r.setAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, "/v1/scans/{id}");
+        s.setStatus(503);
+      }
+    }));
+
+    SpanData s = spans.getFinishedSpanItems().get(0);
+    assertThat(s.getName()).isEqualTo("GET /v1/scans/{id}");
+    assertThat(s.getAttributes().get(HttpAttributes.HTTP_ROUTE)).isEqualTo("/v1/scans/{id}");
+    assertThat(s.getAttributes().get(UrlAttributes.URL_PATH)).isEqualTo("/v1/scans/scan-abc");
+    assertThat(s.getAttributes().get(ClientAttributes.CLIENT_ADDRESS)).isEqualTo("203.0.113.9");
+    assertThat(s.getAttributes().get(UserAgentAttributes.USER_AGENT_ORIGINAL)).isEqualTo("curl/8");
+    assertThat(s.getAttributes().get(ServerSpans.XRAY_HEADER_ATTRIBUTE))
+        .containsExactly("Root=1-67891233-abcdef012345678912345678");
+    assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(s.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(503L);
   }
 
   @Test

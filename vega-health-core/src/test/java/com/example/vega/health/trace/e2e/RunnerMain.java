@@ -30,10 +30,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The vega-v16-runner of the end-to-end test, run as its own JVM with the environment an ECS
  * RunTask override gives it: extracts the worker's context once at start, then downloads the
  * source from S3, claims the scan in Postgres, calls the LLM proxy, upserts a finding and writes
- * the report — each a client span under the runner's root span.
+ * the report — each a client span under the runner's root span. Its log lines go through
+ * {@code java.util.logging} with {@link com.example.vega.health.telemetry.TraceLogFormatter} as
+ * JSON (the IT sets {@code java.util.logging.config.file}).
  */
 public final class RunnerMain {
   static final String ROOT_SPAN = "vega.runner.scan";
+  private static final System.Logger LOG = System.getLogger(RunnerMain.class.getName());
 
   private RunnerMain() {}
 
@@ -52,6 +55,8 @@ public final class RunnerMain {
   private static void run(OpenTelemetrySdk sdk, Context parent, Map<String, String> env) throws Exception {
     ScanTracing tracing = ScanTracing.create(sdk);
     ClientSpans clients = ClientSpans.create(tracing);
+    ClientSpans.Database database = ClientSpans.Database.postgres(env.get("VEGA_DATABASE_URL"));
+    String region = env.get("AWS_REGION");
     String scanId = env.get("VEGA_SCAN_ID");
     // The scan id is also a plain setting of the task, so it survives when BAGGAGE did not fit.
     Context scan = ScanContext.scanId(parent).isPresent() ? parent : ScanContext.withScanId(parent, scanId);
@@ -66,15 +71,18 @@ public final class RunnerMain {
         Connection db = DriverManager.getConnection(env.get("VEGA_DATABASE_URL"))) {
       String sourceBucket = env.get("VEGA_S3_SOURCE_BUCKET");
       String sourceKey = "scans/" + scanId + "/source.zip";
-      Span get = clients.startS3(ctx, "GetObject", sourceBucket, sourceKey);
+      Span get = clients.startS3(ctx, region, "GetObject", sourceBucket, sourceKey);
       byte[] source;
       try (Scope s = get.makeCurrent()) {
-        source = s3.getObjectAsBytes(b -> b.bucket(sourceBucket).key(sourceKey)).asByteArray();
+        var object = s3.getObjectAsBytes(b -> b.bucket(sourceBucket).key(sourceKey));
+        ClientSpans.awsResponse(get, object.response().responseMetadata().requestId(),
+            object.response().responseMetadata().extendedRequestId());
+        source = object.asByteArray();
       } finally {
         get.end();
       }
 
-      Span claim = clients.startDb(ctx, "UPDATE", "scans");
+      Span claim = clients.startDb(ctx, database, "UPDATE", "scans");
       try (Scope s = claim.makeCurrent();
           PreparedStatement ps = db.prepareStatement("UPDATE scans SET status = 'running' WHERE id = ? AND status = 'queued'")) {
         ps.setString(1, scanId);
@@ -84,6 +92,8 @@ public final class RunnerMain {
       } finally {
         claim.end();
       }
+      // A log line inside the scan's trace: its trace_id is the one the backend shows (ScanTraceIT).
+      LOG.log(System.Logger.Level.INFO, "scan {0} claimed", scanId);
 
       URI llm = URI.create(env.get("VEGA_LLM_PROXY_BASE_URL") + "/v1/complete");
       Span call = clients.startHttp(ctx, "POST", llm);
@@ -95,13 +105,13 @@ public final class RunnerMain {
             .POST(HttpRequest.BodyPublishers.ofString("{\"bytes\":" + source.length + "}"));
         HttpCarrier.inject(Context.current(), req::setHeader);
         HttpResponse<String> resp = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
-        call.setAttribute(ClientSpans.HTTP_RESPONSE_STATUS_CODE, (long) resp.statusCode());
+        ClientSpans.httpResponse(call, resp.statusCode());
         answer = resp.body();
       } finally {
         call.end();
       }
 
-      Span upsert = clients.startDb(ctx, "INSERT", "findings");
+      Span upsert = clients.startDb(ctx, database, "INSERT", "findings");
       try (Scope s = upsert.makeCurrent();
           PreparedStatement ps = db.prepareStatement(
               "INSERT INTO findings (scan_id, rule, severity) VALUES (?, ?, ?) "
@@ -116,9 +126,10 @@ public final class RunnerMain {
 
       String artifacts = env.get("VEGA_S3_ARTIFACTS_BUCKET");
       String reportKey = "scans/" + scanId + "/v16-report.json";
-      Span put = clients.startS3(ctx, "PutObject", artifacts, reportKey);
+      Span put = clients.startS3(ctx, region, "PutObject", artifacts, reportKey);
       try (Scope s = put.makeCurrent()) {
-        s3.putObject(b -> b.bucket(artifacts).key(reportKey), RequestBody.fromString("{\"findings\":1}"));
+        var written = s3.putObject(b -> b.bucket(artifacts).key(reportKey), RequestBody.fromString("{\"findings\":1}"));
+        ClientSpans.awsResponse(put, written.responseMetadata().requestId(), written.responseMetadata().extendedRequestId());
       } finally {
         put.end();
       }

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.testing.MotoServer;
+import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.testing.PostgresServer;
+import com.example.vega.health.testing.ZipkinServer;
+import com.example.vega.health.testing.ZipkinServer.StoredSpan;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;
 import com.example.vega.health.trace.HttpCarrier;
+import com.example.vega.health.trace.ScanContext;
 import com.example.vega.health.trace.ScanTracing;
+import com.example.vega.health.trace.ServerSpans;
 import com.example.vega.health.trace.SqsCarrier;
 import com.example.vega.health.trace.Trust;
 import com.example.vega.health.trace.VegaOpenTelemetry;
@@ -60,8 +65,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * One scan, end to end: api -> SQS (moto) -> worker -> runner (its own JVM, started with the
  * environment the ECS carrier put in the RunTask override) -> LLM proxy over HTTP, Postgres (real)
- * and S3 (moto). Every service exports OTLP/HTTP to one receiver in another JVM; the test reads
- * what the receiver got and checks the trace's shape.
+ * and S3 (moto). Every service exports with OpenTelemetry's Zipkin exporter to a real Zipkin
+ * server (one child JVM for the class); the test reads the scan's trace back through Zipkin's
+ * query API and checks its shape, and joins the runner's JSON log line to it by trace id.
  */
 class ScanTraceIT {
   private static final String RUNNER_CONTAINER = "vega-v16-runner";
@@ -70,11 +76,9 @@ class ScanTraceIT {
   private static final String PROXY_TOKEN = "vega-proxy-token-" + UUID.randomUUID();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Under target/, not a temp dir: the receiver's and runner's logs outlive a failed run. */
+  /** Under target/, not a temp dir: Zipkin's and the runner's logs outlive a failed run. */
   private static final Path dir = Path.of("target", "scan-trace-it");
-  private static Process receiver;
-  private static Path spansFile;
-  private static String otlpEndpoint;
+  private static ZipkinServer zipkin;
   private static PostgresServer postgres;
 
   private MotoServer moto;
@@ -86,29 +90,22 @@ class ScanTraceIT {
   private final List<OpenTelemetrySdk> sdks = new ArrayList<>();
 
   @BeforeAll
-  static void startReceiverAndPostgres() throws Exception {
+  static void startZipkinAndPostgres() throws Exception {
     Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve("receiver.port"));
-    Path portFile = dir.resolve("receiver.port");
-    spansFile = dir.resolve("spans.jsonl");
-    receiver = java(OtlpReceiverMain.class, Map.of(), dir.resolve("receiver.log"),
-        portFile.toString(), spansFile.toString());
+    Files.writeString(dir.resolve("logging.properties"), String.join("\n",
+        "handlers=java.util.logging.ConsoleHandler",
+        "java.util.logging.ConsoleHandler.formatter=" + TraceLogFormatter.class.getName(),
+        TraceLogFormatter.class.getName() + ".format=json", ""));
+    zipkin = ZipkinServer.start(dir.resolve("zipkin.log"));
     postgres = PostgresServer.start();
     postgres.sql("CREATE TABLE scans (id text PRIMARY KEY, status text NOT NULL)");
     postgres.sql("CREATE TABLE findings (scan_id text, rule text, severity text, PRIMARY KEY (scan_id, rule))");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.exists(portFile)) {
-      assertThat(receiver.isAlive()).as("receiver: %s", log("receiver.log")).isTrue();
-      assertThat(System.nanoTime()).as("receiver did not start").isLessThan(deadline);
-      Thread.sleep(50);
-    }
-    otlpEndpoint = "http://127.0.0.1:" + Files.readString(portFile).trim();
   }
 
   @AfterAll
   static void stop() {
-    if (receiver != null) {
-      receiver.destroy();
+    if (zipkin != null) {
+      zipkin.close();
     }
     if (postgres != null) {
       postgres.close();
@@ -145,17 +142,36 @@ class ScanTraceIT {
   }
 
   @Test
-  void oneScanIsOneTraceAcrossApiSqsWorkerRunnerProxyPostgresAndS3() throws Exception {
+  void oneScanIsOneTraceInZipkinAcrossApiSqsWorkerRunnerProxyPostgresAndS3() throws Exception {
     String scanId = UUID.randomUUID().toString();
 
     Map<String, String> runnerEnv = apiAndWorker(scanId);
     runRunner(scanId, runnerEnv);
 
-    List<ReceivedSpan> spans = awaitSpans(scanId, TraceShape.SCAN.size());
-    TraceShape.check(spans, scanId);
+    List<StoredSpan> spans = awaitSpans(scanId, TraceShape.SCAN.size());
+    TraceShape.check(spans, scanId); // one trace id, every parent present, vega.scan.id on every span
+    assertThat(spans.stream().map(StoredSpan::service).distinct()).hasSizeGreaterThanOrEqualTo(4);
+    // Bounded span-name cardinality: no name carries an id of the scan, the trace or a message.
+    assertThat(spans).allSatisfy(s -> assertThat(s.name()).doesNotContain(scanId)
+        .doesNotContainPattern("[0-9a-f]{16}").hasSizeLessThanOrEqualTo(40));
     assertThat(proxyAuthorizations).containsExactly("Bearer " + PROXY_TOKEN);
-    assertThat(Files.readString(spansFile)).doesNotContain(PROXY_TOKEN).doesNotContain(PostgresServer.PASSWORD);
+    assertThat(spans.toString()).doesNotContain(PROXY_TOKEN).doesNotContain(PostgresServer.PASSWORD);
     assertThat(runnerEnv).containsKeys("TRACEPARENT", "BAGGAGE");
+
+    // The runner's log line written inside the scan's trace carries that trace's id and the scan id.
+    String traceId = spans.get(0).traceId();
+    List<tools.jackson.databind.JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("runner-" + scanId + ".log"))) {
+      if (line.startsWith("{")) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    assertThat(lines).as("runner log").anySatisfy(l -> {
+      assertThat(l.path("message").asString()).isEqualTo("scan " + scanId + " claimed");
+      assertThat(l.path("trace_id").asString()).isEqualTo(traceId);
+      assertThat(l.path("span_id").asString()).matches("[0-9a-f]{16}");
+      assertThat(l.path("vega.scan.id").asString()).isEqualTo(scanId);
+    });
   }
 
   @Test
@@ -166,7 +182,7 @@ class ScanTraceIT {
     runnerEnv.remove("TRACEPARENT"); // a worker that forgot the carrier
     runRunner(scanId, runnerEnv);
 
-    List<ReceivedSpan> spans = awaitSpans(scanId, TraceShape.SCAN.size());
+    List<StoredSpan> spans = awaitSpans(scanId, TraceShape.SCAN.size());
     assertThatThrownBy(() -> TraceShape.check(spans, scanId))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("spans 2 traces")
@@ -179,6 +195,7 @@ class ScanTraceIT {
     OpenTelemetrySdk apiSdk = sdk("vega-api");
     ScanTracing api = ScanTracing.create(apiSdk);
     ClientSpans apiClients = ClientSpans.create(api);
+    ClientSpans.Database database = ClientSpans.Database.postgres(postgres.jdbcUrl());
 
     // A caller on the internet sends its own traceparent: the api must not continue it.
     Map<String, List<String>> clientHeaders = Map.of(
@@ -188,13 +205,14 @@ class ScanTraceIT {
         HttpCarrier.extract(clientHeaders, Trust.UNTRUSTED));
     try (Scope s = scan.makeCurrent()) {
       String key = "scans/" + scanId + "/source.zip";
-      Span put = apiClients.startS3(Context.current(), "PutObject", SOURCE_BUCKET, key);
+      Span put = apiClients.startS3(Context.current(), MotoServer.REGION, "PutObject", SOURCE_BUCKET, key);
       try (Scope p = put.makeCurrent()) {
-        s3Client.putObject(b -> b.bucket(SOURCE_BUCKET).key(key), RequestBody.fromString("source of " + scanId));
+        var stored = s3Client.putObject(b -> b.bucket(SOURCE_BUCKET).key(key), RequestBody.fromString("source of " + scanId));
+        ClientSpans.awsResponse(put, stored.responseMetadata().requestId(), stored.responseMetadata().extendedRequestId());
       } finally {
         put.end();
       }
-      Span insert = apiClients.startDb(Context.current(), "INSERT", "scans");
+      Span insert = apiClients.startDb(Context.current(), database, "INSERT", "scans");
       try (Scope i = insert.makeCurrent();
           Connection c = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
           PreparedStatement ps = c.prepareStatement("INSERT INTO scans (id, status) VALUES (?, 'queued')")) {
@@ -208,8 +226,7 @@ class ScanTraceIT {
       try (Scope q = send.makeCurrent()) {
         SendMessageRequest req = SendMessageRequest.builder().queueUrl(queueUrl)
             .messageBody("{\"scanId\":\"" + scanId + "\"}").build();
-        SendMessageResponse resp = sqsClient.sendMessage(apiSqs.inject(Context.current(), req));
-        send.setAttribute(SqsCarrier.MESSAGE_ID, resp.messageId());
+        SqsCarrier.sent(send, sqsClient.sendMessage(apiSqs.inject(Context.current(), req)));
       } finally {
         send.end();
       }
@@ -228,7 +245,7 @@ class ScanTraceIT {
     Context process = workerSqs.startProcess(m, queueUrl);
     Map<String, String> env;
     try (Scope s = process.makeCurrent()) {
-      Span runTask = ClientSpans.create(worker).startAws(Context.current(), "ECS", "RunTask");
+      Span runTask = ClientSpans.create(worker).startAws(Context.current(), MotoServer.REGION, "ECS", "RunTask");
       try (Scope r = runTask.makeCurrent()) {
         RunTaskRequest request = EcsCarrier.create(worker).inject(Context.current(), RunTaskRequest.builder()
             .cluster("vega").taskDefinition("vega-v16-runner")
@@ -268,19 +285,22 @@ class ScanTraceIT {
     // ... and the RunTask override on top, as ECS merges them.
     env.putAll(overrideEnv);
     Path log = dir.resolve("runner-" + scanId + ".log");
-    Process p = java(RunnerMain.class, env, log);
+    Process p = java(RunnerMain.class, env, log,
+        "-Djava.util.logging.config.file=" + dir.resolve("logging.properties").toAbsolutePath());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("runner finished").isTrue();
     assertThat(p.exitValue()).as("runner exit, log:\n%s", Files.readString(log)).isZero();
   }
 
   private void startProxy(OpenTelemetrySdk proxySdk) throws IOException {
-    ScanTracing tracing = ScanTracing.create(proxySdk);
+    ServerSpans servers = ServerSpans.create(ScanTracing.create(proxySdk));
     proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     proxy.createContext("/v1/complete", exchange -> {
-      Context parent = HttpCarrier.extract(exchange.getRequestHeaders(), Trust.TRUSTED);
-      Span server = tracing.tracer().spanBuilder("POST /v1/complete").setSpanKind(SpanKind.SERVER)
-          .setParent(parent).startSpan();
-      try (Scope s = server.makeCurrent()) {
+      Context ctx = servers.start(exchange.getRequestHeaders()::getFirst, Trust.TRUSTED, new ServerSpans.Request(
+          exchange.getRequestMethod(), "http", exchange.getRequestURI().getPath(), "/v1/complete",
+          "127.0.0.1", exchange.getLocalAddress().getPort(),
+          exchange.getRemoteAddress().getAddress().getHostAddress(),
+          exchange.getRequestHeaders().getFirst("User-Agent")));
+      try (Scope s = ctx.makeCurrent()) {
         proxyAuthorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         exchange.getRequestBody().readAllBytes();
         byte[] body = "{\"severity\":\"high\"}".getBytes(StandardCharsets.UTF_8);
@@ -288,7 +308,7 @@ class ScanTraceIT {
         exchange.getResponseBody().write(body);
       } finally {
         exchange.close();
-        server.end();
+        ServerSpans.end(Span.fromContext(ctx), 200, null);
       }
     });
     proxy.start();
@@ -302,60 +322,51 @@ class ScanTraceIT {
 
   private static Map<String, String> otelEnv() {
     return Map.of(
-        "OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint,
-        "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+        "OTEL_TRACES_EXPORTER", "zipkin",
+        "OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin.spansEndpoint(),
         "OTEL_TRACES_SAMPLER", "always_on",
         "OTEL_BSP_SCHEDULE_DELAY", "100",
         "OTEL_METRICS_EXPORTER", "none",
         "OTEL_LOGS_EXPORTER", "none");
   }
 
-  /** Flushes the in-process services, then reads the receiver's file until the scan is complete. */
-  private List<ReceivedSpan> awaitSpans(String scanId, int expected) throws Exception {
+  /** Flushes the in-process services, then asks Zipkin for the scan's traces until complete. */
+  private List<StoredSpan> awaitSpans(String scanId, int expected) throws Exception {
     for (OpenTelemetrySdk sdk : sdks) {
       sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    List<ReceivedSpan> scan;
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    List<StoredSpan> scan;
     do {
-      scan = TraceShape.ofScan(readSpans(), scanId);
+      scan = TraceShape.ofScan(stored(scanId), scanId);
       if (scan.size() >= expected) {
-        Thread.sleep(300); // let stragglers land so "unexpected span" checks see them too
-        return TraceShape.ofScan(readSpans(), scanId);
+        Thread.sleep(500); // let stragglers land so "unexpected span" checks see them too
+        return TraceShape.ofScan(stored(scanId), scanId);
       }
-      Thread.sleep(100);
+      Thread.sleep(200);
     } while (System.nanoTime() < deadline);
     return scan;
   }
 
-  private static List<ReceivedSpan> readSpans() throws IOException {
-    List<ReceivedSpan> spans = new ArrayList<>();
-    for (String line : Files.readAllLines(spansFile)) {
-      if (!line.isBlank()) {
-        spans.add(JSON.readValue(line, ReceivedSpan.class));
-      }
+  /** Every span of every trace Zipkin finds by the scan's id. */
+  private static List<StoredSpan> stored(String scanId) throws Exception {
+    List<StoredSpan> spans = new ArrayList<>();
+    for (String traceId : zipkin.traceIds(ScanContext.SCAN_ID, scanId)) {
+      spans.addAll(zipkin.trace(traceId));
     }
     return spans;
   }
 
-  private static Process java(Class<?> main, Map<String, String> env, Path log, String... args) throws IOException {
+  private static Process java(Class<?> main, Map<String, String> env, Path log, String... jvmArgs) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
-    cmd.addAll(List.of(args));
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+    cmd.addAll(List.of(jvmArgs));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     // Only what the task would get: nothing leaks in from the test JVM's environment.
     pb.environment().clear();
     pb.environment().putAll(env);
     return pb.start();
-  }
-
-  private static String log(String name) {
-    try {
-      return Files.readString(dir.resolve(name));
-    } catch (IOException e) {
-      return "(no log)";
-    }
   }
 }
