@@ -100,6 +100,7 @@ public final class HealthMonitor implements AutoCloseable {
       closed = true;
     }
     checks.close();
+    state.close();
   }
 
   /** Builds a {@link HealthMonitor}. Check names must be unique. */

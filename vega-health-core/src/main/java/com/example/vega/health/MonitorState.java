@@ -25,6 +25,7 @@ final class MonitorState {
   private final StateMachine[] machines; // guarded by this
   private final CheckState[] states; // guarded by this
   private long sequence; // guarded by this
+  private boolean closed; // guarded by this
   private volatile HealthSnapshot snapshot;
 
   MonitorState(ServiceInfo service, Clock clock, Redactor redactor, List<StatusListener> listeners,
@@ -64,6 +65,15 @@ final class MonitorState {
   }
 
   /**
+   * Takes no more results. Once this returns, no result is recorded and no listener is told of
+   * one: a run that returned just before its monitor closed either finished recording first or is
+   * dropped, so the last snapshot and what the listeners heard agree.
+   */
+  synchronized void close() {
+    closed = true;
+  }
+
+  /**
    * Records one result of check {@code index}: redacts it, feeds flap damping, publishes a new
    * snapshot, logs a status change and tells the listeners.
    *
@@ -71,6 +81,9 @@ final class MonitorState {
    * @param timeouts runs abandoned at their deadline so far
    */
   synchronized void record(int index, CheckResult raw, Duration took, long runs, long timeouts) {
+    if (closed) {
+      return;
+    }
     Instant now = clock.instant();
     CheckResult r = redactor.redact(raw).timed(took, now);
     CheckRegistration reg = registrations.get(index);
