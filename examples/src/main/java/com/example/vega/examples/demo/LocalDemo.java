@@ -4,6 +4,7 @@ import com.example.vega.examples.api.ApiApplication;
 import com.example.vega.examples.boot.VegaBootService;
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.LocalAws;
+import com.example.vega.examples.maintenance.MaintenanceMain;
 import com.example.vega.examples.maintenance.Migrations;
 import com.example.vega.examples.proxy.FakeProvider;
 import com.example.vega.examples.proxy.ProxyApplication;
@@ -13,8 +14,6 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintStream;
 import java.net.URI;
@@ -126,12 +125,6 @@ public final class LocalDemo {
       FakeProvider provider = new FakeProvider("provider-key-" + Long.toHexString(System.nanoTime()));
       open.add(provider);
 
-      step("vega-maintenance: applying migrations");
-      HikariConfig cfg = new HikariConfig();
-      cfg.setJdbcUrl(dbUrl);
-      try (HikariDataSource ds = new HikariDataSource(cfg)) {
-        OUT.println("    applied " + Migrations.apply(ds));
-      }
       Aws aws = new Aws(base);
       String queueUrl;
       try (var sqs = aws.sqs(); var s3 = aws.s3()) {
@@ -176,6 +169,13 @@ public final class LocalDemo {
         step("sending spans to Zipkin at " + zipkin + " too");
       }
       base.put("OTEL_BSP_SCHEDULE_DELAY", "100");
+
+      step("vega-maintenance: checks, then migrations (each a span)");
+      int migrated = MaintenanceMain.run(new HashMap<>(base));
+      if (migrated != 0) {
+        OUT.println("    vega-maintenance exited " + migrated + " (its log says why)");
+        return false;
+      }
 
       step("starting vega-llm-proxy (Spring Boot)");
       Map<String, String> proxyEnv = new HashMap<>(base);
