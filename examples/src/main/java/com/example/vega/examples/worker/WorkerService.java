@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -79,12 +80,18 @@ public final class WorkerService implements AutoCloseable {
         : ScanTokenHandoff.secrets(secrets, prefix);
     launcher = inEcs
         ? new EcsRunnerLauncher(ecs, ecsCarrier, spans, aws.region(), runtime.env().require("VEGA_ECS_CLUSTER"),
-            runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"))
+            runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"), list("VEGA_RUNNER_SUBNETS"),
+            list("VEGA_RUNNER_SECURITY_GROUPS"))
         : new LocalRunnerLauncher(runnerEnvironment, logDir);
     runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).sqs(sqs).ecs(ecs).build());
     loop = new Thread(this::poll, "vega-worker-poll");
     loop.setDaemon(true);
     loop.start();
+  }
+
+  private List<String> list(String setting) {
+    String v = runtime.env().get(setting, "");
+    return v.isEmpty() ? List.of() : List.of(v.split("\\s*,\\s*"));
   }
 
   public ServiceRuntime runtime() {

@@ -51,8 +51,9 @@ public final class DoctorProcess {
   }
 
   public static Report run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+    // The report's arrows are UTF-8 whatever the locale of this machine (JDK 17 and 19+ properties).
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "doctor"));
+        "-Dsun.stdout.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-jar", jar().toString(), "doctor"));
     cmd.addAll(List.of(args));
     cmd.add("--json");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
