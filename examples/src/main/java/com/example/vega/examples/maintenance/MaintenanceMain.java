@@ -6,7 +6,6 @@ import com.example.vega.examples.common.StartupGate;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
-import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -30,10 +29,7 @@ public final class MaintenanceMain {
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
-    TraceLogFormatter lines = new TraceLogFormatter("json".equalsIgnoreCase(env.getOrDefault("VEGA_LOG_FORMAT", "text")));
-    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-      h.setFormatter(lines);
-    }
+    ServiceRuntime.joinLogLinesToTraces(env);
     System.exit(run(env));
   }
 

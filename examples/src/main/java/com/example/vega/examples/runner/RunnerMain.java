@@ -9,7 +9,6 @@ import com.example.vega.health.CheckState;
 import com.example.vega.health.Status;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
-import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;
 import com.example.vega.health.trace.HttpCarrier;
@@ -47,11 +46,7 @@ public final class RunnerMain {
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
-    // A plain JVM logging through java.util.logging: each line joined to the scan's trace.
-    TraceLogFormatter lines = new TraceLogFormatter("json".equalsIgnoreCase(env.getOrDefault("VEGA_LOG_FORMAT", "text")));
-    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-      h.setFormatter(lines);
-    }
+    ServiceRuntime.joinLogLinesToTraces(env);
     System.exit(run(env));
   }
 
