@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * Secrets Manager), the worker writes the token to a file only its user can read and passes a
  * {@code file:} reference, which the runner reads and deletes the same way.
  */
-public final class ScanTokenHandoff {
+public final class ScanTokenHandoff implements AutoCloseable {
   /** The runner's setting: where its token is (a secret ARN or a {@code file:} URI), never the token. */
   public static final String REFERENCE = "VEGA_LLM_PROXY_TOKEN_REF";
   /** The worker's setting: the name prefix of the per-scan secrets, e.g. {@code vega/dev/scan-tokens/}. */
@@ -49,9 +49,29 @@ public final class ScanTokenHandoff {
     return new ScanTokenHandoff(secrets, prefix, null);
   }
 
-  /** Through owner-only files in {@code dir} (local execution mode without Secrets Manager). */
-  public static ScanTokenHandoff files(Path dir) {
-    return new ScanTokenHandoff(null, null, dir);
+  /**
+   * Through owner-only files in a directory of its own (local execution mode without Secrets
+   * Manager), removed with what no runner read on {@link #close()}.
+   */
+  public static ScanTokenHandoff files() throws IOException {
+    return new ScanTokenHandoff(null, null, Files.createTempDirectory("vega-scan-tokens-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+  }
+
+  /** Removes the token files no runner read (their runners never started or crashed first). */
+  @Override
+  public void close() {
+    if (dir == null) {
+      return;
+    }
+    try (var left = Files.list(dir)) {
+      for (Path f : left.toList()) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not remove the scan token files in " + dir + ": " + e.getMessage());
+    }
   }
 
   /** Stores the scan's token; returns the reference the runner gets in {@link #REFERENCE}. */

@@ -15,9 +15,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -75,9 +73,7 @@ public final class WorkerService implements AutoCloseable {
     String prefix = inEcs ? runtime.env().require(ScanTokenHandoff.SECRET_PREFIX)
         : runtime.env().get(ScanTokenHandoff.SECRET_PREFIX, null);
     secrets = prefix == null ? null : aws.secrets();
-    tokens = secrets == null ? ScanTokenHandoff.files(Files.createTempDirectory("vega-scan-tokens-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))))
-        : ScanTokenHandoff.secrets(secrets, prefix);
+    tokens = secrets == null ? ScanTokenHandoff.files() : ScanTokenHandoff.secrets(secrets, prefix);
     launcher = inEcs
         ? new EcsRunnerLauncher(ecs, ecsCarrier, spans, aws.region(), runtime.env().require("VEGA_ECS_CLUSTER"),
             runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"), list("VEGA_RUNNER_SUBNETS"),
@@ -204,6 +200,7 @@ public final class WorkerService implements AutoCloseable {
     running = false;
     loop.join(3000);
     launcher.close();
+    tokens.close();
     runtime.close();
     db.close();
     sqs.close();
