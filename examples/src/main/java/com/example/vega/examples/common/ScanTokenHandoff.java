@@ -108,6 +108,10 @@ public final class ScanTokenHandoff implements AutoCloseable {
    */
   public static String redeem(String reference, @Nullable SecretsManagerClient secrets) {
     String token;
+    if (reference.startsWith("file:") && !isTokenFile(reference)) {
+      // The runner deletes what it read: never a file the worker did not write.
+      throw new IllegalArgumentException(REFERENCE + " names a file that is not a scan token file of the worker");
+    }
     if (reference.startsWith("arn:")) {
       try {
         token = Objects.requireNonNull(secrets, "secrets").getSecretValue(b -> b.secretId(reference)).secretString();
@@ -134,6 +138,17 @@ public final class ScanTokenHandoff implements AutoCloseable {
           + e.getClass().getSimpleName() + "): allow secretsmanager:DeleteSecret on it for the runner task role");
     }
     return token.strip();
+  }
+
+  private static boolean isTokenFile(String reference) {
+    try {
+      Path p = Path.of(URI.create(reference));
+      Path parent = p.getParent();
+      return p.getFileName() != null && p.getFileName().toString().startsWith("token-") && parent != null
+          && parent.getFileName() != null && parent.getFileName().toString().startsWith("vega-scan-tokens-");
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      return false;
+    }
   }
 
   private static void delete(String reference, @Nullable SecretsManagerClient secrets) throws IOException {
