@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -44,7 +45,7 @@ public final class RoleChecks {
   public static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
     List<String> problems = new ArrayList<>();
     List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
-    String env = Setting.ENVIRONMENT.raw(s) == null ? "dev" : Setting.ENVIRONMENT.raw(s);
+    String env = Objects.requireNonNullElse(Setting.ENVIRONMENT.raw(s), "dev");
 
     DataSource dataSource = null;
     String dbUrl = Setting.DATABASE_URL.raw(s);

@@ -88,7 +88,7 @@ public final class VegaChecks {
         Objects.requireNonNull(clients, "clients"));
     List<CheckRegistration> regs = new ArrayList<>();
     regs.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy())); // process-local: liveness
-    for (Entry e : ROLES.get(role)) {
+    for (Entry e : Objects.requireNonNull(ROLES.get(role), () -> "no checks declared for role " + role)) {
       CheckRegistration r = e.check().build(profile, e.policy());
       if (r != null) {
         regs.add(r);

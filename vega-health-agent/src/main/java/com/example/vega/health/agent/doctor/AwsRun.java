@@ -121,7 +121,7 @@ final class AwsRun {
     try {
       url = DatabaseUrl.parse(Settings.DATABASE_URL, dbUrl);
     } catch (IllegalArgumentException e) {
-      return Hop.of(hop, Status.DOWN, 0, e.getMessage(), Runbook.DATABASE_URL.text());
+      return Hop.of(hop, Status.DOWN, 0, Failure.message(e), Runbook.DATABASE_URL.text());
     }
     ctx.secret(url.password());
     AgentDataSource ds = new AgentDataSource(url);
