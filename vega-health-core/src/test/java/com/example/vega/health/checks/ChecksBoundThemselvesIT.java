@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A check returns by itself at its deadline whatever the dependency and the client's retries do:
  * measured in wall-clock time, so it runs in the integration phase. Margin: {@link #MARGIN} beyond
- * the timeout, for a loaded 2-core CI machine (locally the checks return within about 100 ms of it);
- * the dependency would take 5 s, so a check that waited for it fails by far more than the margin.
+ * the timeout, for scheduling on a loaded 2-core CI machine; the dependency would take 5 s, so a
+ * check that waited for it overruns by far more than the margin.
  */
 class ChecksBoundThemselvesIT {
   private static final Duration MARGIN = Duration.ofSeconds(1);
