@@ -87,6 +87,9 @@ public enum Setting {
       "a comma-separated list of networks such as 10.0.0.0/16"),
   // Read by the agent's premain as a plain string (it loads no Vega class before main).
   HEALTH_OTEL("VEGA_HEALTH_OTEL", Use.MODULE_WORD, "auto|on|off", "auto, on or off"),
+  // Whether check runs that found their dependency healthy are exported as spans (docs/tracing.md).
+  HEALTH_TRACE_HEALTHY_RUNS("VEGA_HEALTH_TRACE_HEALTHY_RUNS", Use.MODULE_WORD, "(?i)true|false",
+      "true or false (default false)"),
   SERVICE_NAME("VEGA_SERVICE_NAME", Use.MODULE, "[A-Za-z0-9._-]{1,64}", "a service name such as vega-worker"),
   VERSION("VEGA_VERSION", Use.MODULE, "[\\p{Graph}]{1,64}", "the application version, e.g. 1.4.2"),
   RELEASE_ID("VEGA_RELEASE_ID", Use.MODULE, "[\\p{Graph}]{1,128}", "the build or image id, e.g. a git sha"),

@@ -232,7 +232,13 @@ public final class PostgresCheck implements HealthCheck {
 
   private CheckResult classify(SQLException e, Phase during) {
     SqlFailures.Target t = new SqlFailures.Target(target, pool != null ? pool.username() : null, role, environment);
-    CheckResult r = SqlFailures.of(e, t, during != Phase.QUERY && during != Phase.MIGRATIONS);
+    boolean connecting = during != Phase.QUERY && during != Phase.MIGRATIONS;
+    CheckResult r = SqlFailures.of(e, t, connecting);
+    if (connecting && r.errorKind() == ErrorKind.TIMEOUT) {
+      // The driver's own timeout while connecting (often the startup handshake's read) is the
+      // same failure as the monitor's deadline there: the connection never completed.
+      return noConnection(" in time");
+    }
     if (r.errorKind() == ErrorKind.OTHER && during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
       return exhausted(pool.stats());
     }
@@ -262,9 +268,7 @@ public final class PostgresCheck implements HealthCheck {
       CheckResult e = exhausted(s);
       r = e.withText(e.message() + "; no connection" + within, e.hint(), e.observations());
     } else if (p == Phase.ACQUIRE || p == Phase.DIAGNOSE) {
-      r = CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
-          "the database does not complete new connections: check the RDS instance status, "
-              + "VEGA_DATABASE_URL and the database security group");
+      r = noConnection(within);
     } else {
       CheckResult h = hung();
       r = h.withText(target + " accepted the connection but did not answer" + within, h.hint(), h.observations());
@@ -273,6 +277,13 @@ public final class PostgresCheck implements HealthCheck {
         .with("idleConnections", s.idle(), "connections")
         .with("maxConnections", s.max(), "connections")
         .with("waitingThreads", s.waiting(), "threads");
+  }
+
+  /** No connection completed, by the driver's timeout or the monitor's deadline alike. */
+  private CheckResult noConnection(String within) {
+    return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
+        "the database does not complete new connections: check the RDS instance status, "
+            + "VEGA_DATABASE_URL and the database security group");
   }
 
   private static int seconds(CheckContext ctx) {

@@ -16,6 +16,7 @@ import com.example.vega.health.testing.TcpFaultProxy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,17 +146,19 @@ class PostgresCheckIT {
     await(m, s -> s.status() == Status.UP);
   }
 
-  @Test
-  void frozenServerReportsDownWithinTimeoutWhileSnapshotReadsStayImmediate() throws Exception {
-    HealthMonitor m = monitor(check(pool()));
-    await(m, s -> s.status() == Status.UP);
+  /** The hint for a server that takes the connection and then says nothing. */
+  private static final String HUNG_HINT = "the database is frozen or overloaded: check the RDS instance status, "
+      + "CPU, storage and blocking locks (pg_stat_activity)";
 
-    proxy.mode(TcpFaultProxy.Mode.FREEZE);
-    CheckState down = await(m, s -> s.status() == Status.DOWN
-        && (s.lastResult().errorKind() == ErrorKind.TIMEOUT || s.lastResult().errorKind() == ErrorKind.CONNECT_TIMEOUT));
+  @Test
+  void aConnectionThatNeverCompletesIsAConnectTimeoutWhileSnapshotReadsStayImmediate() throws Exception {
+    proxy.mode(TcpFaultProxy.Mode.FREEZE); // before the pool has any connection: none ever completes
+    HealthMonitor m = monitor(check(pool()));
+    CheckState down = await(m, s -> s.status() == Status.DOWN);
+    assertThat(down.lastResult().errorKind()).isEqualTo(ErrorKind.CONNECT_TIMEOUT);
     assertThat(down.lastResult().message()).contains("127.0.0.1:" + proxy.port());
-    assertThat(down.lastResult().hint()).contains("RDS instance status");
-    assertThat(down.timeouts()).isGreaterThanOrEqualTo(1);
+    assertThat(down.lastResult().hint()).isEqualTo("the database does not complete new connections: check the RDS "
+        + "instance status, VEGA_DATABASE_URL and the database security group");
     // A check thread is stuck on the frozen socket; reading the snapshot must not wait for it.
     assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
       for (int i = 0; i < 10_000; i++) {
@@ -165,6 +168,96 @@ class PostgresCheckIT {
 
     proxy.mode(TcpFaultProxy.Mode.FORWARD);
     await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void aQueryThatHangsOnALiveConnectionIsATimeoutNamingBlockingLocks() throws Exception {
+    HikariDataSource ds = pool();
+    HealthMonitor m = monitor(check(ds));
+    await(m, s -> s.status() == Status.UP); // the pool holds a live connection now
+    try (Connection locker = pg.superuserConnection()) {
+      locker.setAutoCommit(false);
+      try (Statement st = locker.createStatement()) {
+        st.execute("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"); // held until rollback
+      }
+      CheckState down = await(m, s -> s.status() == Status.DOWN);
+      assertThat(down.lastResult().errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+      assertThat(down.lastResult().message()).contains("accepted the connection but did not answer");
+      assertThat(down.lastResult().hint()).isEqualTo(HUNG_HINT);
+      // Run by hand with a longer budget, the driver's statement timeout (SQLSTATE 57014) fires
+      // first: the same kind and hint, not "database error".
+      CheckResult byHand = check(ds).check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(byHand.errorKind()).as(byHand.message()).isEqualTo(ErrorKind.TIMEOUT);
+      assertThat(byHand.hint()).isEqualTo(HUNG_HINT);
+      locker.rollback();
+    }
+    await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void aRoleThatMayNotLogInIsAnAuthenticationFailure() throws Exception {
+    pg.admin("ALTER ROLE " + PostgresServer.USER + " NOLOGIN"); // SQLSTATE 28000
+    try {
+      CheckResult r = check(pool()).check(CheckContext.of(Duration.ofSeconds(3)));
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.AUTHENTICATION);
+      assertThat(r.message()).isEqualTo("authentication failed for user 'vega' on 127.0.0.1:" + proxy.port());
+      assertThat(r.hint()).contains("Secrets Manager");
+    } finally {
+      pg.admin("ALTER ROLE " + PostgresServer.USER + " LOGIN");
+    }
+  }
+
+  @Test
+  void aSessionTerminatedByTheServerIsStartingUpOrShuttingDown() throws Exception {
+    PostgresCheck slow = PostgresCheck.builder(pool()).role("vega-worker").environment("dev")
+        .validationQuery("SELECT pg_sleep(20)").build();
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    try {
+      var result = exec.submit(() -> slow.check(CheckContext.of(Duration.ofSeconds(30))));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      boolean terminated = false;
+      while (!terminated && System.nanoTime() < deadline) {
+        try (Connection c = pg.superuserConnection(); Statement st = c.createStatement();
+            var rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'")) {
+          rs.next();
+          terminated = rs.getInt(1) > 0; // what a restart or failover does to the session: 57P01
+        }
+        Thread.sleep(20);
+      }
+      assertThat(terminated).as("the check's query was seen running").isTrue();
+      CheckResult r = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.SERVER_ERROR);
+      assertThat(r.message()).isEqualTo("127.0.0.1:" + proxy.port() + " is starting up or shutting down");
+      assertThat(r.hint()).contains("a reboot or failover in progress");
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  @Test
+  void aMissingFindingsColumnPointsAtTheLatestMigration() throws Exception {
+    pg.sql("DROP TABLE IF EXISTS findings");
+    pg.sql("CREATE TABLE findings (id bigint PRIMARY KEY)"); // as before 004_findings_columns.sql
+    try {
+      CheckResult r = PostgresCheck.builder(pool()).role("vega-worker").environment("dev")
+          .validationQuery("SELECT severity FROM findings LIMIT 1").build()
+          .check(CheckContext.of(Duration.ofSeconds(3)));
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+      assertThat(r.message()).startsWith("a column is missing: ").contains("severity");
+      assertThat(r.hint()).contains("004_findings_columns.sql", "run-migrations.sh dev");
+    } finally {
+      pg.sql("DROP TABLE findings");
+    }
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsNamedAsSuch() throws Exception {
+    CheckResult r = check(pool("jdbc:postgresql://db.no-such-host.invalid:5432/vega", PostgresServer.PASSWORD, 2))
+        .check(CheckContext.of(Duration.ofSeconds(3)));
+    assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.UNKNOWN_HOST);
+    assertThat(r.message()).isEqualTo("the database host in VEGA_DATABASE_URL does not resolve");
+    assertThat(r.hint()).contains("VPC's DNS");
   }
 
   @Test

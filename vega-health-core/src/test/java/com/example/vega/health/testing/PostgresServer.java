@@ -77,6 +77,14 @@ public final class PostgresServer implements AutoCloseable {
     return cfg;
   }
 
+  /**
+   * A superuser connection to the vega database that the caller holds, e.g. to keep a lock in an
+   * open transaction while a check runs.
+   */
+  public Connection superuserConnection() throws SQLException {
+    return pg.getDatabase("postgres", DATABASE).getConnection();
+  }
+
   /** Runs SQL as the superuser: what an operator does to the server (roles, limits, sessions). */
   public void admin(String sql) {
     try {
