@@ -67,14 +67,15 @@ public final class VegaChecks {
       VegaRole.API, List.of(POSTGRES,
           Entry.of(CognitoCheck::inProfile, 60, 3, true),
           Entry.of(SqsCheck::inProfile, 30, 3, false), // the api only sends to the queue
-          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.FRONTEND),
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, false, S3Check.Bucket.SOURCE, S3Check.Bucket.FRONTEND),
               60, 3, false)),
       VegaRole.WORKER, List.of(POSTGRES,
           Entry.of(SqsCheck::inProfile, 30, 3, true),
           // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
           Entry.of(EcsRunTaskCheck::inProfile, 60, 5, false)),
       VegaRole.RUNNER, List.of(POSTGRES,
-          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
+          // The runner reads sources and writes artifacts: both rights are proven (probes).
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, true, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
               60, 3, true),
           Entry.of(LlmProxyCheck::inProfile, 30, 3, true)),
       VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true)), // no database
