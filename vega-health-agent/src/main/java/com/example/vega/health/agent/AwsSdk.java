@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
@@ -102,6 +103,11 @@ public final class AwsSdk implements AutoCloseable {
 
   public synchronized SecretsManagerClient secrets() {
     return keep(configure(SecretsManagerClient.builder().httpClient(http()), "SECRETS_MANAGER").build());
+  }
+
+  /** Cognito user pools: the cognito check's DescribeUserPoolClient. */
+  public synchronized CognitoIdentityProviderClient cognito() {
+    return keep(configure(CognitoIdentityProviderClient.builder().httpClient(http()), "COGNITO_IDENTITY_PROVIDER").build());
   }
 
   public synchronized CloudWatchClient cloudWatch() {

@@ -98,6 +98,10 @@ public final class RoleChecks {
         || Setting.FRONTEND_BUCKET.raw(s) != null;
     switch (role) {
       case API -> {
+        if ("cognito".equals(Setting.AUTH_PROVIDER.raw(s)) && Setting.COGNITO_USER_POOL_ID.raw(s) != null
+            && Setting.COGNITO_APP_CLIENT_ID.raw(s) != null) {
+          b.cognito(aws.get().cognito()); // the app client against the pool
+        }
         if (queue) {
           b.sqs(aws.get().sqs());
         }

@@ -16,6 +16,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -145,6 +146,7 @@ public final class VegaChecks {
    * @param ecs for the ecs-runtask check
    * @param iam enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN)
    * @param cloudWatch enables the age of the oldest message for the sqs check
+   * @param cognito enables the cognito check's DescribeUserPoolClient (the app client against the pool)
    * @param dataSource for the postgres check
    * @param http for the cognito and llm-proxy checks
    * @param cognitoIssuerBase where the cognito check fetches the JWKS instead of Cognito itself
@@ -157,6 +159,7 @@ public final class VegaChecks {
       @Nullable EcsClient ecs,
       @Nullable IamClient iam,
       @Nullable CloudWatchClient cloudWatch,
+      @Nullable CognitoIdentityProviderClient cognito,
       @Nullable DataSource dataSource,
       @Nullable HttpClient http,
       @Nullable URI cognitoIssuerBase) {
@@ -178,6 +181,7 @@ public final class VegaChecks {
       private @Nullable EcsClient ecs;
       private @Nullable IamClient iam;
       private @Nullable CloudWatchClient cloudWatch;
+      private @Nullable CognitoIdentityProviderClient cognito;
       private @Nullable DataSource dataSource;
       private @Nullable HttpClient http;
       private @Nullable URI cognitoIssuerBase;
@@ -214,6 +218,11 @@ public final class VegaChecks {
         return this;
       }
 
+      public Builder cognito(CognitoIdentityProviderClient c) {
+        this.cognito = Objects.requireNonNull(c);
+        return this;
+      }
+
       public Builder dataSource(DataSource d) {
         this.dataSource = Objects.requireNonNull(d);
         return this;
@@ -230,7 +239,7 @@ public final class VegaChecks {
       }
 
       public Clients build() {
-        return new Clients(sqs, s3, secrets, ecs, iam, cloudWatch, dataSource, http, cognitoIssuerBase);
+        return new Clients(sqs, s3, secrets, ecs, iam, cloudWatch, cognito, dataSource, http, cognitoIssuerBase);
       }
     }
   }
