@@ -79,7 +79,10 @@ public final class VegaChecks {
           Entry.of((p, policy) -> S3Check.inProfile(p, policy, true, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
               60, 3, true),
           Entry.of(LlmProxyCheck::inProfile, 30, 3, true)),
-      VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true)), // no database
+      VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true), // no database
+          // Opt-in (VEGA_PROVIDER_KEY_CHECK_URL): one call to the provider per 5 minutes, whatever polls
+          // /v1/healthz. Not critical: a provider outage must not take every proxy task out of service.
+          Entry.of(ProviderKeyCheck::inProfile, 300, 5, false)),
       VegaRole.MAINTENANCE, List.of(POSTGRES)));
 
   private VegaChecks() {}
