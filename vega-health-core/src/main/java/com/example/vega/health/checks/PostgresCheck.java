@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +46,7 @@ public final class PostgresCheck implements HealthCheck {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
   private static final Pattern NUMBERED = Pattern.compile("(\\d{1,9})_.*");
+  private static final long MAX_SEQUENCE = 9999;
   /**
    * The columns a recorded migration must have left behind ({@code table.column}), for the
    * migration the runbook names: examples/.../db/migrations/004_findings_columns.sql. A version
@@ -249,39 +250,37 @@ public final class PostgresCheck implements HealthCheck {
   }
 
   /**
-   * Numbers below the highest applied one that no applied migration has: {@code 003} when
-   * 001, 002 and 004 are recorded. Numbers already named as missing are not repeated.
+   * Numbers below the highest applied or expected one that no migration has: {@code 003} when
+   * 001, 002 and 004 are recorded. Numbers already named as missing are not repeated. Only for
+   * numbered sequences (up to 9999): dated or timestamped names have no sequence to miss.
    */
   private static List<String> gaps(Set<String> applied, List<String> missing) {
-    TreeMap<Long, String> numbers = new TreeMap<>();
+    TreeSet<Long> numbers = new TreeSet<>();
     int width = 3;
     for (String v : applied) {
       Matcher m = v == null ? null : NUMBERED.matcher(v);
       if (m != null && m.matches()) {
-        numbers.put(Long.parseLong(m.group(1)), v);
+        numbers.add(Long.parseLong(m.group(1)));
         width = m.group(1).length();
       }
     }
-    Set<Long> named = new HashSet<>();
     for (String v : missing) {
       Matcher m = NUMBERED.matcher(v);
       if (m.matches()) {
-        named.add(Long.parseLong(m.group(1)));
+        numbers.add(Long.parseLong(m.group(1))); // named already: not a gap to report again
       }
     }
     List<String> out = new ArrayList<>();
-    if (numbers.isEmpty()) {
+    if (numbers.isEmpty() || numbers.last() > MAX_SEQUENCE) {
       return out;
     }
-    // From 1 (or 0 when a 000 exists) to the highest: at most 1000 numbers are looked at.
-    long from = Math.min(1, numbers.firstKey());
-    long to = numbers.lastKey();
-    for (long n = Math.max(from, to - 1000); n < to; n++) {
-      if (!numbers.containsKey(n) && !named.contains(n)) {
+    // From 1 (or 0 when a 000 exists) to the highest applied.
+    for (long n = Math.min(1, numbers.first()); n < numbers.last(); n++) {
+      if (!numbers.contains(n)) {
         out.add(String.format("%0" + width + "d", n));
       }
     }
-    return out;
+    return out.size() <= 10 ? out : List.of(String.join(", ", out.subList(0, 10)) + " and " + (out.size() - 10) + " more");
   }
 
   private static List<String> recordedWithColumns(Set<String> applied) {
