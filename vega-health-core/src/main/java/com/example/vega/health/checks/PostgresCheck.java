@@ -290,8 +290,10 @@ public final class PostgresCheck implements HealthCheck {
   /** The columns recorded migrations should have added and the database does not have. */
   private List<String> missingColumns(Connection c, CheckContext ctx, Set<String> applied) throws SQLException {
     List<String> wanted = new ArrayList<>();
-    for (String m : recordedWithColumns(applied)) {
-      wanted.addAll(COLUMNS.get(m));
+    for (Map.Entry<String, List<String>> e : COLUMNS.entrySet()) {
+      if (applied.contains(e.getKey())) {
+        wanted.addAll(e.getValue());
+      }
     }
     if (wanted.isEmpty()) {
       return wanted;

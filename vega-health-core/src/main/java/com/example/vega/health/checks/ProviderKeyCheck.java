@@ -62,12 +62,15 @@ public final class ProviderKeyCheck implements HealthCheck {
   static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
     String url = p.valid(Setting.PROVIDER_KEY_CHECK_URL);
     String id = p.valid(Setting.PROVIDER_SECRET_ID);
-    SecretsManagerClient sm = url == null || id == null ? null : p.client(p.clients().secrets(),
-        "SecretsManagerClient", "the provider API key (VEGA_PROVIDER_KEY_CHECK_URL) is not validated");
+    if (url == null || id == null) {
+      return null;
+    }
+    SecretsManagerClient sm = p.client(p.clients().secrets(), "SecretsManagerClient",
+        "the provider API key (VEGA_PROVIDER_KEY_CHECK_URL) is not validated");
     if (sm == null) {
       return null;
     }
-    Builder b = builder(sm, p.http(), Objects.requireNonNull(id), URI.create(url)).caller(p.caller());
+    Builder b = builder(sm, p.http(), id, URI.create(url)).caller(p.caller());
     String header = p.valid(Setting.PROVIDER_KEY_HEADER);
     if (header != null) {
       b.header(header);
