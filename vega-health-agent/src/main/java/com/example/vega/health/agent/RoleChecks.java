@@ -64,7 +64,10 @@ public final class RoleChecks {
       checks.addAll(VegaChecks.forRole(role, s, clients(role, s, aws, dataSource, problems)));
     } catch (RuntimeException e) {
       // A client the SDK could not build (no region): keep what needs no AWS.
-      problems.add("the " + role.serviceName() + " AWS checks are not running: " + Text.oneLine(e.getMessage())
+      // The SDK's own text is not shown: a missing region is what stops a client being built here.
+      boolean noRegion = s.value("AWS_REGION") == null && s.value("AWS_DEFAULT_REGION") == null;
+      problems.add("the " + role.serviceName() + " AWS checks are not running: "
+          + (noRegion ? "AWS_REGION is not set" : "an AWS client could not be built (" + e.getClass().getSimpleName() + ")")
           + " (set AWS_REGION, and credentials through the task role)");
       checks.clear();
       checks.add(ConfigCheck.of(role, s).registration(CheckPolicy.builder()
@@ -96,6 +99,10 @@ public final class RoleChecks {
         || Setting.FRONTEND_BUCKET.raw(s) != null;
     switch (role) {
       case API -> {
+        if ("cognito".equals(Setting.AUTH_PROVIDER.raw(s)) && Setting.COGNITO_USER_POOL_ID.raw(s) != null
+            && Setting.COGNITO_APP_CLIENT_ID.raw(s) != null) {
+          b.cognito(aws.get().cognito()); // the app client against the pool
+        }
         if (queue) {
           b.sqs(aws.get().sqs());
         }

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Postgres check against a real PostgreSQL server, with faults made for real. */
 class PostgresCheckIT {
-  private static final List<String> MIGRATIONS = List.of(
-      "001_init.sql", "002_scans.sql", "003_findings.sql", "004_findings_columns.sql");
+  private static final List<String> MIGRATIONS = PostgresServer.MIGRATIONS;
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   /** Detection must happen within timeout + one interval; this covers scheduling on a busy CI box. */
@@ -54,11 +53,7 @@ class PostgresCheckIT {
 
   @BeforeEach
   void migrate() throws Exception {
-    pg.sql("DROP TABLE IF EXISTS schema_migrations");
-    pg.sql("CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT now())");
-    for (String m : MIGRATIONS) {
-      pg.sql("INSERT INTO schema_migrations(version) VALUES ('" + m + "')");
-    }
+    pg.vegaSchema(MIGRATIONS.size());
     proxy = new TcpFaultProxy(pg.port());
     closeables.add(proxy);
   }
@@ -379,6 +374,69 @@ class PostgresCheckIT {
     assertThat(r.hint()).contains("scripts/aws/run-migrations.sh dev", "/vega/dev/vega-maintenance");
 
     pg.sql("INSERT INTO schema_migrations(version) VALUES ('004_findings_columns.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void everyMissingMigrationIsNamedFromTheOneListAsEveryModuleReadsIt() throws Exception {
+    pg.vegaSchema(2);
+    // VEGA_EXPECTED_MIGRATION as core's profile, the agent and Spring read it: one list setting.
+    List<String> expected = com.example.vega.health.Setting.EXPECTED_MIGRATION
+        .readList(k -> String.join(",", MIGRATIONS)).orElse(List.of());
+    assertThat(expected).isEqualTo(MIGRATIONS);
+    assertThat(ConfigCheck.of(VegaRole.MAINTENANCE, java.util.Map.of("VEGA_ENVIRONMENT", "dev",
+        "VEGA_DATABASE_URL", "jdbc:postgresql://db:5432/vega", "VEGA_EXPECTED_MIGRATION", String.join(",", MIGRATIONS))::get)
+        .check(CheckContext.of(Duration.ofSeconds(1))).status()).as("the config check takes the list").isEqualTo(Status.UP);
+    PostgresCheck check = PostgresCheck.builder(pool()).role("vega-maintenance").environment("dev")
+        .expectedMigrations(expected).build();
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("migrations 003_findings.sql, 004_findings_columns.sql not applied "
+        + "(2 applied in schema_migrations)");
+    assertThat(r.observation("missingMigrations").value()).isEqualTo(2);
+    assertThat(r.hint()).startsWith("run the migrations (scripts/aws/run-migrations.sh dev)");
+
+    pg.vegaSchema(4);
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).message())
+        .endsWith("migrations up to 004_findings_columns.sql applied, their columns present");
+  }
+
+  @Test
+  void aGapInTheAppliedSequenceIsNamedEvenWhenTheLatestIsThere() throws Exception {
+    pg.sql("DELETE FROM schema_migrations WHERE version = '003_findings.sql'");
+    // Only the latest expected, as most services set it: the gap below it still shows.
+    PostgresCheck check = PostgresCheck.builder(pool()).role("vega-api").environment("dev")
+        .expectedMigrations(List.of("004_findings_columns.sql")).build();
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("number 003 missing from the applied sequence (3 applied in schema_migrations)");
+    assertThat(r.hint()).isEqualTo("a migration was skipped or only partly applied: inspect schema_migrations "
+        + "(SELECT version FROM schema_migrations ORDER BY 1) and the vega-maintenance logs (aws logs tail "
+        + "/vega/dev/vega-maintenance --since 30m), then run the missing ones (scripts/aws/run-migrations.sh dev)");
+
+    pg.sql("INSERT INTO schema_migrations(version) VALUES ('003_findings.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+    // A dated name is not a sequence number: no thousands of "gaps" below it.
+    pg.sql("INSERT INTO schema_migrations(version) VALUES ('20261130_hotfix.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void findingsColumnsRecordedButAbsentAreNamedAndRecoverOnceAdded() throws Exception {
+    pg.sql("ALTER TABLE findings DROP COLUMN severity, DROP COLUMN path");
+    PostgresCheck check = check(pool());
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("schema_migrations records 004_findings_columns.sql but columns "
+        + "findings.severity, findings.path do not exist");
+    assertThat(r.hint()).startsWith("the migration was recorded without its changes (partly applied, or undone by hand): "
+        + "inspect schema_migrations").endsWith("; then apply its SQL again");
+    assertThat(r.observation("missingColumns").value()).isEqualTo(2);
+
+    pg.sql("ALTER TABLE findings ADD COLUMN severity text NOT NULL DEFAULT 'medium', ADD COLUMN path text");
     assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
   }
 

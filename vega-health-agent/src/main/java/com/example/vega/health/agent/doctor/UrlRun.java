@@ -3,6 +3,7 @@ package com.example.vega.health.agent.doctor;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.agent.Text;
+import com.example.vega.health.failure.Failures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -232,12 +233,7 @@ final class UrlRun {
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
+    return Failures.cause(e, type) != null;
   }
 
   private static Duration min(Duration a, Duration b) {
