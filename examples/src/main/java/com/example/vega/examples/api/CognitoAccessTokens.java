@@ -37,7 +37,10 @@ final class CognitoAccessTokens {
     String region = env.require("VEGA_COGNITO_REGION");
     String pool = env.require("VEGA_COGNITO_USER_POOL_ID");
     String issuer = "https://cognito-idp." + region + ".amazonaws.com/" + pool;
-    String emulator = env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", env.get("AWS_ENDPOINT_URL", null));
+    String emulator = env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER");
+    if (emulator == null) {
+      emulator = env.get("AWS_ENDPOINT_URL");
+    }
     String base = emulator == null ? issuer : emulator.replaceAll("/+$", "") + "/" + pool;
     JWKSource<SecurityContext> keys;
     try {

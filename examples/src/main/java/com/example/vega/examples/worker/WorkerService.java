@@ -71,9 +71,15 @@ public final class WorkerService implements AutoCloseable {
     boolean inEcs = "ecs".equals(runtime.env().get("VEGA_SCAN_WORKER_EXECUTION_MODE", "local"));
     // The token never goes into the RunTask request (DescribeTasks shows it): see ScanTokenHandoff.
     String prefix = inEcs ? runtime.env().require(ScanTokenHandoff.SECRET_PREFIX)
-        : runtime.env().get(ScanTokenHandoff.SECRET_PREFIX, null);
-    secrets = prefix == null ? null : aws.secrets();
-    tokens = secrets == null ? ScanTokenHandoff.files() : ScanTokenHandoff.secrets(secrets, prefix);
+        : runtime.env().get(ScanTokenHandoff.SECRET_PREFIX);
+    if (prefix == null) {
+      secrets = null;
+      tokens = ScanTokenHandoff.files();
+    } else {
+      SecretsManagerClient sm = aws.secrets();
+      secrets = sm;
+      tokens = ScanTokenHandoff.secrets(sm, prefix);
+    }
     launcher = inEcs
         ? new EcsRunnerLauncher(ecs, ecsCarrier, spans, aws.region(), runtime.env().require("VEGA_ECS_CLUSTER"),
             runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"), list("VEGA_RUNNER_SUBNETS"),
