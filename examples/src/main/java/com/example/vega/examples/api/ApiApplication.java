@@ -6,6 +6,7 @@ import com.example.vega.examples.common.Env;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -14,14 +15,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * vega-api as a Spring Boot service. Its own code is the scans controller and the clients it
- * needs; {@code vega-health-spring} adds, with no code, the role's checks over these same beans
+ * vega-api as a Spring Boot service. Its own code is the scans controller, {@code /v1/auth/me}
+ * and the clients it needs; {@code vega-health-spring} adds, with no code, the role's checks over these same beans
  * (postgres, sqs, s3, config), {@code /v1/healthz} on this port and on the probe port, and the
  * request filter that starts (never continues, from the internet) each scan's trace.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(ScansController.class)
+@Import({ScansController.class, AuthController.class})
 public class ApiApplication {
 
   @Bean(destroyMethod = "close")
@@ -42,6 +43,14 @@ public class ApiApplication {
   @Bean(destroyMethod = "close")
   OpenTelemetrySdk openTelemetry(Env env) {
     return VegaOpenTelemetry.builder("vega-api").environment(env.map()).shutdownHook(false).build();
+  }
+
+  /** The access-token validator when the provider is Cognito (a record: Spring beans cannot be null). */
+  record Auth(@Nullable CognitoAccessTokens tokens) {}
+
+  @Bean
+  Auth auth(Env env) {
+    return new Auth(CognitoAccessTokens.fromSettings(env));
   }
 
   @Bean

@@ -9,6 +9,7 @@ import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
 import com.example.vega.health.telemetry.HealthTelemetry;
+import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -48,6 +49,18 @@ public final class ServiceRuntime implements AutoCloseable {
     this.otel = VegaOpenTelemetry.builder(service).environment(environment).shutdownHook(false).build();
     this.tracing = ScanTracing.create(otel);
     this.telemetry = HealthTelemetry.create(otel, role.hintName());
+  }
+
+  /**
+   * For a plain JVM logging through java.util.logging (the runner, maintenance): each line joined
+   * to the current trace, as text or, with {@code VEGA_LOG_FORMAT=json}, one JSON object per line.
+   */
+  public static void joinLogLinesToTraces(Map<String, String> environment) {
+    TraceLogFormatter lines = new TraceLogFormatter("json".equalsIgnoreCase(
+        environment.getOrDefault("VEGA_LOG_FORMAT", "text")));
+    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+      h.setFormatter(lines);
+    }
   }
 
   public VegaSettings settings() {

@@ -1,20 +1,12 @@
 package com.example.vega.examples.demo;
 
-import com.example.vega.examples.api.ApiApplication;
 import com.example.vega.examples.boot.VegaBootService;
 import com.example.vega.examples.common.Aws;
-import com.example.vega.examples.common.LocalAws;
-import com.example.vega.examples.maintenance.Migrations;
-import com.example.vega.examples.proxy.FakeProvider;
-import com.example.vega.examples.proxy.ProxyApplication;
 import com.example.vega.examples.worker.LocalRunnerLauncher;
 import com.example.vega.examples.worker.WorkerService;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
-import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintStream;
 import java.net.URI;
@@ -101,119 +93,33 @@ public final class LocalDemo {
     String[] expected = fault == null ? null : Objects.requireNonNull(FAULTS.get(fault), fault);
     Path logs = Files.createTempDirectory("vega-demo-");
     OUT.println("Vega local demo" + (fault == null ? "" : " (breaking: " + fault + ")") + "; logs in " + logs);
-    step("starting PostgreSQL (embedded)");
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-    List<AutoCloseable> open = new ArrayList<>();
-    try {
-      String dbUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
-      Map<String, String> base = new HashMap<>();
-      boolean external = System.getenv("AWS_ENDPOINT_URL") != null;
-      if (external) {
-        step("using AWS at " + System.getenv("AWS_ENDPOINT_URL"));
-        System.getenv().forEach((k, v) -> {
-          if (k.startsWith("AWS_")) {
-            base.put(k, v);
-          }
-        });
-      } else {
-        step("starting SQS (ElasticMQ) and S3 (s3proxy), embedded");
-        LocalAws aws = LocalAws.start();
-        open.add(aws);
-        base.put("AWS_REGION", "us-east-1");
-        base.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
-        base.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
-        base.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString());
-        base.put("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString());
-      }
-      TraceCollector traces = new TraceCollector();
-      open.add(traces);
-      FakeProvider provider = new FakeProvider("provider-key-" + Long.toHexString(System.nanoTime()));
-      open.add(provider);
-
-      step("vega-maintenance: applying migrations");
-      HikariConfig cfg = new HikariConfig();
-      cfg.setJdbcUrl(dbUrl);
-      try (HikariDataSource ds = new HikariDataSource(cfg)) {
-        OUT.println("    applied " + Migrations.apply(ds));
-      }
-      Aws aws = new Aws(base);
-      String queueUrl;
-      try (var sqs = aws.sqs(); var s3 = aws.s3()) {
-        queueUrl = sqs.createQueue(b -> b.queueName("vega-scans")).queueUrl();
-        for (String bucket : List.of("vega-source", "vega-artifacts")) {
-          try {
-            s3.createBucket(b -> b.bucket(bucket));
-          } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {
-            // reused emulator
-          }
+    Map<String, String> aws = new HashMap<>();
+    if (System.getenv("AWS_ENDPOINT_URL") != null) {
+      System.getenv().forEach((k, v) -> {
+        if (k.startsWith("AWS_")) {
+          aws.put(k, v);
         }
-      }
-      String signingKey = "signing-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
-      base.put("VEGA_ENVIRONMENT", "local");
-      base.put("VEGA_DATABASE_URL", dbUrl);
-      base.put("VEGA_EXPECTED_MIGRATION", Migrations.ALL.get(Migrations.ALL.size() - 1));
-      base.put("VEGA_SQS_QUEUE_URL", queueUrl);
-      base.put("VEGA_S3_SOURCE_BUCKET", "vega-source");
-      base.put("VEGA_S3_ARTIFACTS_BUCKET", "vega-artifacts");
-      base.put("VEGA_FILE_STORAGE_BACKEND", "s3");
-      base.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
-      base.put("VEGA_AUTH_PROVIDER", "local");
-      base.put("VEGA_HEALTH_INTERVAL", "PT1S"); // the demo wants answers in seconds
-      String externalOtlp = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
-      if (externalOtlp != null) {
-        // Any OTLP backend: spans, meters (vega.health.*) and log records go there, as OTEL_* says.
-        System.getenv().forEach((k, v) -> {
-          if (k.startsWith("OTEL_")) {
-            base.put(k, v);
-          }
-        });
-        step("sending spans, meters and log records to " + externalOtlp + " (OTEL_EXPORTER_OTLP_ENDPOINT)");
-      } else {
-        base.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
-        base.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-        base.put("OTEL_METRICS_EXPORTER", "none");
-        base.put("OTEL_LOGS_EXPORTER", "none");
-      }
-      if (zipkin != null) {
-        base.put("OTEL_TRACES_EXPORTER", "otlp,zipkin");
-        base.put("OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin + "/api/v2/spans");
-        step("sending spans to Zipkin at " + zipkin + " too");
-      }
-      base.put("OTEL_BSP_SCHEDULE_DELAY", "100");
-
-      step("starting vega-llm-proxy (Spring Boot)");
-      Map<String, String> proxyEnv = new HashMap<>(base);
-      proxyEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);
-      proxyEnv.put("VEGA_PROVIDER_BASE_URL", provider.baseUrl());
-      proxyEnv.put("VEGA_PROVIDER_API_KEY", provider.apiKey());
-      Map<String, String> proxyProps = fast("config");
-      proxyProps.putAll(Map.of("vega.health.role", "llm-proxy", "spring.application.name", "vega-llm-proxy",
-          // Runners are inside our boundary: continue their traces (the VPC's CIDR in AWS).
-          "vega.tracing.trusted-networks", "127.0.0.0/8"));
-      VegaBootService proxy = VegaBootService.start(ProxyApplication.class, proxyEnv, proxyProps, LocalAws.freePort());
-      open.add(proxy);
-
-      Map<String, String> runnerEnv = new HashMap<>(base);
-      runnerEnv.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.port());
-      step("starting vega-worker (local execution mode: the runner is a child process)");
-      Map<String, String> workerEnv = new HashMap<>(base);
-      workerEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);
-      if ("proxy-token-expired".equals(fault)) {
-        workerEnv.put("VEGA_SCAN_TOKEN_TTL", "PT-1M");
-      }
-      WorkerService worker = new WorkerService(workerEnv, runnerEnv, logs);
-      open.add(worker);
-      step("starting vega-api (Spring Boot)");
-      Map<String, String> apiProps = fast("postgres", "sqs", "s3", "config");
-      apiProps.putAll(Map.of("vega.health.role", "api", "spring.application.name", "vega-api"));
-      VegaBootService api = VegaBootService.start(ApiApplication.class, new HashMap<>(base), apiProps,
-          LocalAws.freePort());
-      open.add(api);
-      Map<String, Svc> services = new LinkedHashMap<>();
-      services.put("vega-api", new Svc(api.monitor(), api.probePort()));
-      services.put("vega-worker", new Svc(worker.runtime().monitor(), worker.runtime().healthPort()));
-      services.put("vega-llm-proxy", new Svc(proxy.monitor(), proxy.probePort()));
-      awaitFirstResults(services.values());
+      });
+    }
+    Map<String, String> otel = new HashMap<>();
+    if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null) {
+      System.getenv().forEach((k, v) -> {
+        if (k.startsWith("OTEL_")) {
+          otel.put(k, v);
+        }
+      });
+    }
+    Map<String, String> workerExtra = "proxy-token-expired".equals(fault)
+        ? Map.of("VEGA_SCAN_TOKEN_TTL", "PT-1M") : Map.of();
+    try (DemoStack stack = DemoStack.start(new DemoStack.Options(aws, otel, zipkin, workerExtra), logs,
+        LocalDemo::step)) {
+      EmbeddedPostgres pg = stack.postgres();
+      Map<String, String> base = stack.settings();
+      String dbUrl = Objects.requireNonNull(base.get("VEGA_DATABASE_URL"), "VEGA_DATABASE_URL");
+      TraceCollector traces = stack.traces();
+      VegaBootService api = stack.api();
+      WorkerService worker = stack.worker();
+      Map<String, DemoStack.Svc> services = stack.services();
 
       java.time.Instant brokenAt = null;
       if (fault != null) {
@@ -250,7 +156,7 @@ public final class LocalDemo {
         local.awaitChildren(30_000);
       }
       Thread.sleep(500); // let the last spans arrive
-      Svc broken = expected == null ? null : services.get(expected[0]);
+      DemoStack.Svc broken = expected == null ? null : services.get(expected[0]);
       if (brokenAt != null && expected != null && broken != null) {
         awaitDiagnosis(broken, expected[1], brokenAt.plusSeconds(2));
       }
@@ -258,7 +164,7 @@ public final class LocalDemo {
       OUT.println();
       OUT.println("== health, as each service reports it");
       Map<String, List<String[]>> notUp = new LinkedHashMap<>();
-      for (Map.Entry<String, Svc> e : services.entrySet()) {
+      for (Map.Entry<String, DemoStack.Svc> e : services.entrySet()) {
         notUp.put(e.getKey(), printHealth(e.getKey(), e.getValue()));
       }
       List<String[]> runnerReports = runnerChecks(logs);
@@ -302,19 +208,6 @@ public final class LocalDemo {
           ? "fault '" + fault + "' reported by " + expected[0] + " (check " + expected[1] + "), as it should be"
           : "fault '" + fault + "' was NOT reported by " + expected[0] + " (check " + expected[1] + ")");
       return reported;
-    } finally {
-      for (int i = open.size() - 1; i >= 0; i--) {
-        try {
-          open.get(i).close();
-        } catch (Exception ignored) {
-          // shutting down
-        }
-      }
-      try {
-        pg.close();
-      } catch (Exception ignored) {
-        // already stopped by a fault
-      }
     }
   }
 
@@ -322,34 +215,11 @@ public final class LocalDemo {
     OUT.println("--> " + what);
   }
 
-  /** The demo wants answers in seconds: every named check runs each second, no damping. */
-  private static Map<String, String> fast(String... checks) {
-    Map<String, String> p = new HashMap<>();
-    for (String c : checks) {
-      p.put("vega.health.checks." + c + ".interval", "1s");
-      p.put("vega.health.checks." + c + ".timeout", "1s");
-      p.put("vega.health.checks." + c + ".failure-threshold", "1");
-      p.put("vega.health.checks." + c + ".success-threshold", "1");
-    }
-    return p;
-  }
-
-  /** What the demo reads of each service: its monitor and the port of its health endpoints. */
-  record Svc(HealthMonitor monitor, int healthPort) {}
-
-  private static void awaitFirstResults(java.util.Collection<Svc> services) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline && services.stream().anyMatch(s ->
-        s.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null))) {
-      Thread.sleep(50);
-    }
-  }
-
   /**
    * Waits (at most 15 s) until the check has reported a result from a run that started after the
    * fault had settled: the first run may only have seen a timeout, the next one names the cause.
    */
-  private static void awaitDiagnosis(Svc rt, String check, java.time.Instant after)
+  private static void awaitDiagnosis(DemoStack.Svc rt, String check, java.time.Instant after)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline) {
@@ -383,7 +253,7 @@ public final class LocalDemo {
   }
 
   /** Prints a service's checks; returns those not UP as {check, status, message, hint}. */
-  private static List<String[]> printHealth(String service, Svc rt) {
+  private static List<String[]> printHealth(String service, DemoStack.Svc rt) {
     List<String[]> bad = new ArrayList<>();
     List<CheckState> checks = rt.monitor().snapshot().checks();
     StringBuilder ok = new StringBuilder();

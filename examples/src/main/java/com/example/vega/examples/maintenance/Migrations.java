@@ -1,5 +1,10 @@
 package com.example.vega.examples.maintenance;
 
+import com.example.vega.health.trace.ClientSpans;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +28,16 @@ public final class Migrations {
   public static final List<String> ALL = List.of(
       "001_init.sql", "002_scans.sql", "003_findings.sql", "004_findings_columns.sql");
 
+  /** The span attribute naming the migration file. */
+  static final AttributeKey<String> MIGRATION = AttributeKey.stringKey("vega.migration");
+
   private Migrations() {}
 
-  /** Applies what is missing; returns the names applied now. */
-  public static List<String> apply(DataSource ds) throws SQLException {
+  /**
+   * Applies what is missing, each migration as a span ({@code migration <file>}, with
+   * {@code vega.migration}) under the current context; returns the names applied now.
+   */
+  public static List<String> apply(DataSource ds, Tracer tracer) throws SQLException {
     List<String> applied = new ArrayList<>();
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
@@ -35,7 +46,8 @@ public final class Migrations {
         if (done.contains(name)) {
           continue;
         }
-        try (Statement st = c.createStatement()) {
+        Span span = tracer.spanBuilder("migration " + name).setAttribute(MIGRATION, name).startSpan();
+        try (Scope ignored = span.makeCurrent(); Statement st = c.createStatement()) {
           st.execute(read(name));
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_migrations(version) VALUES (?)")) {
             ps.setString(1, name);
@@ -45,7 +57,11 @@ public final class Migrations {
           applied.add(name);
         } catch (SQLException e) {
           c.rollback();
-          throw new SQLException("migration " + name + " failed: " + e.getMessage(), e.getSQLState(), e);
+          SQLException failed = new SQLException("migration " + name + " failed: " + e.getMessage(), e.getSQLState(), e);
+          ClientSpans.fail(span, failed);
+          throw failed;
+        } finally {
+          span.end();
         }
       }
     }

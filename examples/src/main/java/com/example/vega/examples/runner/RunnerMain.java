@@ -2,12 +2,13 @@ package com.example.vega.examples.runner;
 
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Database;
+import com.example.vega.examples.common.ScanTokenHandoff;
 import com.example.vega.examples.common.ServiceRuntime;
+import com.example.vega.examples.common.StartupGate;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.Status;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
-import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;
 import com.example.vega.health.trace.HttpCarrier;
@@ -34,6 +35,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the source from S3, asks the LLM through the proxy with its scan-scoped token, upserts findings
  * in Postgres, and writes {@code v16-events.jsonl} and {@code v16-report.json} to the artifacts
  * bucket. Its trace continues the worker's, from TRACEPARENT/TRACESTATE/BAGGAGE read once here.
+ * It embeds the module's core: its checks run once before the scan, and a failing one stops it
+ * with the check's hint and exit code 3; its proxy token is read from the reference the worker
+ * passes ({@link ScanTokenHandoff}), never from the RunTask request.
  */
 public final class RunnerMain {
   private static final System.Logger LOG = System.getLogger(RunnerMain.class.getName());
@@ -42,19 +46,30 @@ public final class RunnerMain {
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
-    // A plain JVM logging through java.util.logging: each line joined to the scan's trace.
-    TraceLogFormatter lines = new TraceLogFormatter("json".equalsIgnoreCase(env.getOrDefault("VEGA_LOG_FORMAT", "text")));
-    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-      h.setFormatter(lines);
+    ServiceRuntime.joinLogLinesToTraces(env);
+    System.exit(run(env));
+  }
+
+  /**
+   * The runner's whole life in this environment: 0 when the scan is done, 1 when it failed,
+   * 2 when a setting is wrong, {@link StartupGate#NOT_READY} when a dependency failed its check
+   * at start (the check's hint is logged; the scan row says failed with it).
+   */
+  static int run(Map<String, String> environment) {
+    Map<String, String> env;
+    try {
+      env = ScanTokenHandoff.resolved(environment); // the token, read once from where the worker put it
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + StartupGate.NOT_READY
+          + ": " + e.getMessage());
+      return StartupGate.NOT_READY;
     }
-    int code;
     try (ServiceRuntime runtime = new ServiceRuntime(VegaRole.RUNNER, env)) {
-      code = run(runtime, env);
+      return run(runtime, env);
     } catch (IllegalArgumentException e) {
       LOG.log(System.Logger.Level.ERROR, "vega-v16-runner cannot start: " + e.getMessage());
-      code = 2;
+      return 2;
     }
-    System.exit(code);
   }
 
   private record Finding(String severity, String title, String path) {}
@@ -70,12 +85,18 @@ public final class RunnerMain {
         HikariDataSource db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-runner", 2);
         S3Client s3 = aws.s3()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      if (env.get("VEGA_HEALTH_ROLE") != null && env.get("VEGA_HEALTH_PORT") != null) {
-        // Started with -javaagent: the agent runs the runner's checks; read what it found.
-        reportAgentChecks(http, Integer.parseInt(env.get("VEGA_HEALTH_PORT")));
-      } else {
-        runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).s3(s3).http(http).build());
-        reportFailingChecks(runtime);
+      runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).s3(s3).http(http).build());
+      // Checked once: ECS never replaces a RunTask task, so a runner that cannot work stops here.
+      StartupGate.Failure notReady = StartupGate.await(runtime.monitor(), Duration.ofSeconds(10), r -> false);
+      reportFailingChecks(runtime);
+      if (notReady != null) {
+        String reason = "not ready: " + notReady.name() + " " + notReady.status() + ": " + notReady.message()
+            + "; next: " + notReady.hint();
+        LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + StartupGate.NOT_READY
+            + ": " + reason);
+        ClientSpans.fail(Span.current(), new IllegalStateException(reason));
+        markFailed(db, scanId, reason);
+        return StartupGate.NOT_READY;
       }
       try {
         update(db, spans, database, "UPDATE scans SET status = 'running', updated_at = now() WHERE id = ?", scanId);
@@ -107,16 +128,12 @@ public final class RunnerMain {
         ClientSpans.fail(Span.current(), e);
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         LOG.log(System.Logger.Level.ERROR, scanId + " failed: " + reason);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-            "UPDATE scans SET status = 'failed', failure_reason = ?, updated_at = now() WHERE id = ?")) {
-          ps.setString(1, reason.length() > 500 ? reason.substring(0, 500) : reason);
-          ps.setString(2, scanId);
-          ps.executeUpdate();
-        } catch (Exception ignoredToo) {
-          // the database is what failed; the log says so
-        }
+        markFailed(db, scanId, reason);
         return 1;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     } catch (Exception e) {
       LOG.log(System.Logger.Level.ERROR, scanId + " failed: " + e);
       return 1;
@@ -125,66 +142,23 @@ public final class RunnerMain {
     }
   }
 
-  /** The service says by itself what is wrong before it starts working. */
-  private static void reportFailingChecks(ServiceRuntime runtime) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline
-        && runtime.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null)) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+  private static void markFailed(HikariDataSource db, String scanId, String reason) {
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE scans SET status = 'failed', failure_reason = ?, updated_at = now() WHERE id = ?")) {
+      ps.setString(1, reason.length() > 500 ? reason.substring(0, 500) : reason);
+      ps.setString(2, scanId);
+      ps.executeUpdate();
+    } catch (Exception ignoredToo) {
+      // the database is what failed; the log says so
     }
+  }
+
+  /** Logs every check not UP, with its hint (the demo and a person reading the task's log see them). */
+  private static void reportFailingChecks(ServiceRuntime runtime) {
     for (CheckState c : runtime.monitor().snapshot().checks()) {
       if (c.lastResult() != null && c.lastResult().status() != Status.UP) {
         LOG.log(System.Logger.Level.WARNING, "check " + c.name() + " " + c.lastResult().status() + ": "
             + c.lastResult().message() + " (next: " + c.lastResult().hint() + ")");
-      }
-    }
-  }
-
-  /**
-   * Waits (at most 8 s) until the agent's {@code /v1/healthz} has every check's first result, then
-   * logs those not passing, with their hint, before the runner starts working.
-   */
-  private static void reportAgentChecks(HttpClient http, int port) {
-    URI uri = URI.create("http://127.0.0.1:" + port + "/v1/healthz");
-    long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-    tools.jackson.databind.JsonNode checks = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        checks = new tools.jackson.databind.ObjectMapper().readTree(r.body()).path("checks");
-        boolean pending = false;
-        for (var e : checks.properties()) {
-          pending |= "not checked yet".equals(e.getValue().path(0).path("output").asString(""));
-        }
-        if (!pending && checks.size() > 0) {
-          break;
-        }
-      } catch (Exception notYet) {
-        // the agent's server is still starting
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    if (checks == null) {
-      LOG.log(System.Logger.Level.WARNING, "the vega-health agent did not answer on port " + port);
-      return;
-    }
-    for (var e : checks.properties()) {
-      tools.jackson.databind.JsonNode c = e.getValue().path(0);
-      if (c.has("hint") && !"pass".equals(c.path("status").asString(""))) {
-        LOG.log(System.Logger.Level.WARNING, "check " + c.path("componentId").asString() + " "
-            + ("fail".equals(c.path("status").asString()) ? "DOWN" : "DEGRADED") + ": "
-            + c.path("output").asString() + " (next: " + c.path("hint").asString() + ")");
       }
     }
   }

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 
@@ -25,23 +27,36 @@ public final class EcsRunnerLauncher implements RunnerLauncher {
   private final String region;
   private final String cluster;
   private final String taskDefinition;
+  private final List<String> subnets;
+  private final List<String> securityGroups;
 
+  /**
+   * @param subnets where the Fargate task runs ({@code VEGA_RUNNER_SUBNETS}), with
+   *     {@code securityGroups} ({@code VEGA_RUNNER_SECURITY_GROUPS}); Fargate needs them in AWS
+   */
   public EcsRunnerLauncher(EcsClient ecs, EcsCarrier carrier, ClientSpans spans, String region, String cluster,
-      String taskDefinition) {
+      String taskDefinition, List<String> subnets, List<String> securityGroups) {
     this.ecs = ecs;
     this.carrier = carrier;
     this.spans = spans;
     this.region = region;
     this.cluster = cluster;
     this.taskDefinition = taskDefinition;
+    this.subnets = List.copyOf(subnets);
+    this.securityGroups = List.copyOf(securityGroups);
   }
 
   @Override
   public String launch(Context context, Map<String, String> overrides) {
     List<KeyValuePair> env = new ArrayList<>();
     overrides.forEach((k, v) -> env.add(KeyValuePair.builder().name(k).value(v).build()));
-    RunTaskRequest request = RunTaskRequest.builder().cluster(cluster).taskDefinition(taskDefinition)
-        .count(1)
+    RunTaskRequest.Builder b = RunTaskRequest.builder().cluster(cluster).taskDefinition(taskDefinition)
+        .count(1).launchType(LaunchType.FARGATE);
+    if (!subnets.isEmpty()) {
+      b.networkConfiguration(n -> n.awsvpcConfiguration(v -> v.subnets(subnets).securityGroups(securityGroups)
+          .assignPublicIp(AssignPublicIp.DISABLED)));
+    }
+    RunTaskRequest request = b
         .overrides(o -> o.containerOverrides(ContainerOverride.builder().name(CONTAINER).environment(env).build()))
         .build();
     Span call = spans.startAws(context, region, "ECS", "RunTask");

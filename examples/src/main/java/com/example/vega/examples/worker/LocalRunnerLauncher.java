@@ -3,12 +3,10 @@ package com.example.vega.examples.worker;
 import com.example.vega.health.trace.EcsCarrier;
 import io.opentelemetry.context.Context;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Local mode: the runner as a child process with the environment a RunTask override would give
@@ -33,17 +31,8 @@ public final class LocalRunnerLauncher implements RunnerLauncher {
     env.putAll(EcsCarrier.environment(context));
     String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String scanId = overrides.getOrDefault("VEGA_SCAN_ID", "scan");
-    List<String> cmd = new ArrayList<>(List.of(javaExe));
-    Path agent = agentJar();
-    if (agent != null) {
-      // As in the runner's task definition: JAVA_TOOL_OPTIONS=-javaagent:/opt/vega-health-agent.jar
-      cmd.add("-javaagent:" + agent);
-      env.put("VEGA_HEALTH_ROLE", "runner");
-      env.put("VEGA_HEALTH_PORT", Integer.toString(com.example.vega.examples.common.LocalAws.freePort()));
-      env.put("VEGA_HEALTH_OTEL", "off"); // the runner configures its own SDK from OTEL_*
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        "com.example.vega.examples.runner.RunnerMain"));
+    List<String> cmd = List.of(javaExe, "-cp", System.getProperty("java.class.path"),
+        "com.example.vega.examples.runner.RunnerMain");
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(logDir.resolve("vega-v16-runner-" + scanId + ".log").toFile());
@@ -66,18 +55,5 @@ public final class LocalRunnerLauncher implements RunnerLauncher {
   @Override
   public void close() {
     children.forEach(Process::destroy);
-  }
-
-  /**
-   * The agent jar: {@code VEGA_AGENT_JAR}, or the one this repository builds. Null when there is
-   * none; the runner then reports its own checks (the demo says which).
-   */
-  static @Nullable Path agentJar() {
-    String configured = System.getenv("VEGA_AGENT_JAR");
-    Path p = configured != null ? Path.of(configured) : Path.of("vega-health-agent", "target", "vega-health-agent.jar");
-    if (!java.nio.file.Files.isRegularFile(p) && configured == null) {
-      p = Path.of("..", "vega-health-agent", "target", "vega-health-agent.jar"); // tests run in examples/
-    }
-    return java.nio.file.Files.isRegularFile(p) ? p.toAbsolutePath().normalize() : null;
   }
 }

@@ -3,6 +3,7 @@ package com.example.vega.examples.worker;
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Database;
 import com.example.vega.examples.common.ScanToken;
+import com.example.vega.examples.common.ScanTokenHandoff;
 import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
@@ -20,8 +21,11 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
@@ -29,7 +33,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 /**
  * vega-worker: takes scan messages off SQS, claims the scan row in Postgres, and launches the
  * runner (ECS RunTask when {@code VEGA_SCAN_WORKER_EXECUTION_MODE=ecs}, a local process otherwise)
- * with a scan-scoped proxy token and the trace context.
+ * with the trace context and a reference to its scan-scoped proxy token (never the token itself:
+ * {@link ScanTokenHandoff}).
  */
 public final class WorkerService implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WorkerService.class.getName());
@@ -41,6 +46,8 @@ public final class WorkerService implements AutoCloseable {
   private final ClientSpans spans;
   private final ClientSpans.Database database;
   private final RunnerLauncher launcher;
+  private final @Nullable SecretsManagerClient secrets;
+  private final ScanTokenHandoff tokens;
   private final String queueUrl;
   private final byte[] signingKey;
   private final Duration tokenTtl;
@@ -61,14 +68,32 @@ public final class WorkerService implements AutoCloseable {
     tokenTtl = Duration.parse(runtime.env().get("VEGA_SCAN_TOKEN_TTL", "PT30M"));
     EcsCarrier ecsCarrier = EcsCarrier.create(runtime.tracing());
     database = Database.target(runtime.env().require("VEGA_DATABASE_URL"));
-    launcher = "ecs".equals(runtime.env().get("VEGA_SCAN_WORKER_EXECUTION_MODE", "local"))
+    boolean inEcs = "ecs".equals(runtime.env().get("VEGA_SCAN_WORKER_EXECUTION_MODE", "local"));
+    // The token never goes into the RunTask request (DescribeTasks shows it): see ScanTokenHandoff.
+    String prefix = inEcs ? runtime.env().require(ScanTokenHandoff.SECRET_PREFIX)
+        : runtime.env().get(ScanTokenHandoff.SECRET_PREFIX);
+    if (prefix == null) {
+      secrets = null;
+      tokens = ScanTokenHandoff.files();
+    } else {
+      SecretsManagerClient sm = aws.secrets();
+      secrets = sm;
+      tokens = ScanTokenHandoff.secrets(sm, prefix);
+    }
+    launcher = inEcs
         ? new EcsRunnerLauncher(ecs, ecsCarrier, spans, aws.region(), runtime.env().require("VEGA_ECS_CLUSTER"),
-            runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"))
+            runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"), list("VEGA_RUNNER_SUBNETS"),
+            list("VEGA_RUNNER_SECURITY_GROUPS"))
         : new LocalRunnerLauncher(runnerEnvironment, logDir);
     runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).sqs(sqs).ecs(ecs).build());
     loop = new Thread(this::poll, "vega-worker-poll");
     loop.setDaemon(true);
     loop.start();
+  }
+
+  private List<String> list(String setting) {
+    String v = runtime.env().get(setting, "");
+    return v.isEmpty() ? List.of() : List.of(v.split("\\s*,\\s*"));
   }
 
   public ServiceRuntime runtime() {
@@ -106,11 +131,20 @@ public final class WorkerService implements AutoCloseable {
       if (claim(scanId)) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("VEGA_SCAN_ID", scanId);
-        overrides.put("VEGA_LLM_PROXY_TOKEN", ScanToken.mint(scanId, Instant.now().plus(tokenTtl), signingKey));
+        String token;
+        try {
+          token = tokens.put(scanId, ScanToken.mint(scanId, Instant.now().plus(tokenTtl), signingKey));
+        } catch (RuntimeException e) {
+          fail(scanId, "cannot hand the scan token over (" + e.getClass().getSimpleName() + "): check"
+              + " secretsmanager:CreateSecret on " + ScanTokenHandoff.SECRET_PREFIX + "* for the worker task role");
+          throw e;
+        }
+        overrides.put(ScanTokenHandoff.REFERENCE, token);
         String task;
         try {
           task = launcher.launch(Context.current(), overrides);
         } catch (Exception e) {
+          tokens.discard(token);
           fail(scanId, "runner launch failed: " + e.getMessage());
           throw new IllegalStateException(e);
         }
@@ -172,9 +206,13 @@ public final class WorkerService implements AutoCloseable {
     running = false;
     loop.join(3000);
     launcher.close();
+    tokens.close();
     runtime.close();
     db.close();
     sqs.close();
     ecs.close();
+    if (secrets != null) {
+      secrets.close();
+    }
   }
 }
