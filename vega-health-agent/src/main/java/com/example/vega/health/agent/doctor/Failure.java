@@ -115,13 +115,13 @@ record Failure(ErrorKind kind, Status status, String what, String next) {
     };
   }
 
-  /** One sentence for anything else thrown (no stack, no class path). */
   /** The exception's own message, or its type when it has none. */
   static String message(Throwable e) {
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
+  /** One sentence for anything else thrown (no stack, no class path). */
   static String sentence(Throwable e) {
     if (e instanceof SdkException s) {
       return aws(s, "the call").what();
