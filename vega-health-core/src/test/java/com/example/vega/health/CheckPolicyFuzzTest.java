@@ -79,7 +79,7 @@ class CheckPolicyFuzzTest {
   private static void assertRuns(CheckPolicy policy) {
     ManualScheduler scheduler = new ManualScheduler();
     AtomicInteger runs = new AtomicInteger();
-    try (HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-fuzz")).scheduler(scheduler)
+    try (HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-fuzz")).scheduler(scheduler)
         .clock(scheduler.clock()).runExecutor(Runnable::run)
         .register("c", ctx -> {
           runs.incrementAndGet();
