@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -320,6 +321,15 @@ public final class PostgresCheck implements HealthCheck {
         "requests hold connections too long: look for slow queries, locks or a connection leak in "
             + "the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
             + " --since 30m); raise maximumPoolSize only after that");
+  }
+
+  /**
+   * The validation query, and the migrations query when migrations are expected (through the
+   * pool: no connection of the check's own, except the diagnostic one beside an empty pool).
+   */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    return List.of(new DependencyCall("postgres", "query", expectedMigrations.isEmpty() ? 1 : 2));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -228,6 +229,21 @@ public final class S3Check implements HealthCheck {
           .orElse("another region");
     }
     return "another region";
+  }
+
+  /** HeadBucket per bucket, HeadObject of the frontend's index.html, the write probe's put and delete. */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    List<DependencyCall> calls = new ArrayList<>();
+    calls.add(new DependencyCall("s3", "HeadBucket", buckets.size()));
+    if (buckets.containsKey(Bucket.FRONTEND)) {
+      calls.add(new DependencyCall("s3", "HeadObject", 1));
+    }
+    if (writeProbe && buckets.containsKey(Bucket.ARTIFACTS)) {
+      calls.add(new DependencyCall("s3", "PutObject", 1));
+      calls.add(new DependencyCall("s3", "DeleteObject", 1));
+    }
+    return List.copyOf(calls);
   }
 
   @Override
