@@ -122,6 +122,7 @@ public final class HealthMonitor implements AutoCloseable {
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private @Nullable String instanceId;
     private Duration startSpread = Spread.DEFAULT_START_SPREAD;
+    private @Nullable Duration maxBackoff; // VEGA_HEALTH_MAX_BACKOFF, applied at build
 
     private Builder() {}
 
@@ -227,7 +228,37 @@ public final class HealthMonitor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Applies the fleet settings: {@code VEGA_HEALTH_START_SPREAD} (seconds) to
+     * {@link #startSpread}, {@code VEGA_HEALTH_MAX_BACKOFF} (seconds) to the policy of every check
+     * registered when {@link #build()} runs (never below a check's interval). Unset ones keep the
+     * defaults.
+     *
+     * @throws IllegalArgumentException naming the setting whose value is malformed
+     */
+    public Builder settings(VegaSettings settings) {
+      Objects.requireNonNull(settings, "settings");
+      Validated<String> spread = Setting.HEALTH_START_SPREAD.read(settings);
+      Validated<String> backoff = Setting.HEALTH_MAX_BACKOFF.read(settings);
+      Validated<?> both = spread.and(backoff);
+      if (!both.isValid()) {
+        throw new IllegalArgumentException(both.messages());
+      }
+      if (spread.get() != null) {
+        startSpread(Duration.ofSeconds(Long.parseLong(spread.get())));
+      }
+      maxBackoff = backoff.get() == null ? null : Duration.ofSeconds(Long.parseLong(backoff.get()));
+      return this;
+    }
+
     public HealthMonitor build() {
+      if (maxBackoff != null) {
+        for (int i = 0; i < registrations.size(); i++) {
+          CheckRegistration r = registrations.get(i);
+          Duration cap = maxBackoff.compareTo(r.policy().interval()) < 0 ? r.policy().interval() : maxBackoff;
+          registrations.set(i, r.withPolicy(r.policy().toBuilder().maxBackoff(cap).build()));
+        }
+      }
       return new HealthMonitor(this);
     }
   }

@@ -87,6 +87,12 @@ public enum Setting {
       "a comma-separated list of networks such as 10.0.0.0/16"),
   // Read by the agent's premain as a plain string (it loads no Vega class before main).
   HEALTH_OTEL("VEGA_HEALTH_OTEL", Use.MODULE_WORD, "auto|on|off", "auto, on or off"),
+  // Fleet scale: how a task's checks spread their runs and back off (HealthMonitor.Builder.settings).
+  HEALTH_START_SPREAD("VEGA_HEALTH_START_SPREAD", Use.MODULE, "\\d{1,5}",
+      "seconds within which the checks' first runs are spread after start (default 5; 0 turns spreading off)"),
+  HEALTH_MAX_BACKOFF("VEGA_HEALTH_MAX_BACKOFF", Use.MODULE, "\\d{1,5}",
+      "the longest wait in seconds between runs of a check whose dependency throttles or fails with 5xx "
+          + "(default the smaller of 8 intervals and 300; at most the interval turns backoff off)"),
   SERVICE_NAME("VEGA_SERVICE_NAME", Use.MODULE, "[A-Za-z0-9._-]{1,64}", "a service name such as vega-worker"),
   VERSION("VEGA_VERSION", Use.MODULE, "[\\p{Graph}]{1,64}", "the application version, e.g. 1.4.2"),
   RELEASE_ID("VEGA_RELEASE_ID", Use.MODULE, "[\\p{Graph}]{1,128}", "the build or image id, e.g. a git sha"),

@@ -167,4 +167,24 @@ class FleetScheduleTest {
     assertThatThrownBy(() -> HealthMonitor.builder().startSpread(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("startSpread");
   }
+
+  @Test
+  void theFleetSettingsSetTheStartSpreadAndTheBackoffCapAndNameAMalformedValue() {
+    List<CheckState> states = new ArrayList<>();
+    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .instanceId("task-f").settings(VegaSettings.of(Map.of("VEGA_HEALTH_START_SPREAD", "0", "VEGA_HEALTH_MAX_BACKOFF", "45")))
+        .register("db", ctx -> CheckResult.degraded(ErrorKind.THROTTLED, "slow down", "wait"),
+            CheckPolicy.builder().interval(INTERVAL).build())
+        .register("slow", ctx -> CheckResult.up("fine"), CheckPolicy.builder().interval(Duration.ofMinutes(2))
+            .timeout(Duration.ofSeconds(5)).build())
+        .build().start()) {
+      scheduler.runDue(); // no spread: both ran at start
+      assertThat(m.snapshot().check("db").runs()).isEqualTo(1);
+      assertThat(m.snapshot().check("db").registration().policy().maxBackoff()).isEqualTo(Duration.ofSeconds(45));
+      // Never below the interval: a 2-minute check does not back off under a 45 s cap.
+      assertThat(m.snapshot().check("slow").registration().policy().maxBackoff()).isEqualTo(Duration.ofMinutes(2));
+    }
+    assertThatThrownBy(() -> HealthMonitor.builder().settings(VegaSettings.of(Map.of("VEGA_HEALTH_MAX_BACKOFF", "soon"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_HEALTH_MAX_BACKOFF");
+  }
 }
