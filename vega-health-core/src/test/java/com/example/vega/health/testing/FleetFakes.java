@@ -291,6 +291,35 @@ public final class FleetFakes {
     return type.cast(Proxy.newProxyInstance(FleetFakes.class.getClassLoader(), new Class<?>[] {type}, h));
   }
 
+  /** An answer, and what a body handler is told of it before the body. */
+  private record Answer<T>(HttpRequest request, int statusCode, @Nullable T body)
+      implements HttpResponse<T>, HttpResponse.ResponseInfo {
+    @Override
+    public HttpHeaders headers() {
+      return HttpHeaders.of(Map.of(), (a, b) -> true);
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
+    }
+
+    @Override
+    public Optional<HttpResponse<T>> previousResponse() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<SSLSession> sslSession() {
+      return Optional.empty();
+    }
+
+    @Override
+    public URI uri() {
+      return request.uri();
+    }
+  }
+
   /** The JWKS and the LLM proxy: 200 with keys, or 429 for a throttled share. Answers at once. */
   private static final class CountingHttp extends HttpClient {
     private final Consumer<String> count;
@@ -308,24 +337,7 @@ public final class FleetFakes {
       count.accept(api);
       int status = faults.throttles(api) ? 429 : 200;
       byte[] body = (jwks ? "{\"keys\":[{\"kid\":\"a\"},{\"kid\":\"b\"}]}" : "{}").getBytes(StandardCharsets.UTF_8);
-      HttpHeaders headers = HttpHeaders.of(Map.of(), (a, b) -> true);
-      HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
-        @Override
-        public int statusCode() {
-          return status;
-        }
-
-        @Override
-        public HttpHeaders headers() {
-          return headers;
-        }
-
-        @Override
-        public HttpClient.Version version() {
-          return HttpClient.Version.HTTP_1_1;
-        }
-      };
-      HttpResponse.BodySubscriber<T> s = handler.apply(info);
+      HttpResponse.BodySubscriber<T> s = handler.apply(new Answer<Void>(request, status, null));
       s.onSubscribe(new Flow.Subscription() {
         @Override
         public void request(long n) {}
@@ -335,48 +347,7 @@ public final class FleetFakes {
       });
       s.onNext(List.of(ByteBuffer.wrap(body)));
       s.onComplete();
-      T value = s.getBody().toCompletableFuture().join();
-      return CompletableFuture.completedFuture(new HttpResponse<T>() {
-        @Override
-        public int statusCode() {
-          return status;
-        }
-
-        @Override
-        public HttpRequest request() {
-          return request;
-        }
-
-        @Override
-        public Optional<HttpResponse<T>> previousResponse() {
-          return Optional.empty();
-        }
-
-        @Override
-        public HttpHeaders headers() {
-          return headers;
-        }
-
-        @Override
-        public T body() {
-          return value;
-        }
-
-        @Override
-        public Optional<SSLSession> sslSession() {
-          return Optional.empty();
-        }
-
-        @Override
-        public URI uri() {
-          return request.uri();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-          return HttpClient.Version.HTTP_1_1;
-        }
-      });
+      return CompletableFuture.completedFuture(new Answer<>(request, status, s.getBody().toCompletableFuture().join()));
     }
 
     @Override
