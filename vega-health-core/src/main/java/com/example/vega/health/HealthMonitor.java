@@ -244,18 +244,21 @@ public final class HealthMonitor implements AutoCloseable {
       if (!both.isValid()) {
         throw new IllegalArgumentException(both.messages());
       }
-      if (spread.get() != null) {
-        startSpread(Duration.ofSeconds(Long.parseLong(spread.get())));
+      String seconds = spread.get();
+      if (seconds != null) {
+        startSpread(Duration.ofSeconds(Long.parseLong(seconds)));
       }
-      maxBackoff = backoff.get() == null ? null : Duration.ofSeconds(Long.parseLong(backoff.get()));
+      String cap = backoff.get();
+      maxBackoff = cap == null ? null : Duration.ofSeconds(Long.parseLong(cap));
       return this;
     }
 
     public HealthMonitor build() {
-      if (maxBackoff != null) {
+      Duration max = maxBackoff;
+      if (max != null) {
         for (int i = 0; i < registrations.size(); i++) {
           CheckRegistration r = registrations.get(i);
-          Duration cap = maxBackoff.compareTo(r.policy().interval()) < 0 ? r.policy().interval() : maxBackoff;
+          Duration cap = max.compareTo(r.policy().interval()) < 0 ? r.policy().interval() : max;
           registrations.set(i, r.withPolicy(r.policy().toBuilder().maxBackoff(cap).build()));
         }
       }

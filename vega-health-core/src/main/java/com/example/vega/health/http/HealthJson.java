@@ -137,9 +137,10 @@ public final class HealthJson {
       j.field("output", "not checked yet", MAX_OUTPUT);
     }
     j.field("since", c.since().toString(), MAX_VALUE);
-    if (c.backingOff() && c.nextRun() != null) {
+    java.time.Instant next = c.nextRun();
+    if (c.backingOff() && next != null) {
       j.field("backoff", c.backoff());
-      j.field("nextCheck", c.nextRun().toString(), MAX_VALUE);
+      j.field("nextCheck", next.toString(), MAX_VALUE);
     }
     j.endObject().endArray();
     if (r == null) {
