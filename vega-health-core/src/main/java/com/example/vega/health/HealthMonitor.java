@@ -187,9 +187,10 @@ public final class HealthMonitor implements AutoCloseable {
 
     /**
      * Exact values that must never leave the module (a database password, a proxy token). They
-     * are masked in every message, hint and observed value, whatever a driver puts there.
+     * are masked in every message, hint and observed value, whatever a driver puts there; a null
+     * (a setting that is not set) is ignored.
      */
-    public Builder secretValues(String... values) {
+    public Builder secretValues(@Nullable String... values) {
       for (String v : values) {
         if (v != null) {
           secrets.add(v);

@@ -116,7 +116,7 @@ final class ScheduledCheck {
       }
     }
     if (run == null) {
-      if (stuck.state.get() == RunState.ABANDONED) {
+      if (stuck != null && stuck.state.get() == RunState.ABANDONED) { // stuck is set whenever run is not
         reportStillStuck(stuck);
       }
       return; // never a second run beside one that has not returned

@@ -71,6 +71,12 @@ public enum Setting {
   PROVIDER_SECRET_ID("VEGA_PROVIDER_SECRET_ID", Use.SERVICE,
       "[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[A-Za-z0-9/_+=.@:-]{1,2000}",
       "a Secrets Manager secret name or ARN"),
+  // Opt-in: where the llm-proxy's check proves the provider key with one harmless GET (e.g. a model list).
+  PROVIDER_KEY_CHECK_URL("VEGA_PROVIDER_KEY_CHECK_URL", Use.SERVICE,
+      "https?://[A-Za-z0-9.-]+(:\\d{1,5})?(/\\p{Graph}*)?", Setting::httpUrl,
+      "the provider's https URL a key may GET, e.g. https://api.openai.com/v1/models"),
+  PROVIDER_KEY_HEADER("VEGA_PROVIDER_KEY_HEADER", Use.SERVICE_WORD, "[A-Za-z0-9-]{1,64}",
+      "the header that carries the key: Authorization (sent as Bearer, the default) or e.g. x-api-key"),
   // Comma-separated, oldest first; the last is the expected latest.
   EXPECTED_MIGRATION("VEGA_EXPECTED_MIGRATION", Use.SERVICE, "\\d{1,9}_[A-Za-z0-9_]{1,200}(\\.sql)?",
       v -> true, "a migration file such as 004_findings_columns.sql (several: comma-separated, oldest first)", true),
@@ -93,6 +99,9 @@ public enum Setting {
   HEALTH_MAX_BACKOFF("VEGA_HEALTH_MAX_BACKOFF", Use.MODULE, "\\d{1,5}",
       "the longest wait in seconds between runs of a check whose dependency throttles or fails with 5xx "
           + "(default the smaller of 8 intervals and 300; at most the interval turns backoff off)"),
+  // Whether check runs that found their dependency healthy are exported as spans (docs/tracing.md).
+  HEALTH_TRACE_HEALTHY_RUNS("VEGA_HEALTH_TRACE_HEALTHY_RUNS", Use.MODULE_WORD, "(?i)true|false",
+      "true or false (default false)"),
   SERVICE_NAME("VEGA_SERVICE_NAME", Use.MODULE, "[A-Za-z0-9._-]{1,64}", "a service name such as vega-worker"),
   VERSION("VEGA_VERSION", Use.MODULE, "[\\p{Graph}]{1,64}", "the application version, e.g. 1.4.2"),
   RELEASE_ID("VEGA_RELEASE_ID", Use.MODULE, "[\\p{Graph}]{1,128}", "the build or image id, e.g. a git sha"),

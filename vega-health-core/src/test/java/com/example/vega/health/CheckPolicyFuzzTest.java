@@ -9,6 +9,7 @@ import com.example.vega.health.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,20 +76,29 @@ class CheckPolicyFuzzTest {
     assertRuns(CheckPolicy.builder().interval(CheckPolicy.MAX_DURATION).timeout(CheckPolicy.MAX_DURATION).build());
   }
 
-  /** Starts a monitor with the policy: the check runs, its deadline and next run are scheduled. */
+  /**
+   * Starts a monitor with the policy: the check runs with a positive budget and its result is the
+   * one recorded. What the check sees is asserted here, outside it: inside, the monitor would turn
+   * a failed assertion into a DOWN result and the test would pass.
+   */
   private static void assertRuns(CheckPolicy policy) {
     ManualScheduler scheduler = new ManualScheduler();
     AtomicInteger runs = new AtomicInteger();
+    AtomicReference<Duration> remaining = new AtomicReference<>();
     try (HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-fuzz")).scheduler(scheduler)
         .clock(scheduler.clock()).runExecutor(Runnable::run)
         .register("c", ctx -> {
           runs.incrementAndGet();
-          assertThat(ctx.remaining()).isPositive();
+          remaining.set(ctx.remaining());
           return CheckResult.up("fine");
         }, policy).build().start()) {
       scheduler.runDue();
       assertThat(runs).as("%s", policy).hasValue(1);
-      assertThat(m.snapshot().checks()).hasSize(1);
+      assertThat(remaining.get()).as("budget the check was given, %s", policy).isPositive();
+      CheckState c = m.snapshot().check("c");
+      assertThat(c).isNotNull();
+      assertThat(c.lastResult()).as("%s", policy).isNotNull()
+          .extracting(CheckResult::status).isEqualTo(Status.UP);
     }
   }
 }

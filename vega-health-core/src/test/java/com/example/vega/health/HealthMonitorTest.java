@@ -290,6 +290,10 @@ class HealthMonitorTest {
       m.start();
       scheduler.advance(Duration.ofSeconds(30));
       assertThat(m.alive()).isTrue();
+      scheduler.stall(Duration.ofSeconds(6)); // the scheduler thread runs nothing: no heartbeat
+      assertThat(m.alive()).as("heartbeat 6 s old, timeout 5 s").isFalse();
+      scheduler.runDue(); // it catches up and beats again
+      assertThat(m.alive()).isTrue();
       m.close();
       assertThat(m.alive()).isFalse();
     }

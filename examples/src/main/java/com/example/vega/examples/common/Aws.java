@@ -2,6 +2,7 @@ package com.example.vega.examples.common;
 
 import java.net.URI;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -39,7 +40,7 @@ public final class Aws {
     return region.id();
   }
 
-  private URI endpoint(String service) {
+  private @Nullable URI endpoint(String service) {
     String v = env.get("AWS_ENDPOINT_URL_" + service);
     if (v == null) {
       v = env.get("AWS_ENDPOINT_URL");

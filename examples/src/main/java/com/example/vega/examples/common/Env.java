@@ -1,6 +1,7 @@
 package com.example.vega.examples.common;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a service's settings from its environment map, naming what is missing. */
 public record Env(Map<String, String> map) {
@@ -14,8 +15,14 @@ public record Env(Map<String, String> map) {
   }
 
   public String get(String key, String fallback) {
+    String v = get(key);
+    return v == null ? fallback : v;
+  }
+
+  /** The trimmed value, or null when the variable is unset or blank. */
+  public @Nullable String get(String key) {
     String v = map.get(key);
-    return v == null || v.isBlank() ? fallback : v.trim();
+    return v == null || v.isBlank() ? null : v.trim();
   }
 
   public int port(String key, int fallback) {

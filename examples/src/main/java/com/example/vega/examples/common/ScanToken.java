@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scan-scoped LLM-proxy token: a JWT (HS256) the worker mints for one runner task, with the
@@ -29,7 +30,7 @@ public final class ScanToken {
   }
 
   /** The scan id when the token is well formed, correctly signed and not expired; else null. */
-  public static String verify(String token, Instant now, byte[] key) {
+  public static @Nullable String verify(@Nullable String token, Instant now, byte[] key) {
     if (token == null) {
       return null;
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every example service embeds, as a Vega service would: its settings validated at start
@@ -35,8 +36,8 @@ public final class ServiceRuntime implements AutoCloseable {
   private final ServiceInfo service;
   private final HealthTelemetry telemetry;
   private static final String VERSION = "0.1.0";
-  private HealthMonitor monitor;
-  private HealthServer health;
+  private @Nullable HealthMonitor monitor; // from startHealth on
+  private @Nullable HealthServer health;
 
   public ServiceRuntime(VegaRole role, Map<String, String> environment) {
     this.role = role;
@@ -63,7 +64,7 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** Registers the role's checks with the clients the service already has, and serves health. */
   public HealthMonitor startHealth(VegaChecks.Clients clients) throws IOException {
-    monitor = HealthMonitor.builder()
+    HealthMonitor m = HealthMonitor.builder()
         .service(service)
         // meters, status-change log records and check-run spans, exported as OTEL_* says
         .registerAll(telemetry.instrument(tuned(VegaChecks.forRole(role, settings(), clients))))
@@ -71,15 +72,16 @@ public final class ServiceRuntime implements AutoCloseable {
         .secretValues(VegaChecks.secretValues(settings()).toArray(String[]::new))
         .build()
         .start();
+    monitor = m;
     int port = env.port("VEGA_HEALTH_PORT", 0);
     List<String> problems = new ArrayList<>();
     HealthServer.Options limits = HealthServer.Options.fromSettings(settings(), problems::add);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
-    health = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+    health = HealthServer.start(m, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
         DetailAccess.loopback(), limits);
-    return monitor;
+    return m;
   }
 
   /**
@@ -87,7 +89,7 @@ public final class ServiceRuntime implements AutoCloseable {
    * answers in seconds, production keeps the profile's intervals.
    */
   private List<CheckRegistration> tuned(List<CheckRegistration> regs) {
-    String cap = env.get("VEGA_HEALTH_INTERVAL", null);
+    String cap = env.get("VEGA_HEALTH_INTERVAL");
     if (cap == null) {
       return regs;
     }
@@ -110,10 +112,16 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   public HealthMonitor monitor() {
+    if (monitor == null) {
+      throw new IllegalStateException("startHealth has not run");
+    }
     return monitor;
   }
 
   public int healthPort() {
+    if (health == null) {
+      throw new IllegalStateException("startHealth has not run");
+    }
     return health.port();
   }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -50,7 +51,7 @@ class CompletionsController {
     this.key = key;
   }
 
-  private String scanOf(String authorization) {
+  private @Nullable String scanOf(@Nullable String authorization) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
       return null;
     }
@@ -58,12 +59,12 @@ class CompletionsController {
   }
 
   @GetMapping("/v1/health")
-  ResponseEntity<String> token(@RequestHeader(name = "Authorization", required = false) String authorization) {
+  ResponseEntity<String> token(@RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
     return scanOf(authorization) == null ? ResponseEntity.status(401).body("invalid_token") : ResponseEntity.ok("ok");
   }
 
   @PostMapping("/v1/complete")
-  ResponseEntity<String> complete(@RequestHeader(name = "Authorization", required = false) String authorization,
+  ResponseEntity<String> complete(@RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
       @RequestBody(required = false) byte[] body) {
     if (scanOf(authorization) == null) {
       return ResponseEntity.status(401).body("invalid_token");

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Local mode: the runner as a child process with the environment a RunTask override would give
@@ -71,7 +72,7 @@ public final class LocalRunnerLauncher implements RunnerLauncher {
    * The agent jar: {@code VEGA_AGENT_JAR}, or the one this repository builds. Null when there is
    * none; the runner then reports its own checks (the demo says which).
    */
-  static Path agentJar() {
+  static @Nullable Path agentJar() {
     String configured = System.getenv("VEGA_AGENT_JAR");
     Path p = configured != null ? Path.of(configured) : Path.of("vega-health-agent", "target", "vega-health-agent.jar");
     if (!java.nio.file.Files.isRegularFile(p) && configured == null) {

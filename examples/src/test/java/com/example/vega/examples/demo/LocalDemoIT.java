@@ -2,10 +2,15 @@ package com.example.vega.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.ZipkinServer;
+import com.example.vega.health.testing.ZipkinServer.StoredSpan;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,9 +37,44 @@ class LocalDemoIT {
 
   private record Result(int exit, String out) {}
 
+  /**
+   * The README's main command, with its --zipkin option (one demo run for both: the broken-demo
+   * runs below take the path without it): one trace, printed and read back from a real Zipkin's
+   * query API.
+   */
   @Test
   void aScanTravelsEveryServiceInOneTraceAndEverythingIsHealthy() throws Exception {
-    Result r = demo();
+    try (ZipkinServer zipkin = ZipkinServer.start(Files.createTempFile("demo-zipkin-", ".log"))) {
+      Result r = demo("--zipkin", zipkin.base());
+      String traceId = assertHealthyScan(r);
+      assertThat(r.out()).contains("in Zipkin: " + zipkin.base() + "/zipkin/traces/" + traceId);
+      List<StoredSpan> spans = List.of();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      // Each service's exporter flushes as it exits; Zipkin indexes what it receives at once.
+      while (System.nanoTime() < end && services(spans).size() < 4) {
+        Thread.sleep(200);
+        try {
+          spans = zipkin.trace(traceId);
+        } catch (java.io.IOException notYet) {
+          // 404 until the trace's first span has arrived
+        }
+      }
+      assertThat(services(spans)).as(spans.toString())
+          .contains("vega-api", "vega-worker", "vega-v16-runner", "vega-llm-proxy");
+      assertThat(spans).extracting(StoredSpan::kind).contains("PRODUCER", "CONSUMER", "CLIENT", "SERVER");
+      assertThat(spans).allSatisfy(s -> assertThat(s.traceId()).isEqualTo(traceId));
+      assertThat(spans.toString()).doesNotContainPattern("eyJ[A-Za-z0-9_-]{10,}\\.").doesNotContain("provider-key-", "signing-");
+    }
+  }
+
+  private static Set<String> services(List<StoredSpan> spans) {
+    Set<String> names = new TreeSet<>();
+    spans.forEach(s -> names.add(s.service()));
+    return names;
+  }
+
+  /** Asserts the happy path's output; returns the scan's trace id. */
+  private static String assertHealthyScan(Result r) {
     assertThat(r.exit()).as(r.out()).isEqualTo(0);
     assertThat(r.out()).containsPattern("scan-[0-9a-f]{16} done")
         .contains("\"findings\":2", "services healthy")
@@ -42,6 +82,7 @@ class LocalDemoIT {
     Matcher traces = Pattern.compile("^trace ([0-9a-f]{32}), (\\d+) spans", Pattern.MULTILINE).matcher(r.out());
     assertThat(traces.find()).as(r.out()).isTrue();
     assertThat(Integer.parseInt(traces.group(2))).isGreaterThanOrEqualTo(12);
+    String traceId = traces.group(1);
     assertThat(traces.find()).as("one trace only").isFalse();
     String waterfall = r.out().substring(r.out().indexOf("== the scan's trace"));
     assertThat(waterfall).contains("vega-api", "vega-worker", "vega-v16-runner", "vega-llm-proxy")
@@ -49,6 +90,7 @@ class LocalDemoIT {
         .contains("producer", "consumer", "client", "server");
     // No secret of the demo leaks into what it prints.
     assertThat(r.out()).doesNotContainPattern("eyJ[A-Za-z0-9_-]{10,}\\.").doesNotContain("provider-key-", "signing-");
+    return traceId;
   }
 
   static Stream<Arguments> faults() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -44,7 +45,7 @@ public final class RoleChecks {
   public static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
     List<String> problems = new ArrayList<>();
     List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
-    String env = Setting.ENVIRONMENT.raw(s) == null ? "dev" : Setting.ENVIRONMENT.raw(s);
+    String env = Objects.requireNonNullElse(Setting.ENVIRONMENT.raw(s), "dev");
 
     DataSource dataSource = null;
     String dbUrl = Setting.DATABASE_URL.raw(s);
@@ -63,7 +64,10 @@ public final class RoleChecks {
       checks.addAll(VegaChecks.forRole(role, s, clients(role, s, aws, dataSource, problems)));
     } catch (RuntimeException e) {
       // A client the SDK could not build (no region): keep what needs no AWS.
-      problems.add("the " + role.serviceName() + " AWS checks are not running: " + Text.oneLine(e.getMessage())
+      // The SDK's own text is not shown: a missing region is what stops a client being built here.
+      boolean noRegion = s.value("AWS_REGION") == null && s.value("AWS_DEFAULT_REGION") == null;
+      problems.add("the " + role.serviceName() + " AWS checks are not running: "
+          + (noRegion ? "AWS_REGION is not set" : "an AWS client could not be built (" + e.getClass().getSimpleName() + ")")
           + " (set AWS_REGION, and credentials through the task role)");
       checks.clear();
       checks.add(ConfigCheck.of(role, s).registration(CheckPolicy.builder()
@@ -95,6 +99,10 @@ public final class RoleChecks {
         || Setting.FRONTEND_BUCKET.raw(s) != null;
     switch (role) {
       case API -> {
+        if ("cognito".equals(Setting.AUTH_PROVIDER.raw(s)) && Setting.COGNITO_USER_POOL_ID.raw(s) != null
+            && Setting.COGNITO_APP_CLIENT_ID.raw(s) != null) {
+          b.cognito(aws.get().cognito()); // the app client against the pool
+        }
         if (queue) {
           b.sqs(aws.get().sqs());
         }

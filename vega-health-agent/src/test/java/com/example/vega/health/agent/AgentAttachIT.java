@@ -27,8 +27,7 @@ class AgentAttachIT {
   @BeforeAll
   static void startPostgres() {
     pg = PostgresServer.start();
-    pg.sql("CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT now())");
-    pg.sql("INSERT INTO schema_migrations (version) VALUES ('004_findings_columns.sql')");
+    pg.vegaSchema(PostgresServer.MIGRATIONS.size());
   }
 
   @AfterAll

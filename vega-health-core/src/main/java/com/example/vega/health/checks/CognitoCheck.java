@@ -11,6 +11,7 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.failure.Failures;
 import com.example.vega.health.failure.HttpFailures;
 import java.io.IOException;
@@ -25,12 +26,14 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 
 /**
  * Login for vega-api: {@code VEGA_AUTH_PROVIDER} is {@code cognito} where production rules apply,
  * the region, user pool id and app client id are present and consistent, and the pool's JWKS (the
- * keys the API validates tokens with) is reachable and holds keys. The issuer is named in the
- * result.
+ * keys the API validates tokens with) is reachable and holds keys. Given the service's Cognito
+ * client, the app client id is also looked up in the pool (DescribeUserPoolClient): a client the
+ * pool does not have is DOWN. The issuer is named in the result.
  */
 public final class CognitoCheck implements HealthCheck {
   private static final Pattern KID = Pattern.compile("\"kid\"\\s*:");
@@ -40,12 +43,16 @@ public final class CognitoCheck implements HealthCheck {
   private final VegaSettings settings;
   private final @Nullable URI issuerBase;
   private final VegaRole role;
+  private final @Nullable AppClientLookup appClients;
+  private final String environment;
 
   private CognitoCheck(Builder b) {
     this.http = b.http;
     this.settings = b.settings;
     this.issuerBase = b.issuerBase;
     this.role = b.role;
+    this.appClients = b.appClients;
+    this.environment = Setting.ENVIRONMENT.read(b.settings).orElse(Caller.UNKNOWN_ENVIRONMENT);
   }
 
   /** In a role profile: where Cognito is the provider, or production rules require it. */
@@ -57,6 +64,11 @@ public final class CognitoCheck implements HealthCheck {
     URI base = p.clients().cognitoIssuerBase();
     if (base != null) {
       b.issuerBase(base);
+    }
+    // Optional, like CloudWatch for the sqs check: without it the JWKS alone is checked.
+    CognitoIdentityProviderClient cognito = p.clients().cognito();
+    if (cognito != null) {
+      b.userPoolClients(cognito);
     }
     return b.build().registration(policy);
   }
@@ -139,10 +151,22 @@ public final class CognitoCheck implements HealthCheck {
       result = keys == 0
           ? CheckResult.down(ErrorKind.NOT_FOUND, "the JWKS of " + issuer + " holds no keys",
               "tokens cannot be validated without keys: " + confirm)
-          : CheckResult.up("issuer " + issuer + " publishes " + keys + " signing key" + (keys == 1 ? "" : "s"));
+          : appClient(ctx, pool, region, "issuer " + issuer + " publishes " + keys + " signing key" + (keys == 1 ? "" : "s"));
       result = result.with("keys", keys, null);
     }
     return result.with("issuer", issuer, null).with("responseTime", ms, "ms");
+  }
+
+  /** The pool answers: with a Cognito client, does it have the app client too? */
+  private CheckResult appClient(CheckContext ctx, String pool, String region, String keys) {
+    String clientId = Setting.COGNITO_APP_CLIENT_ID.raw(settings);
+    if (appClients == null || clientId == null) {
+      return CheckResult.up(keys);
+    }
+    Caller who = new Caller(role.hintName(), environment, region, Caller.UNKNOWN_CLUSTER);
+    AppClientLookup.Outcome o = appClients.describe(ctx, pool, clientId, region, who);
+    CheckResult problem = o.problem();
+    return problem != null ? problem : CheckResult.up(keys + "; app client " + o.clientName() + " is in the pool");
   }
 
   private static int count(byte[] body) {
@@ -180,6 +204,7 @@ public final class CognitoCheck implements HealthCheck {
     private final VegaSettings settings;
     private @Nullable URI issuerBase;
     private VegaRole role = VegaRole.API;
+    private @Nullable AppClientLookup appClients;
 
     private Builder(HttpClient http, VegaSettings settings) {
       this.http = Objects.requireNonNull(http, "http");
@@ -193,6 +218,15 @@ public final class CognitoCheck implements HealthCheck {
      */
     public Builder issuerBase(URI base) {
       this.issuerBase = Objects.requireNonNull(base, "base");
+      return this;
+    }
+
+    /**
+     * Look VEGA_COGNITO_APP_CLIENT_ID up in the pool with DescribeUserPoolClient through the
+     * service's own client (its task role needs cognito-idp:DescribeUserPoolClient on the pool).
+     */
+    public Builder userPoolClients(CognitoIdentityProviderClient cognito) {
+      this.appClients = new AppClientLookup(cognito);
       return this;
     }
 

@@ -93,12 +93,10 @@ public final class LlmProxyCheck implements HealthCheck {
     t = t.trim();
     String malformed = malformation(t);
     Long exp = malformed == null ? expiry(t) : null;
-    if (malformed == null && exp == null) {
-      malformed = "no numeric exp claim";
-    }
-    if (malformed != null) {
+    if (exp == null) {
       return CheckResult.down(ErrorKind.MISCONFIGURED,
-          "the scan-scoped proxy token is not a well-formed JWT (" + malformed + ")",
+          "the scan-scoped proxy token is not a well-formed JWT ("
+              + (malformed == null ? "no numeric exp claim" : malformed) + ")",
           "the runner needs a valid scan-scoped proxy token; check how the worker issues "
               + "VEGA_LLM_PROXY_TOKEN");
     }

@@ -11,6 +11,7 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.failure.SqlFailures;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,10 +19,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +33,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Postgres through the service's own pool: a validation query within the check's timeout (never
  * {@code isValid(0)}), the pool's figures, and whether {@code schema_migrations} holds the
- * expected migrations.
+ * expected migrations: every missing one named, numbers missing from the applied sequence (a
+ * migration skipped or partly applied), and the columns {@code 004_findings_columns.sql} adds.
  *
  * <p>Bounded whatever the driver does: the connection's network timeout and the statement's
  * timeout are set to the time left, and the monitor abandons (interrupts) the run at the deadline,
@@ -50,6 +55,15 @@ public final class PostgresCheck implements HealthCheck {
   public static final String NAME = "postgres";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
+  private static final Pattern NUMBERED = Pattern.compile("(\\d{1,9})_.*");
+  private static final long MAX_SEQUENCE = 9999;
+  /**
+   * The columns a recorded migration must have left behind ({@code table.column}), for the
+   * migration the runbook names: examples/.../db/migrations/004_findings_columns.sql. A version
+   * recorded without its columns is a migration that did not really apply.
+   */
+  static final Map<String, List<String>> COLUMNS = Map.of("004_findings_columns.sql",
+      List.of("findings.severity", "findings.status", "findings.path"));
 
   private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
 
@@ -207,18 +221,109 @@ public final class PostgresCheck implements HealthCheck {
         missing.add(m);
       }
     }
+    List<String> gaps = gaps(applied, missing);
     String latest = expectedMigrations.get(expectedMigrations.size() - 1);
-    if (!missing.isEmpty()) {
+    String inspect = "inspect " + migrationsTable + " (SELECT " + migrationsColumn + " FROM " + migrationsTable
+        + " ORDER BY 1) and the vega-maintenance logs (aws logs tail /vega/" + environment
+        + "/vega-maintenance --since 30m)";
+    if (!missing.isEmpty() || !gaps.isEmpty()) {
+      List<String> said = new ArrayList<>();
+      if (!missing.isEmpty()) {
+        said.add("migration" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " not applied");
+      }
+      if (!gaps.isEmpty()) {
+        said.add("number" + (gaps.size() > 1 ? "s " : " ") + String.join(", ", gaps)
+            + " missing from the applied sequence");
+      }
       return CheckResult.down(ErrorKind.MIGRATION_MISSING,
-          "migration" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-              + " not applied (" + applied.size() + " applied in " + migrationsTable + ")",
-          "run the migrations (scripts/aws/run-migrations.sh " + environment
-              + "); if that fails, inspect the stopped vega-maintenance task and its logs "
-              + "(aws logs tail /vega/" + environment + "/vega-maintenance --since 30m)")
-          .with("missingMigrations", missing.size(), null);
+          String.join("; ", said) + " (" + applied.size() + " applied in " + migrationsTable + ")",
+          gaps.isEmpty()
+              ? "run the migrations (scripts/aws/run-migrations.sh " + environment
+                  + "); if that fails, inspect the stopped vega-maintenance task and its logs "
+                  + "(aws logs tail /vega/" + environment + "/vega-maintenance --since 30m)"
+              : "a migration was skipped or only partly applied: " + inspect + ", then run the missing ones "
+                  + "(scripts/aws/run-migrations.sh " + environment + ")")
+          .with("missingMigrations", missing.size() + gaps.size(), null);
     }
-    return CheckResult.up("migrations up to " + latest + " applied")
+    List<String> lacking = missingColumns(c, ctx, applied);
+    if (!lacking.isEmpty()) {
+      return CheckResult.down(ErrorKind.MIGRATION_MISSING,
+          migrationsTable + " records " + String.join(", ", recordedWithColumns(applied)) + " but column"
+              + (lacking.size() > 1 ? "s " : " ") + String.join(", ", lacking) + (lacking.size() > 1 ? " do" : " does")
+              + " not exist",
+          "the migration was recorded without its changes (partly applied, or undone by hand): " + inspect
+              + "; then apply its SQL again")
+          .with("missingColumns", lacking.size(), null);
+    }
+    return CheckResult.up("migrations up to " + latest + " applied"
+        + (recordedWithColumns(applied).isEmpty() ? "" : ", their columns present"))
         .with("latestMigration", latest, null);
+  }
+
+  /**
+   * Numbers below the highest applied or expected one that no migration has: {@code 003} when
+   * 001, 002 and 004 are recorded. Numbers already named as missing are not repeated. Only for
+   * numbered sequences (up to 9999): dated or timestamped names have no sequence to miss.
+   */
+  private static List<String> gaps(Set<String> applied, List<String> missing) {
+    TreeSet<Long> numbers = new TreeSet<>();
+    int width = 3;
+    for (String v : applied) {
+      Matcher m = v == null ? null : NUMBERED.matcher(v);
+      if (m != null && m.matches()) {
+        numbers.add(Long.parseLong(m.group(1)));
+        width = m.group(1).length();
+      }
+    }
+    for (String v : missing) {
+      Matcher m = NUMBERED.matcher(v);
+      if (m.matches()) {
+        numbers.add(Long.parseLong(m.group(1))); // named already: not a gap to report again
+      }
+    }
+    List<String> out = new ArrayList<>();
+    if (numbers.isEmpty() || numbers.last() > MAX_SEQUENCE) {
+      return out;
+    }
+    // From 1 (or 0 when a 000 exists) to the highest applied.
+    for (long n = Math.min(1, numbers.first()); n < numbers.last(); n++) {
+      if (!numbers.contains(n)) {
+        out.add(String.format("%0" + width + "d", n));
+      }
+    }
+    return out.size() <= 10 ? out : List.of(String.join(", ", out.subList(0, 10)) + " and " + (out.size() - 10) + " more");
+  }
+
+  private static List<String> recordedWithColumns(Set<String> applied) {
+    return COLUMNS.keySet().stream().filter(applied::contains).sorted().toList();
+  }
+
+  /** The columns recorded migrations should have added and the database does not have. */
+  private List<String> missingColumns(Connection c, CheckContext ctx, Set<String> applied) throws SQLException {
+    List<String> wanted = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : COLUMNS.entrySet()) {
+      if (applied.contains(e.getKey())) {
+        wanted.addAll(e.getValue());
+      }
+    }
+    if (wanted.isEmpty()) {
+      return wanted;
+    }
+    Set<String> present = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT table_name || '.' || column_name "
+        + "FROM information_schema.columns WHERE table_schema = ANY (current_schemas(false)) "
+        + "AND table_name || '.' || column_name = ANY (?)")) {
+      ps.setQueryTimeout(seconds(ctx));
+      ps.setArray(1, c.createArrayOf("text", wanted.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          present.add(rs.getString(1));
+        }
+      }
+    }
+    List<String> lacking = new ArrayList<>(wanted);
+    lacking.removeAll(present);
+    return lacking;
   }
 
   /**
@@ -303,7 +408,13 @@ public final class PostgresCheck implements HealthCheck {
 
   private CheckResult classify(SQLException e, Phase during) {
     SqlFailures.Target t = new SqlFailures.Target(target, pool != null ? pool.username() : null, role, environment);
-    CheckResult r = SqlFailures.of(e, t, during != Phase.QUERY && during != Phase.MIGRATIONS);
+    boolean connecting = during != Phase.QUERY && during != Phase.MIGRATIONS;
+    CheckResult r = SqlFailures.of(e, t, connecting);
+    if (connecting && r.errorKind() == ErrorKind.TIMEOUT) {
+      // The driver's own timeout while connecting (often the startup handshake's read) is the
+      // same failure as the monitor's deadline there: the connection never completed.
+      return noConnection(" in time");
+    }
     if (r.errorKind() == ErrorKind.OTHER && during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
       return exhausted(pool.stats());
     }
@@ -324,12 +435,14 @@ public final class PostgresCheck implements HealthCheck {
   }
 
   /**
-   * The validation query, and the migrations query when migrations are expected (through the
-   * pool: no connection of the check's own, except the diagnostic one beside an empty pool).
+   * The validation query; with expected migrations the migrations query, and the columns query
+   * when one of them left known columns (through the pool: no connection of the check's own,
+   * except the diagnostic one beside an empty pool).
    */
   @Override
   public List<DependencyCall> callsPerRun() {
-    return List.of(new DependencyCall("postgres", "query", expectedMigrations.isEmpty() ? 1 : 2));
+    int queries = expectedMigrations.isEmpty() ? 1 : expectedMigrations.stream().anyMatch(COLUMNS::containsKey) ? 3 : 2;
+    return List.of(new DependencyCall("postgres", "query", queries));
   }
 
   @Override
@@ -342,9 +455,7 @@ public final class PostgresCheck implements HealthCheck {
       CheckResult e = exhausted(s);
       r = e.withText(e.message() + "; no connection" + within, e.hint(), e.observations());
     } else if (p == Phase.ACQUIRE || p == Phase.DIAGNOSE) {
-      r = CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
-          "the database does not complete new connections: check the RDS instance status, "
-              + "VEGA_DATABASE_URL and the database security group");
+      r = noConnection(within);
     } else {
       CheckResult h = hung();
       r = h.withText(target + " accepted the connection but did not answer" + within, h.hint(), h.observations());
@@ -353,6 +464,13 @@ public final class PostgresCheck implements HealthCheck {
         .with("idleConnections", s.idle(), "connections")
         .with("maxConnections", s.max(), "connections")
         .with("waitingThreads", s.waiting(), "threads");
+  }
+
+  /** No connection completed, by the driver's timeout or the monitor's deadline alike. */
+  private CheckResult noConnection(String within) {
+    return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
+        "the database does not complete new connections: check the RDS instance status, "
+            + "VEGA_DATABASE_URL and the database security group");
   }
 
   private static int seconds(CheckContext ctx) {

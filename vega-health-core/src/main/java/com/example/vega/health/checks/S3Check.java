@@ -30,11 +30,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The buckets a service uses: HeadBucket on each configured one (source, artifacts, frontend),
  * telling a missing bucket, a bucket in another region and a denied one apart; the frontend
  * bucket must hold {@code index.html}. An opt-in write probe proves {@code s3:PutObject} on the
- * artifacts bucket: a small object under {@code vega-health/}, deleted at once.
+ * artifacts bucket: a small object under {@code vega-health/}, deleted at once. An opt-in read probe
+ * proves {@code s3:GetObject} on the source bucket: a HeadObject of a key under {@code vega-health/},
+ * which S3 answers 404 (allowed, no such key) or 200 only when the caller may get objects there, and
+ * 403 otherwise (HeadBucket has already proved s3:ListBucket, the other right a 404 needs). S3 decides
+ * with the task's own credentials, bucket policy, SCPs and VPC endpoint policy all applied, which an
+ * IAM policy simulation of the task role alone would not. The runner's profile turns both on.
  */
 public final class S3Check implements HealthCheck {
   /** Where the write probe puts its object; a lifecycle rule on this prefix can sweep leftovers. */
   public static final String PROBE_PREFIX = "vega-health/";
+  /** The key the read probe asks S3 about; it need not exist. */
+  public static final String READ_PROBE_KEY = PROBE_PREFIX + "read-probe";
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   /** The buckets Vega uses, with the setting that names each. */
@@ -60,6 +67,7 @@ public final class S3Check implements HealthCheck {
   private final S3Client s3;
   private final Map<Bucket, String> buckets;
   private final boolean writeProbe;
+  private final @Nullable String readProbeKey;
   private final boolean crossRegion;
   private final Caller who;
 
@@ -67,15 +75,17 @@ public final class S3Check implements HealthCheck {
     this.s3 = b.s3;
     this.buckets = Map.copyOf(b.buckets);
     this.writeProbe = b.writeProbe;
+    this.readProbeKey = b.readProbeKey;
     this.crossRegion = b.crossRegion;
     this.who = who;
   }
 
   /**
    * In a role profile: with {@code VEGA_FILE_STORAGE_BACKEND=s3}, the role's {@code kinds} of bucket
-   * whose settings are present, through the service's S3Client.
+   * whose settings are present, through the service's S3Client. With {@code probes}, the rights the
+   * role uses are proven too: s3:PutObject on the artifacts bucket, s3:GetObject on the source one.
    */
-  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy, Bucket... kinds) {
+  static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy, boolean probes, Bucket... kinds) {
     Map<Bucket, String> named = new LinkedHashMap<>();
     for (Bucket k : kinds) {
       String name = p.valid(k.setting);
@@ -91,6 +101,12 @@ public final class S3Check implements HealthCheck {
     }
     Builder b = builder(s3).caller(p.caller());
     named.forEach(b::bucket);
+    if (probes) {
+      b.writeProbe(named.containsKey(Bucket.ARTIFACTS));
+      if (named.containsKey(Bucket.SOURCE)) {
+        b.readProbe(READ_PROBE_KEY);
+      }
+    }
     return b.build().registration(policy);
   }
 
@@ -119,6 +135,9 @@ public final class S3Check implements HealthCheck {
       if (r == null && kind == Bucket.ARTIFACTS && writeProbe) {
         r = writeProbe(ctx, name);
       }
+      if (r == null && kind == Bucket.SOURCE && readProbeKey != null) {
+        r = readProbe(ctx, name, readProbeKey);
+      }
       if (r == null) {
         fine.add(kind.label + " " + name);
       } else {
@@ -129,7 +148,8 @@ public final class S3Check implements HealthCheck {
     if (problems.isEmpty()) {
       result = CheckResult.up("buckets reachable: " + String.join(", ", fine)
           + (buckets.containsKey(Bucket.FRONTEND) ? "; index.html present" : "")
-          + (writeProbe && buckets.containsKey(Bucket.ARTIFACTS) ? "; write probe ok" : ""));
+          + (writeProbe && buckets.containsKey(Bucket.ARTIFACTS) ? "; write probe ok" : "")
+          + (readProbeKey != null ? "; read probe ok" : ""));
     } else {
       CheckResult worst = problems.get(0);
       for (CheckResult p : problems) {
@@ -222,6 +242,25 @@ public final class S3Check implements HealthCheck {
     }
   }
 
+  private @Nullable CheckResult readProbe(CheckContext ctx, String name, String key) {
+    AwsBudget budget = AwsBudget.of(ctx);
+    try {
+      s3.headObject(r -> r.bucket(name).key(key).overrideConfiguration(budget));
+      return null;
+    } catch (SdkException e) {
+      if (AwsFailures.statusCode(e) == 404) {
+        return null; // S3 says "no such key" only to a caller that may get it
+      }
+      if (AwsFailures.isAccessDenied(e)) {
+        return CheckResult.down(ErrorKind.ACCESS_DENIED, "s3:GetObject denied on " + name,
+            "the runner cannot download sources: check that the " + who.role() + " task role has s3:GetObject "
+                + "on arn:aws:s3:::" + name + "/* (and that VEGA_S3_SOURCE_BUCKET names the bucket the api uploads "
+                + "to): " + who.iamHint());
+      }
+      return AwsFailures.of(e, "S3", "s3:GetObject", name + "/" + key, who);
+    }
+  }
+
   private static String bucketRegion(Throwable e) {
     if (e instanceof AwsServiceException a && a.awsErrorDetails() != null
         && a.awsErrorDetails().sdkHttpResponse() != null) {
@@ -256,6 +295,7 @@ public final class S3Check implements HealthCheck {
     private final S3Client s3;
     private final Map<Bucket, String> buckets = new LinkedHashMap<>();
     private boolean writeProbe;
+    private @Nullable String readProbeKey;
     private boolean crossRegion;
 
     private Builder(S3Client s3) {
@@ -290,6 +330,16 @@ public final class S3Check implements HealthCheck {
     }
 
     /**
+     * Opt-in: prove s3:GetObject on the source bucket with a HeadObject of {@code key}, which need
+     * not exist (S3 answers 404 only to a caller that may get it). Pick a key the task role's policy
+     * covers: a policy scoped to another prefix than the probe's would read as denied.
+     */
+    public Builder readProbe(String key) {
+      this.readProbeKey = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /**
      * Set when the client was built with {@code crossRegionAccessEnabled(true)}: a bucket in
      * another region is then reachable and not reported. Default false.
      */
@@ -311,6 +361,9 @@ public final class S3Check implements HealthCheck {
       }
       if (writeProbe && !buckets.containsKey(Bucket.ARTIFACTS)) {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
+      }
+      if (readProbeKey != null && (!buckets.containsKey(Bucket.SOURCE) || readProbeKey.isBlank())) {
+        throw new IllegalArgumentException("readProbe needs the source bucket (VEGA_S3_SOURCE_BUCKET) and a key");
       }
       // The region hints name is also the one a bucket's is compared with.
       return new S3Check(this, buildCaller(Regions.id(s3.serviceClientConfiguration().region())));

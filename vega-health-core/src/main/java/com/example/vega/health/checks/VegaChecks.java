@@ -16,6 +16,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -67,17 +68,21 @@ public final class VegaChecks {
       VegaRole.API, List.of(POSTGRES,
           Entry.of(CognitoCheck::inProfile, 60, 3, true),
           Entry.of(SqsCheck::inProfile, 30, 3, false), // the api only sends to the queue
-          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.FRONTEND),
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, false, S3Check.Bucket.SOURCE, S3Check.Bucket.FRONTEND),
               60, 3, false)),
       VegaRole.WORKER, List.of(POSTGRES,
           Entry.of(SqsCheck::inProfile, 30, 3, true),
           // Not critical: without IAM simulation it is UNKNOWN, which would keep readiness down.
           Entry.of(EcsRunTaskCheck::inProfile, 60, 5, false)),
       VegaRole.RUNNER, List.of(POSTGRES,
-          Entry.of((p, policy) -> S3Check.inProfile(p, policy, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
+          // The runner reads sources and writes artifacts: both rights are proven (probes).
+          Entry.of((p, policy) -> S3Check.inProfile(p, policy, true, S3Check.Bucket.SOURCE, S3Check.Bucket.ARTIFACTS),
               60, 3, true),
           Entry.of(LlmProxyCheck::inProfile, 30, 3, true)),
-      VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true)), // no database
+      VegaRole.LLM_PROXY, List.of(Entry.of(SecretsCheck::inProfile, 60, 3, true), // no database
+          // Opt-in (VEGA_PROVIDER_KEY_CHECK_URL): one call to the provider per 5 minutes, whatever polls
+          // /v1/healthz. Not critical: a provider outage must not take every proxy task out of service.
+          Entry.of(ProviderKeyCheck::inProfile, 300, 5, false)),
       VegaRole.MAINTENANCE, List.of(POSTGRES)));
 
   private VegaChecks() {}
@@ -88,7 +93,7 @@ public final class VegaChecks {
         Objects.requireNonNull(clients, "clients"));
     List<CheckRegistration> regs = new ArrayList<>();
     regs.add(new DeadlockCheck().registration(DeadlockCheck.defaultPolicy())); // process-local: liveness
-    for (Entry e : ROLES.get(role)) {
+    for (Entry e : Objects.requireNonNull(ROLES.get(role), () -> "no checks declared for role " + role)) {
       CheckRegistration r = e.check().build(profile, e.policy());
       if (r != null) {
         regs.add(r);
@@ -144,6 +149,7 @@ public final class VegaChecks {
    * @param ecs for the ecs-runtask check
    * @param iam enables IAM policy simulation for ecs-runtask (with VEGA_WORKER_TASK_ROLE_ARN)
    * @param cloudWatch enables the age of the oldest message for the sqs check
+   * @param cognito enables the cognito check's DescribeUserPoolClient (the app client against the pool)
    * @param dataSource for the postgres check
    * @param http for the cognito and llm-proxy checks
    * @param cognitoIssuerBase where the cognito check fetches the JWKS instead of Cognito itself
@@ -156,6 +162,7 @@ public final class VegaChecks {
       @Nullable EcsClient ecs,
       @Nullable IamClient iam,
       @Nullable CloudWatchClient cloudWatch,
+      @Nullable CognitoIdentityProviderClient cognito,
       @Nullable DataSource dataSource,
       @Nullable HttpClient http,
       @Nullable URI cognitoIssuerBase) {
@@ -177,6 +184,7 @@ public final class VegaChecks {
       private @Nullable EcsClient ecs;
       private @Nullable IamClient iam;
       private @Nullable CloudWatchClient cloudWatch;
+      private @Nullable CognitoIdentityProviderClient cognito;
       private @Nullable DataSource dataSource;
       private @Nullable HttpClient http;
       private @Nullable URI cognitoIssuerBase;
@@ -213,6 +221,11 @@ public final class VegaChecks {
         return this;
       }
 
+      public Builder cognito(CognitoIdentityProviderClient c) {
+        this.cognito = Objects.requireNonNull(c);
+        return this;
+      }
+
       public Builder dataSource(DataSource d) {
         this.dataSource = Objects.requireNonNull(d);
         return this;
@@ -229,7 +242,7 @@ public final class VegaChecks {
       }
 
       public Clients build() {
-        return new Clients(sqs, s3, secrets, ecs, iam, cloudWatch, dataSource, http, cognitoIssuerBase);
+        return new Clients(sqs, s3, secrets, ecs, iam, cloudWatch, cognito, dataSource, http, cognitoIssuerBase);
       }
     }
   }

@@ -50,6 +50,7 @@ public final class SqlFailures {
       case "3D000" -> ErrorKind.NOT_FOUND;
       case "53300" -> ErrorKind.SATURATED;
       case "57P01", "57P03" -> ErrorKind.SERVER_ERROR;
+      case "57014" -> ErrorKind.TIMEOUT; // the statement timeout fired: a live connection, no answer
       case "42P01", "42703" -> ErrorKind.MIGRATION_MISSING;
       default -> null;
     };
@@ -102,6 +103,7 @@ public final class SqlFailures {
     }
     String detail = sql.getMessage() == null ? state : Failures.firstLine(sql.getMessage());
     return switch (kind) {
+      case TIMEOUT -> hung(t);
       case AUTHENTICATION -> CheckResult.down(kind,
           "authentication failed for user " + (t.user() == null ? "" : "'" + t.user() + "' ") + "on " + t.address(),
           "check the database credentials in Secrets Manager (the secret referenced in the "

@@ -1,6 +1,9 @@
 package com.example.vega.health.trace;
 
 import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.Setting;
+import com.example.vega.health.Validated;
+import com.example.vega.health.VegaSettings;
 import com.example.vega.health.telemetry.HealthRunSpanProcessor;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -32,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  *       probes the EC2 metadata address);
  *   <li>{@link ScanIdSpanProcessor} registered;
  *   <li>the exporting span processor wrapped in {@link HealthRunSpanProcessor}: healthy check runs
- *       are not exported unless {@code VEGA_HEALTH_TRACE_HEALTHY_RUNS=true};
+ *       are not exported unless {@link Setting#HEALTH_TRACE_HEALTHY_RUNS} is {@code true};
  *   <li>propagators {@code tracecontext,baggage} (the carriers of this package use W3C anyway).
  * </ul>
  *
@@ -46,8 +49,7 @@ import org.jspecify.annotations.Nullable;
  * dependencies of this module, as is {@code opentelemetry-aws-resources}.
  */
 public final class VegaOpenTelemetry {
-  /** Set to {@code true} to export every check run's spans, healthy ones included. */
-  public static final String HEALTHY_RUNS_SETTING = "VEGA_HEALTH_TRACE_HEALTHY_RUNS";
+  private static final System.Logger LOG = System.getLogger(VegaOpenTelemetry.class.getName());
   /** The contrib AWS detectors other than ECS: each would probe its platform at every start. */
   static final String OTHER_AWS_DETECTORS = String.join(",",
       "io.opentelemetry.contrib.aws.resource.Ec2ResourceProvider",
@@ -107,7 +109,11 @@ public final class VegaOpenTelemetry {
       defaults.put("otel.java.disabled.resource.providers", OTHER_AWS_DETECTORS);
       Map<String, String> overrides = environment == null ? Map.of() : otelProperties(environment);
       Attributes service = resourceAttributes(env, version, environmentName);
-      boolean healthyRuns = "true".equalsIgnoreCase(env.getOrDefault(HEALTHY_RUNS_SETTING, "false").trim());
+      Validated<String> healthy = Setting.HEALTH_TRACE_HEALTHY_RUNS.read(VegaSettings.of(env));
+      if (!healthy.isValid()) {
+        LOG.log(System.Logger.Level.WARNING, "vega-health: " + healthy.messages() + "; healthy check runs are not exported");
+      }
+      boolean healthyRuns = Boolean.parseBoolean(healthy.orElse("false"));
       var b = AutoConfiguredOpenTelemetrySdk.builder()
           .addPropertiesSupplier(() -> defaults)
           .addPropertiesCustomizer(config -> overrides)

@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,7 +75,11 @@ final class AwsClients {
     return configure(EcsClient.builder()).build();
   }
 
-  IamClient iam() {
+  CognitoIdentityProviderClient cognito() {
+    return configure(CognitoIdentityProviderClient.builder()).build();
+  }
+
+    IamClient iam() {
     return configure(IamClient.builder(), Region.AWS_GLOBAL).build();
   }
 

@@ -138,14 +138,11 @@ class AwsFailuresTest {
     assertThat(r.hint()).contains("AWS Health Dashboard for us-west-1");
   }
 
+  /** The answer would come, after 5 s: a TIMEOUT shows the check gave up at its own deadline. */
   @Test
-  void slowAnswerIsDownWithinTheTimeoutWhateverTheSdkRetries() {
+  void slowAnswerIsATimeoutWhateverTheSdkRetries() {
     wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
-    Duration timeout = Duration.ofMillis(800);
-    long start = System.nanoTime();
-    CheckResult r = run(timeout);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(took).isLessThan(timeout.plusMillis(400));
+    CheckResult r = run(Duration.ofMillis(800)); // how soon it returns: ChecksBoundThemselvesIT
     assertThat(r.status()).isEqualTo(Status.DOWN);
     assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
     assertThat(r.message()).isEqualTo("no answer from SQS calling sqs:GetQueueAttributes in time");
@@ -163,12 +160,9 @@ class AwsFailuresTest {
   }
 
   @Test
-  void connectionResetsAreBoundedByTheTimeoutToo() {
+  void connectionResetsAreDown() {
     wm.stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    Duration timeout = Duration.ofSeconds(2);
-    long start = System.nanoTime();
-    CheckResult r = run(timeout);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusMillis(400));
+    CheckResult r = run(Duration.ofSeconds(2));
     assertThat(r.status()).isEqualTo(Status.DOWN);
   }
 
@@ -185,6 +179,9 @@ class AwsFailuresTest {
   @Test
   void refusedIsRefusedEvenWithATinyBudget() {
     check = checkAt(URI.create("http://127.0.0.1:" + MotoServer.freePort()), AwsClients.DUMMY);
+    // First with room: a cold JVM loads the SDK's classes on the first call, which alone can take
+    // more than 60 ms; the tiny budget is meant for the refused call, not for class loading.
+    assertThat(run(Duration.ofSeconds(5)).errorKind()).isEqualTo(ErrorKind.CONNECTION_REFUSED);
     CheckResult r = run(Duration.ofMillis(60));
     assertThat(r.status()).isEqualTo(Status.DOWN);
     assertThat(r.errorKind()).isEqualTo(ErrorKind.CONNECTION_REFUSED);

@@ -117,7 +117,7 @@ class BudgetTest {
     assertThat(worker).containsEntry("cloudwatch:GetMetricStatistics", new BigDecimal("2.000000"))
         .containsEntry("sqs:GetQueueAttributes", new BigDecimal("2.000000"))
         .containsEntry("iam:SimulatePrincipalPolicy", new BigDecimal("3.000000"))
-        .containsEntry("postgres:query", new BigDecimal("8.000000"));
+        .containsEntry("postgres:query", new BigDecimal("12.000000"));
     Map<String, BigDecimal> all = new LinkedHashMap<>();
     for (VegaRole r : VegaRole.values()) {
       all.putAll(perMinute(r));

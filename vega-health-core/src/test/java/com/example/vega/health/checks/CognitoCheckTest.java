@@ -1,5 +1,9 @@
 package com.example.vega.health.checks;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckContext;
@@ -7,6 +11,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
 import com.example.vega.health.testing.MotoServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 
 class CognitoCheckTest {
   static final String KEYS = "{\"keys\":[{\"alg\":\"RS256\",\"e\":\"AQAB\",\"kid\":\"k1\",\"kty\":\"RSA\",\"n\":\"xyz\",\"use\":\"sig\"},"
@@ -114,6 +120,55 @@ class CognitoCheckTest {
     settings.remove("VEGA_COGNITO_APP_CLIENT_ID");
     CheckResult r = run(check(base));
     assertThat(r.message()).isEqualTo("VEGA_COGNITO_APP_CLIENT_ID is not set");
+  }
+
+  @Test
+  void appClientIdIsLookedUpInThePoolAndAClientThePoolLacksIsDownUntilFixed() throws Exception {
+    CognitoIdentityProviderClient idp = AwsClients.moto().cognito();
+    MotoServer.shared().reset();
+    String pool = idp.createUserPool(r -> r.poolName("vega-dev")).userPool().id();
+    String client = idp.createUserPoolClient(r -> r.userPoolId(pool).clientName("vega-web")).userPoolClient().clientId();
+    pools.put(pool, KEYS);
+    settings.put("VEGA_COGNITO_USER_POOL_ID", pool);
+    settings.put("VEGA_COGNITO_APP_CLIENT_ID", "4l0hk2u2h7qg3c6gkk1dkcbq4j");
+    CognitoCheck c = CognitoCheck.builder(http, settings::get).issuerBase(base).userPoolClients(idp).build();
+
+    CheckResult wrong = run(c);
+    assertThat(wrong.status()).isEqualTo(Status.DOWN);
+    assertThat(wrong.errorKind()).isEqualTo(ErrorKind.NOT_FOUND);
+    assertThat(wrong.message()).isEqualTo("app client 4l0hk2u2h7qg3c6gkk1dkcbq4j does not exist in user pool " + pool);
+    assertThat(wrong.hint()).isEqualTo("tokens from the login page carry another client_id and the API rejects them: "
+        + "set VEGA_COGNITO_APP_CLIENT_ID in the vega-api task definition to one of the pool's app clients "
+        + "(aws cognito-idp list-user-pool-clients --user-pool-id " + pool + " --region us-west-1)");
+
+    settings.put("VEGA_COGNITO_APP_CLIENT_ID", client);
+    CheckResult ok = run(c);
+    assertThat(ok.status()).isEqualTo(Status.UP);
+    assertThat(ok.message()).isEqualTo("issuer https://cognito-idp.us-west-1.amazonaws.com/" + pool
+        + " publishes 2 signing keys; app client vega-web is in the pool");
+  }
+
+  @Test
+  void describeUserPoolClientDeniedIsAWarningNamingThePermission() throws Exception {
+    WireMockServer wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    try {
+      wm.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(400)
+          .withHeader("Content-Type", "application/x-amz-json-1.1")
+          .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"User: arn:aws:sts::1:assumed-role/x "
+              + "is not authorized to perform: cognito-idp:DescribeUserPoolClient\"}")));
+      pools.put("us-west-1_AbC123", KEYS);
+      CheckResult r = run(CognitoCheck.builder(http, settings::get).issuerBase(base)
+          .userPoolClients(AwsClients.at(URI.create(wm.baseUrl())).cognito()).build());
+      assertThat(r.status()).isEqualTo(Status.DEGRADED);
+      assertThat(r.errorKind()).isEqualTo(ErrorKind.ACCESS_DENIED);
+      assertThat(r.message()).isEqualTo(
+          "the app client could not be checked: cognito-idp:DescribeUserPoolClient denied on us-west-1_AbC123");
+      assertThat(r.hint()).startsWith("give the api task role cognito-idp:DescribeUserPoolClient on the pool");
+      assertThat(r.message() + r.hint()).doesNotContain("assumed-role", "Service returned");
+    } finally {
+      wm.stop();
+    }
   }
 
   @Test

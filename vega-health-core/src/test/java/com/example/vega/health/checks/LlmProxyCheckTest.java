@@ -210,16 +210,14 @@ class LlmProxyCheckTest {
         + "proxy's internal address");
   }
 
+  /** The answer would come, after 5 s: a TIMEOUT shows the check gave up at its own deadline. */
   @Test
-  void slowProxyIsDownWithinTheTimeout() throws Exception {
+  void slowProxyIsATimeout() throws Exception {
     String t = jwt(NOW.plus(Duration.ofHours(1)), "scan-1");
     token.set(t);
     accepted.set(t);
     delayMs.set(5_000);
-    Duration timeout = Duration.ofMillis(500);
-    long start = System.nanoTime();
-    CheckResult r = run(check(base), timeout);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusMillis(300));
+    CheckResult r = run(check(base), Duration.ofMillis(500)); // how soon it returns: ChecksBoundThemselvesIT
     assertThat(r.status()).isEqualTo(Status.DOWN);
     assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
     assertThat(r.message()).isEqualTo("no answer from the LLM proxy at " + base + " within 500ms");

@@ -16,6 +16,7 @@ import com.example.vega.health.testing.TcpFaultProxy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Postgres check against a real PostgreSQL server, with faults made for real. */
 class PostgresCheckIT {
-  private static final List<String> MIGRATIONS = List.of(
-      "001_init.sql", "002_scans.sql", "003_findings.sql", "004_findings_columns.sql");
+  private static final List<String> MIGRATIONS = PostgresServer.MIGRATIONS;
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   /** Detection must happen within timeout + one interval; this covers scheduling on a busy CI box. */
@@ -53,11 +53,7 @@ class PostgresCheckIT {
 
   @BeforeEach
   void migrate() throws Exception {
-    pg.sql("DROP TABLE IF EXISTS schema_migrations");
-    pg.sql("CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT now())");
-    for (String m : MIGRATIONS) {
-      pg.sql("INSERT INTO schema_migrations(version) VALUES ('" + m + "')");
-    }
+    pg.vegaSchema(MIGRATIONS.size());
     proxy = new TcpFaultProxy(pg.port());
     closeables.add(proxy);
   }
@@ -145,17 +141,19 @@ class PostgresCheckIT {
     await(m, s -> s.status() == Status.UP);
   }
 
-  @Test
-  void frozenServerReportsDownWithinTimeoutWhileSnapshotReadsStayImmediate() throws Exception {
-    HealthMonitor m = monitor(check(pool()));
-    await(m, s -> s.status() == Status.UP);
+  /** The hint for a server that takes the connection and then says nothing. */
+  private static final String HUNG_HINT = "the database is frozen or overloaded: check the RDS instance status, "
+      + "CPU, storage and blocking locks (pg_stat_activity)";
 
-    proxy.mode(TcpFaultProxy.Mode.FREEZE);
-    CheckState down = await(m, s -> s.status() == Status.DOWN
-        && (s.lastResult().errorKind() == ErrorKind.TIMEOUT || s.lastResult().errorKind() == ErrorKind.CONNECT_TIMEOUT));
+  @Test
+  void aConnectionThatNeverCompletesIsAConnectTimeoutWhileSnapshotReadsStayImmediate() throws Exception {
+    proxy.mode(TcpFaultProxy.Mode.FREEZE); // before the pool has any connection: none ever completes
+    HealthMonitor m = monitor(check(pool()));
+    CheckState down = await(m, s -> s.status() == Status.DOWN);
+    assertThat(down.lastResult().errorKind()).isEqualTo(ErrorKind.CONNECT_TIMEOUT);
     assertThat(down.lastResult().message()).contains("127.0.0.1:" + proxy.port());
-    assertThat(down.lastResult().hint()).contains("RDS instance status");
-    assertThat(down.timeouts()).isGreaterThanOrEqualTo(1);
+    assertThat(down.lastResult().hint()).isEqualTo("the database does not complete new connections: check the RDS "
+        + "instance status, VEGA_DATABASE_URL and the database security group");
     // A check thread is stuck on the frozen socket; reading the snapshot must not wait for it.
     assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
       for (int i = 0; i < 10_000; i++) {
@@ -165,6 +163,96 @@ class PostgresCheckIT {
 
     proxy.mode(TcpFaultProxy.Mode.FORWARD);
     await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void aQueryThatHangsOnALiveConnectionIsATimeoutNamingBlockingLocks() throws Exception {
+    HikariDataSource ds = pool();
+    HealthMonitor m = monitor(check(ds));
+    await(m, s -> s.status() == Status.UP); // the pool holds a live connection now
+    try (Connection locker = pg.superuserConnection()) {
+      locker.setAutoCommit(false);
+      try (Statement st = locker.createStatement()) {
+        st.execute("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"); // held until rollback
+      }
+      CheckState down = await(m, s -> s.status() == Status.DOWN);
+      assertThat(down.lastResult().errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+      assertThat(down.lastResult().message()).contains("accepted the connection but did not answer");
+      assertThat(down.lastResult().hint()).isEqualTo(HUNG_HINT);
+      // Run by hand with a longer budget, the driver's statement timeout (SQLSTATE 57014) fires
+      // first: the same kind and hint, not "database error".
+      CheckResult byHand = check(ds).check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(byHand.errorKind()).as(byHand.message()).isEqualTo(ErrorKind.TIMEOUT);
+      assertThat(byHand.hint()).isEqualTo(HUNG_HINT);
+      locker.rollback();
+    }
+    await(m, s -> s.status() == Status.UP);
+  }
+
+  @Test
+  void aRoleThatMayNotLogInIsAnAuthenticationFailure() throws Exception {
+    pg.admin("ALTER ROLE " + PostgresServer.USER + " NOLOGIN"); // SQLSTATE 28000
+    try {
+      CheckResult r = check(pool()).check(CheckContext.of(Duration.ofSeconds(3)));
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.AUTHENTICATION);
+      assertThat(r.message()).isEqualTo("authentication failed for user 'vega' on 127.0.0.1:" + proxy.port());
+      assertThat(r.hint()).contains("Secrets Manager");
+    } finally {
+      pg.admin("ALTER ROLE " + PostgresServer.USER + " LOGIN");
+    }
+  }
+
+  @Test
+  void aSessionTerminatedByTheServerIsStartingUpOrShuttingDown() throws Exception {
+    PostgresCheck slow = PostgresCheck.builder(pool()).role("vega-worker").environment("dev")
+        .validationQuery("SELECT pg_sleep(20)").build();
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    try {
+      var result = exec.submit(() -> slow.check(CheckContext.of(Duration.ofSeconds(30))));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      boolean terminated = false;
+      while (!terminated && System.nanoTime() < deadline) {
+        try (Connection c = pg.superuserConnection(); Statement st = c.createStatement();
+            var rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'")) {
+          rs.next();
+          terminated = rs.getInt(1) > 0; // what a restart or failover does to the session: 57P01
+        }
+        Thread.sleep(20);
+      }
+      assertThat(terminated).as("the check's query was seen running").isTrue();
+      CheckResult r = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.SERVER_ERROR);
+      assertThat(r.message()).isEqualTo("127.0.0.1:" + proxy.port() + " is starting up or shutting down");
+      assertThat(r.hint()).contains("a reboot or failover in progress");
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  @Test
+  void aMissingFindingsColumnPointsAtTheLatestMigration() throws Exception {
+    pg.sql("DROP TABLE IF EXISTS findings");
+    pg.sql("CREATE TABLE findings (id bigint PRIMARY KEY)"); // as before 004_findings_columns.sql
+    try {
+      CheckResult r = PostgresCheck.builder(pool()).role("vega-worker").environment("dev")
+          .validationQuery("SELECT severity FROM findings LIMIT 1").build()
+          .check(CheckContext.of(Duration.ofSeconds(3)));
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+      assertThat(r.message()).startsWith("a column is missing: ").contains("severity");
+      assertThat(r.hint()).contains("004_findings_columns.sql", "run-migrations.sh dev");
+    } finally {
+      pg.sql("DROP TABLE findings");
+    }
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsNamedAsSuch() throws Exception {
+    CheckResult r = check(pool("jdbc:postgresql://db.no-such-host.invalid:5432/vega", PostgresServer.PASSWORD, 2))
+        .check(CheckContext.of(Duration.ofSeconds(3)));
+    assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.UNKNOWN_HOST);
+    assertThat(r.message()).isEqualTo("the database host in VEGA_DATABASE_URL does not resolve");
+    assertThat(r.hint()).contains("VPC's DNS");
   }
 
   @Test
@@ -325,6 +413,69 @@ class PostgresCheckIT {
     assertThat(r.hint()).contains("scripts/aws/run-migrations.sh dev", "/vega/dev/vega-maintenance");
 
     pg.sql("INSERT INTO schema_migrations(version) VALUES ('004_findings_columns.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void everyMissingMigrationIsNamedFromTheOneListAsEveryModuleReadsIt() throws Exception {
+    pg.vegaSchema(2);
+    // VEGA_EXPECTED_MIGRATION as core's profile, the agent and Spring read it: one list setting.
+    List<String> expected = com.example.vega.health.Setting.EXPECTED_MIGRATION
+        .readList(k -> String.join(",", MIGRATIONS)).orElse(List.of());
+    assertThat(expected).isEqualTo(MIGRATIONS);
+    assertThat(ConfigCheck.of(VegaRole.MAINTENANCE, java.util.Map.of("VEGA_ENVIRONMENT", "dev",
+        "VEGA_DATABASE_URL", "jdbc:postgresql://db:5432/vega", "VEGA_EXPECTED_MIGRATION", String.join(",", MIGRATIONS))::get)
+        .check(CheckContext.of(Duration.ofSeconds(1))).status()).as("the config check takes the list").isEqualTo(Status.UP);
+    PostgresCheck check = PostgresCheck.builder(pool()).role("vega-maintenance").environment("dev")
+        .expectedMigrations(expected).build();
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("migrations 003_findings.sql, 004_findings_columns.sql not applied "
+        + "(2 applied in schema_migrations)");
+    assertThat(r.observation("missingMigrations").value()).isEqualTo(2);
+    assertThat(r.hint()).startsWith("run the migrations (scripts/aws/run-migrations.sh dev)");
+
+    pg.vegaSchema(4);
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).message())
+        .endsWith("migrations up to 004_findings_columns.sql applied, their columns present");
+  }
+
+  @Test
+  void aGapInTheAppliedSequenceIsNamedEvenWhenTheLatestIsThere() throws Exception {
+    pg.sql("DELETE FROM schema_migrations WHERE version = '003_findings.sql'");
+    // Only the latest expected, as most services set it: the gap below it still shows.
+    PostgresCheck check = PostgresCheck.builder(pool()).role("vega-api").environment("dev")
+        .expectedMigrations(List.of("004_findings_columns.sql")).build();
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("number 003 missing from the applied sequence (3 applied in schema_migrations)");
+    assertThat(r.hint()).isEqualTo("a migration was skipped or only partly applied: inspect schema_migrations "
+        + "(SELECT version FROM schema_migrations ORDER BY 1) and the vega-maintenance logs (aws logs tail "
+        + "/vega/dev/vega-maintenance --since 30m), then run the missing ones (scripts/aws/run-migrations.sh dev)");
+
+    pg.sql("INSERT INTO schema_migrations(version) VALUES ('003_findings.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+    // A dated name is not a sequence number: no thousands of "gaps" below it.
+    pg.sql("INSERT INTO schema_migrations(version) VALUES ('20261130_hotfix.sql')");
+    assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void findingsColumnsRecordedButAbsentAreNamedAndRecoverOnceAdded() throws Exception {
+    pg.sql("ALTER TABLE findings DROP COLUMN severity, DROP COLUMN path");
+    PostgresCheck check = check(pool());
+    CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    assertThat(r.status()).isEqualTo(Status.DOWN);
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+    assertThat(r.message()).isEqualTo("schema_migrations records 004_findings_columns.sql but columns "
+        + "findings.severity, findings.path do not exist");
+    assertThat(r.hint()).startsWith("the migration was recorded without its changes (partly applied, or undone by hand): "
+        + "inspect schema_migrations").endsWith("; then apply its SQL again");
+    assertThat(r.observation("missingColumns").value()).isEqualTo(2);
+
+    pg.sql("ALTER TABLE findings ADD COLUMN severity text NOT NULL DEFAULT 'medium', ADD COLUMN path text");
     assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
   }
 

@@ -18,6 +18,7 @@ import com.example.vega.health.testing.MotoServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -99,6 +100,63 @@ class S3CheckTest {
     assertThat(r.status()).isEqualTo(Status.UP);
     assertThat(r.message()).isEqualTo("buckets reachable: artifacts vega-dev-artifacts; write probe ok");
     assertThat(s3.listObjectsV2(l -> l.bucket("vega-dev-artifacts")).contents()).isEmpty();
+  }
+
+  @Test
+  void runnersProfileProvesPutObjectOnArtifactsAndGetObjectOnSourceAndCleansUp() {
+    create("vega-dev-source");
+    create("vega-dev-artifacts");
+    Map<String, String> runner = Map.of("VEGA_ENVIRONMENT", "dev", "VEGA_FILE_STORAGE_BACKEND", "s3",
+        "VEGA_S3_SOURCE_BUCKET", "vega-dev-source", "VEGA_S3_ARTIFACTS_BUCKET", "vega-dev-artifacts");
+    CheckResult r = run(profiled(VegaRole.RUNNER, runner));
+    assertThat(r.status()).isEqualTo(Status.UP);
+    assertThat(r.message()).isEqualTo("buckets reachable: source vega-dev-source, artifacts vega-dev-artifacts; "
+        + "write probe ok; read probe ok");
+    assertThat(s3.listObjectsV2(l -> l.bucket("vega-dev-artifacts")).contents()).as("probe object deleted").isEmpty();
+    assertThat(s3.listObjectsV2(l -> l.bucket("vega-dev-source")).contents()).as("read probe writes nothing").isEmpty();
+
+    // The api uploads sources and never reads them back: no probe writes in its name.
+    Map<String, String> api = Map.of("VEGA_ENVIRONMENT", "dev", "VEGA_FILE_STORAGE_BACKEND", "s3",
+        "VEGA_S3_SOURCE_BUCKET", "vega-dev-source");
+    assertThat(run(profiled(VegaRole.API, api)).message()).isEqualTo("buckets reachable: source vega-dev-source");
+  }
+
+  private S3Check profiled(VegaRole role, Map<String, String> settings) {
+    return (S3Check) VegaChecks.forRole(role, settings::get, VegaChecks.Clients.builder().s3(s3).build()).stream()
+        .filter(c -> c.name().equals("s3")).findFirst().orElseThrow().check();
+  }
+
+  @Test
+  void deniedReadProbeNamesGetObjectOnTheSourceBucketAndRecovers() {
+    WireMockServer wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    try {
+      wm.stubFor(head(urlPathEqualTo("/vega-dev-source")).willReturn(aResponse().withStatus(200)));
+      // HEAD answers have no body: S3's 403 is a bare status.
+      wm.stubFor(head(urlPathEqualTo("/vega-dev-source/" + S3Check.READ_PROBE_KEY)).willReturn(aResponse().withStatus(403)));
+      S3Check check = S3Check.builder(AwsClients.at(URI.create(wm.baseUrl())).s3()).sourceBucket("vega-dev-source")
+          .readProbe(S3Check.READ_PROBE_KEY).build();
+      CheckResult r = run(check);
+      assertThat(r.status()).isEqualTo(Status.DOWN);
+      assertThat(r.errorKind()).isEqualTo(ErrorKind.ACCESS_DENIED);
+      assertThat(r.message()).isEqualTo("s3:GetObject denied on vega-dev-source");
+      assertThat(r.hint()).isEqualTo("the runner cannot download sources: check that the runner task role has "
+          + "s3:GetObject on arn:aws:s3:::vega-dev-source/* (and that VEGA_S3_SOURCE_BUCKET names the bucket the "
+          + "api uploads to): check the IAM policy on the runner task role");
+
+      wm.stubFor(head(urlPathEqualTo("/vega-dev-source/" + S3Check.READ_PROBE_KEY)).willReturn(aResponse().withStatus(500)));
+      CheckResult transient5xx = run(check);
+      assertThat(transient5xx.status()).isEqualTo(Status.DEGRADED);
+      assertThat(transient5xx.errorKind()).isEqualTo(ErrorKind.SERVER_ERROR);
+
+      // The policy fixed: S3 tells an allowed caller that the key does not exist.
+      wm.stubFor(head(urlPathEqualTo("/vega-dev-source/" + S3Check.READ_PROBE_KEY)).willReturn(aResponse().withStatus(404)));
+      CheckResult fixed = run(check);
+      assertThat(fixed.status()).isEqualTo(Status.UP);
+      assertThat(fixed.message()).isEqualTo("buckets reachable: source vega-dev-source; read probe ok");
+    } finally {
+      wm.stop();
+    }
   }
 
   @Test

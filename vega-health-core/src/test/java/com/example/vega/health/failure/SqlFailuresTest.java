@@ -37,6 +37,14 @@ class SqlFailuresTest {
   }
 
   @Test
+  void aStatementTimeoutIsAQueryTheServerDidNotAnswer() {
+    CheckResult r = state("57014"); // pgjdbc's setQueryTimeout cancels the statement
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+    assertThat(r.message()).isEqualTo("db.internal:5432 accepted the connection but did not answer in time");
+    assertThat(r.hint()).contains("blocking locks (pg_stat_activity)");
+  }
+
+  @Test
   void aMissingColumnPointsAtTheLatestMigration() {
     CheckResult r = SqlFailures.of(new SQLException(
         "ERROR: column \"severity\" does not exist\n  Position: 8", "42703"), DB, false);

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -228,11 +229,22 @@ public final class FleetFakes {
       }
       case "executeQuery" -> {
         count.accept("postgres:query");
-        yield migrations();
+        yield rows("001_init.sql", "002_scans.sql", "003_findings.sql", "004_findings_columns.sql");
       }
       default -> null;
     });
-    Connection connection = jdbc(Connection.class, (m, args) -> m.getName().equals("createStatement") ? statement : null);
+    PreparedStatement columns = jdbc(PreparedStatement.class, (m, args) -> {
+      if (!m.getName().equals("executeQuery")) {
+        return null;
+      }
+      count.accept("postgres:query");
+      return rows("findings.severity", "findings.status", "findings.path");
+    });
+    Connection connection = jdbc(Connection.class, (m, args) -> switch (m.getName()) {
+      case "createStatement" -> statement;
+      case "prepareStatement" -> columns;
+      default -> null;
+    });
     return jdbc(DataSource.class, (m, args) -> {
       if (!m.getName().equals("getConnection")) {
         return null;
@@ -245,8 +257,8 @@ public final class FleetFakes {
     });
   }
 
-  private static ResultSet migrations() {
-    Iterator<String> rows = List.of("001_init.sql", "004_findings_columns.sql").iterator();
+  private static ResultSet rows(String... values) {
+    Iterator<String> rows = List.of(values).iterator();
     String[] current = new String[1];
     return jdbc(ResultSet.class, (m, args) -> switch (m.getName()) {
       case "next" -> {

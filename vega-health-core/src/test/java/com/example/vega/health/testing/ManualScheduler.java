@@ -57,6 +57,14 @@ public final class ManualScheduler implements Scheduler {
     }
   }
 
+  /**
+   * Moves time forward without running anything: a scheduler thread that is stuck while the
+   * wall clock goes on. The tasks that fell due run at the next {@link #advance} or {@link #runDue}.
+   */
+  public synchronized void stall(Duration d) {
+    now += d.toNanos();
+  }
+
   /** Runs what is due now without moving time. */
   public void runDue() {
     advance(Duration.ZERO);

@@ -63,6 +63,31 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** The example services' migrations, oldest first (examples/src/main/resources/db/migrations). */
+  public static final java.util.List<String> MIGRATIONS =
+      java.util.List.of("001_init.sql", "002_scans.sql", "003_findings.sql", "004_findings_columns.sql");
+
+  /**
+   * The examples' schema as vega-maintenance leaves it after the first {@code applied} migrations
+   * (their tables and columns, each recorded in schema_migrations), from a clean slate.
+   */
+  public void vegaSchema(int applied) {
+    sql("DROP TABLE IF EXISTS findings, scans, schema_migrations");
+    String[] ddl = {
+        "CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE TABLE scans (id text PRIMARY KEY, status text NOT NULL, source_key text NOT NULL, runner_task text,"
+            + " failure_reason text, created_at timestamptz NOT NULL DEFAULT now(),"
+            + " updated_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE TABLE findings (id text PRIMARY KEY, scan_id text NOT NULL REFERENCES scans(id), title text NOT NULL,"
+            + " created_at timestamptz NOT NULL DEFAULT now())",
+        "ALTER TABLE findings ADD COLUMN severity text NOT NULL DEFAULT 'medium',"
+            + " ADD COLUMN status text NOT NULL DEFAULT 'open', ADD COLUMN path text"};
+    for (int i = 0; i < applied; i++) {
+      sql(ddl[i]);
+      sql("INSERT INTO schema_migrations(version) VALUES ('" + MIGRATIONS.get(i) + "')");
+    }
+  }
+
   /**
    * A small HikariCP pool for the vega role reaching the server through {@code port} (this server's
    * or a fault proxy's), that starts even when the server cannot be reached.
@@ -75,6 +100,14 @@ public final class PostgresServer implements AutoCloseable {
     cfg.setMaximumPoolSize(2);
     cfg.setInitializationFailTimeout(-1);
     return cfg;
+  }
+
+  /**
+   * A superuser connection to the vega database that the caller holds, e.g. to keep a lock in an
+   * open transaction while a check runs.
+   */
+  public Connection superuserConnection() throws SQLException {
+    return pg.getDatabase("postgres", DATABASE).getConnection();
   }
 
   /** Runs SQL as the superuser: what an operator does to the server (roles, limits, sessions). */

@@ -95,6 +95,21 @@ class EcsCarrierTest {
   }
 
   @Test
+  void whenNothingFitsAStaleContextAlreadyInTheOverridesDoesNotSurvive() {
+    // A request copied from an earlier launch: its context points at the wrong parent.
+    KeyValuePair[] env = {kv("VEGA_SCAN_ID", "scan-1"), kv("traceparent", "00-stale")};
+    RunTaskRequest req = request(EcsCarrier.MAX_OVERRIDES_CHARS - JsonLength.of(request(0, env).overrides()) - 10, env);
+    assertThat(environment(req, RUNNER)).containsKey("traceparent");
+
+    RunTaskRequest out = ecs.inject(t.scan("scan-1"), req, RUNNER);
+
+    assertThat(JsonLength.of(out.overrides())).isLessThanOrEqualTo(EcsCarrier.MAX_OVERRIDES_CHARS);
+    assertThat(environment(out, RUNNER)).containsOnlyKeys("VEGA_SCAN_ID");
+    assertThat(TestTelemetry.spanContext(EcsCarrier.extract(environment(out, RUNNER))).isValid()).isFalse();
+    assertThat(t.dropped("ecs", "traceparent")).isEqualTo(1);
+  }
+
+  @Test
   void everyInjectedRequestStaysWithinTheLimit() {
     Context ctx = ScanContext.withBaggage(withTracestate(t.scan("scan-1")), "tenant", "x".repeat(2000));
     for (int pad = 0; pad < EcsCarrier.MAX_OVERRIDES_CHARS; pad += 97) {
@@ -162,10 +177,14 @@ class EcsCarrierTest {
         .storeInContext(ctx);
   }
 
-  private static RunTaskRequest request(int padding) {
+  private static RunTaskRequest request(int padding, KeyValuePair... environment) {
+    ContainerOverride.Builder runner = ContainerOverride.builder().name(RUNNER)
+        .command("run", "p".repeat(Math.max(0, padding)));
+    if (environment.length > 0) {
+      runner.environment(environment);
+    }
     return RunTaskRequest.builder().cluster("vega").taskDefinition("runner")
-        .overrides(TaskOverride.builder().containerOverrides(ContainerOverride.builder().name(RUNNER)
-            .command("run", "p".repeat(Math.max(0, padding))).build()).build())
+        .overrides(TaskOverride.builder().containerOverrides(runner.build()).build())
         .build();
   }
 

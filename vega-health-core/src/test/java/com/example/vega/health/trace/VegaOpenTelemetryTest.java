@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.Setting;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.semconv.DeploymentAttributes;
@@ -39,6 +40,21 @@ class VegaOpenTelemetryTest {
       assertThat(provider).contains("service.version=\"2.0.1\"")
           .contains("deployment.environment.name=\"prod\"")
           .contains("HealthRunSpanProcessor{exportHealthyRuns=false");
+    }
+  }
+
+  @Test
+  void healthyRunsAreExportedOnlyWhenTheSettingSaysTrue() {
+    for (String[] c : new String[][] {{"true", "true"}, {" TRUE ", "true"}, {"false", "false"}, {"yes", "false"}}) {
+      Map<String, String> env = new java.util.HashMap<>(NO_EXPORT);
+      env.put("OTEL_TRACES_EXPORTER", "zipkin");
+      env.put("OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://127.0.0.1:9/api/v2/spans");
+      env.put(Setting.HEALTH_TRACE_HEALTHY_RUNS.key(), c[0]);
+      try (OpenTelemetrySdk sdk = VegaOpenTelemetry.builder("vega-worker").environment(env)
+          .shutdownHook(false).build()) {
+        assertThat(sdk.getSdkTracerProvider().toString()).as("VEGA_HEALTH_TRACE_HEALTHY_RUNS=%s", c[0])
+            .contains("HealthRunSpanProcessor{exportHealthyRuns=" + c[1]);
+      }
     }
   }
 

@@ -155,6 +155,11 @@ public final class VegaHealthAutoConfiguration {
       if (ClassUtils.isPresent("software.amazon.awssdk.services.cloudwatch.CloudWatchClient", CL)) {
         Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class).getIfUnique()).ifPresent(c::cloudWatch);
       }
+      if (ClassUtils.isPresent("software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient", CL)) {
+        Optional.ofNullable(beans.getBeanProvider(
+            software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient.class).getIfUnique())
+            .ifPresent(c::cognito);
+      }
       return c.build();
     }
   }

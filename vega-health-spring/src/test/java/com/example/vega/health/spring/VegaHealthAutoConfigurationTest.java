@@ -9,6 +9,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.HealthProbe;
+import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.zaxxer.hikari.HikariDataSource;
@@ -260,6 +261,65 @@ class VegaHealthAutoConfigurationTest {
           }
           assertThat(m.snapshot().check("echo").lastResult().message())
               .doesNotContain("pool-password-never-shown");
+        });
+  }
+
+  @Test
+  void theDefaultPoliciesAreTheDocumentedOnes() {
+    // docs/spring.md: postgres every 10 s with a 3 s timeout, critical, 2 results to change;
+    // jvm-deadlock every 30 s with a 2 s timeout, liveness only.
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool).run(ctx -> {
+      HealthMonitor m = ctx.getBean(HealthMonitor.class);
+      CheckPolicy pg = m.snapshot().check("postgres").registration().policy();
+      assertThat(pg.interval()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(pg.timeout()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(pg.failureThreshold()).isEqualTo(2);
+      assertThat(pg.successThreshold()).isEqualTo(2);
+      assertThat(pg.critical()).isTrue();
+      CheckPolicy jvm = m.snapshot().check("jvm-deadlock").registration().policy();
+      assertThat(jvm.interval()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(jvm.timeout()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(jvm.feeds(HealthProbe.LIVENESS)).isTrue();
+      assertThat(jvm.feeds(HealthProbe.READINESS)).isFalse();
+    });
+  }
+
+  @Test
+  void anApplicationsOwnHealthMonitorIsTheOneServedAndStarted() {
+    HealthMonitor own = HealthMonitor.builder().service(ServiceInfo.of("vega-own"))
+        .register("own", c -> CheckResult.up("ok"), CheckPolicy.DEFAULT).build();
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withBean(HealthMonitor.class, () -> own)
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed().hasSingleBean(HealthMonitor.class);
+          assertThat(ctx.getBean(HealthMonitor.class)).isSameAs(own);
+          assertThat(checkNames(own)).containsExactly("own"); // nothing of ours added to it
+          assertThat(own.alive()).as("started with the context").isTrue();
+        });
+    assertThat(own.alive()).as("stopped with the context").isFalse();
+  }
+
+  @Test
+  void twoDataSourcesGetNoGuessedPostgresCheckAndBothPasswordsAreMasked() {
+    runner.withBean("orders", DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withBean("reports", DataSource.class, () -> {
+          HikariDataSource ds = (HikariDataSource) unreachablePool();
+          ds.setPassword("second-pool-password");
+          return ds;
+        })
+        .withBean("echo", CheckRegistration.class, () -> CheckRegistration.of("echo",
+            c -> CheckResult.up("pool-password-never-shown and second-pool-password"), CheckPolicy.DEFAULT))
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          // Which of the two is the service's database is the application's to say (a check bean).
+          assertThat(checkNames(m)).containsExactlyInAnyOrder("echo", "jvm-deadlock");
+          long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+          while (m.snapshot().check("echo").lastResult() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
+          assertThat(m.snapshot().check("echo").lastResult().message())
+              .doesNotContain("pool-password-never-shown", "second-pool-password");
         });
   }
 

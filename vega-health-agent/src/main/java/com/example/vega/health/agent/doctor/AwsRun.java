@@ -3,7 +3,9 @@ package com.example.vega.health.agent.doctor;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
+import com.example.vega.health.Setting;
 import com.example.vega.health.Status;
+import com.example.vega.health.Validated;
 import com.example.vega.health.agent.AgentDataSource;
 import com.example.vega.health.agent.Text;
 import com.example.vega.health.checks.DatabaseUrl;
@@ -121,16 +123,19 @@ final class AwsRun {
     try {
       url = DatabaseUrl.parse(Settings.DATABASE_URL, dbUrl);
     } catch (IllegalArgumentException e) {
-      return Hop.of(hop, Status.DOWN, 0, e.getMessage(), Runbook.DATABASE_URL.text());
+      return Hop.of(hop, Status.DOWN, 0, Failure.message(e), Runbook.DATABASE_URL.text());
     }
     ctx.secret(url.password());
     AgentDataSource ds = new AgentDataSource(url);
     PostgresCheck.Builder b = PostgresCheck.builder(ds).role(VegaRole.MAINTENANCE.serviceName())
         .environment(ctx.environment);
-    String expected = ctx.setting(Settings.EXPECTED_MIGRATION);
-    if (expected != null) {
-      b.expectedMigrations(List.of(expected));
+    // The one list setting, read as the services read it (comma-separated, oldest first).
+    Validated<List<String>> expected = Setting.EXPECTED_MIGRATION.readList(ctx.settings);
+    if (!expected.isValid()) {
+      Validated.Problem p = expected.problems().get(0);
+      return Hop.of(hop, Status.DOWN, 0, p.message(), p.hint());
     }
+    b.expectedMigrations(expected.orElse(List.of()));
     CheckResult r;
     try {
       r = b.build().check(CheckContext.of(ctx.timeout));

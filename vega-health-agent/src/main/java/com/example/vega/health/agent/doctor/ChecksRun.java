@@ -73,11 +73,12 @@ final class ChecksRun {
     }
     // The scan-scoped proxy token exists only inside a runner task (the worker passes it with
     // RunTask): outside one, its absence says nothing about the runner. Check that the proxy answers.
-    boolean proxyWithoutToken = role == VegaRole.RUNNER && ctx.setting(Settings.LLM_PROXY_TOKEN) == null
-        && ctx.setting(Settings.SCAN_ID) == null && ctx.setting(Settings.LLM_PROXY_BASE_URL) != null;
+    // The proxy's base URL when that is the case, else null.
+    String proxyWithoutToken = role == VegaRole.RUNNER && ctx.setting(Settings.LLM_PROXY_TOKEN) == null
+        && ctx.setting(Settings.SCAN_ID) == null ? ctx.setting(Settings.LLM_PROXY_BASE_URL) : null;
     List<CheckRegistration> regs = new ArrayList<>();
     for (CheckRegistration r : built.checks()) {
-      if (proxyWithoutToken && r.name().equals(LLM_PROXY)) {
+      if (proxyWithoutToken != null && r.name().equals(LLM_PROXY)) {
         continue;
       }
       regs.add(r.withPolicy(r.policy().toBuilder().failureThreshold(1).successThreshold(1)
@@ -85,8 +86,8 @@ final class ChecksRun {
     }
     ctx.progress("checking " + role.serviceName() + ": " + regs.size() + " checks");
     hops.addAll(runOnce(role, ctx, regs, built.secrets()));
-    if (proxyWithoutToken) {
-      hops.add(proxyAnswers(role, ctx, ctx.setting(Settings.LLM_PROXY_BASE_URL)));
+    if (proxyWithoutToken != null) {
+      hops.add(proxyAnswers(role, ctx, proxyWithoutToken));
     }
     return hops;
   }

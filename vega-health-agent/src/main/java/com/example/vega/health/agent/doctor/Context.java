@@ -102,6 +102,15 @@ final class Context implements AutoCloseable {
     return fact.type().cast(facts.get(fact));
   }
 
+  /** A fact an earlier, stopping step established: the walk does not reach this step without it. */
+  <T> T established(Fact<T> fact) {
+    T value = fact(fact);
+    if (value == null) {
+      throw new IllegalStateException(fact.name() + " was not established by an earlier step");
+    }
+    return value;
+  }
+
   String mask(String s) {
     String r = s;
     for (String x : secrets) {

@@ -244,6 +244,9 @@ final class EcsHops {
     } catch (SdkException e) {
       return Failure.aws(e, "ECS", "ecs:DescribeTaskDefinition").hop(hop, Hop.since(start));
     }
+    if (td == null) {
+      return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "ECS describes no task definition " + s.taskDefinition(), "");
+    }
     List<String> refs = new ArrayList<>();
     for (ContainerDefinition c : td.containerDefinitions()) {
       for (Secret sec : c.secrets()) {

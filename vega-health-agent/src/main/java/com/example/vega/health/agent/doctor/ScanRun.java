@@ -56,7 +56,7 @@ final class ScanRun {
     try {
       url = DatabaseUrl.parse(Settings.DATABASE_URL, dbUrl);
     } catch (IllegalArgumentException e) {
-      throw new CannotRun(e.getMessage());
+      throw new CannotRun(Failure.message(e));
     }
     ctx.secret(url.password());
     Where w = new Where(new AgentDataSource(url), url,
@@ -121,7 +121,7 @@ final class ScanRun {
   }
 
   static Hop claimed(Context ctx) {
-    Row row = ctx.fact(ROW);
+    Row row = ctx.established(ROW);
     if (row.status().equals("queued")) {
       return Hop.of("worker claims the scan", Status.DOWN, 0, "still queued: the worker hasn't picked it up",
           Runbook.SCAN_QUEUED.text(ctx));
@@ -135,7 +135,7 @@ final class ScanRun {
    */
   static Hop runnerTask(Context ctx) throws CannotRun {
     String hop = "runner task";
-    Row row = ctx.fact(ROW);
+    Row row = ctx.established(ROW);
     String cluster = ctx.setting(Settings.ECS_CLUSTER);
     if (row.runnerTask() == null || row.runnerTask().isBlank()) {
       Status s = row.status().equals("claimed") || row.status().equals("failed") ? Status.DOWN : Status.UNKNOWN;

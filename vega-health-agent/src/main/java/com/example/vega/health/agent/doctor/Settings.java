@@ -8,7 +8,6 @@ package com.example.vega.health.agent.doctor;
 final class Settings {
   static final String ENVIRONMENT = "VEGA_ENVIRONMENT";
   static final String DATABASE_URL = "VEGA_DATABASE_URL";
-  static final String EXPECTED_MIGRATION = "VEGA_EXPECTED_MIGRATION";
   static final String AUTH_PROVIDER = "VEGA_AUTH_PROVIDER";
   static final String COGNITO_REGION = "VEGA_COGNITO_REGION";
   static final String COGNITO_USER_POOL_ID = "VEGA_COGNITO_USER_POOL_ID";

@@ -3,6 +3,7 @@ package com.example.vega.health.agent.doctor;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.agent.Text;
+import com.example.vega.health.failure.Failures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code doctor --url https://api.dev.vega.example.com}: the smoke test from outside. The
@@ -149,7 +151,7 @@ final class UrlRun {
     return String.valueOf(v);
   }
 
-  static Status status(Object s) {
+  static @Nullable Status status(@Nullable Object s) {
     if (!(s instanceof String str)) {
       return null;
     }
@@ -168,8 +170,11 @@ final class UrlRun {
         .build();
   }
 
-  static URI uri(String v, String what) throws CannotRun {
+  static URI uri(@Nullable String v, String what) throws CannotRun {
     String bad = what + " " + VegaSettings.shown(v) + " is not an http(s) URL like https://api.dev.vega.example.com";
+    if (v == null) {
+      throw new CannotRun(bad);
+    }
     try {
       URI u = new URI(v.trim());
       if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
@@ -182,7 +187,7 @@ final class UrlRun {
     }
   }
 
-  static Answer get(HttpClient http, URI uri, String accept, String token, Duration timeout)
+  static Answer get(HttpClient http, URI uri, String accept, @Nullable String token, Duration timeout)
       throws CannotRun {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", accept)
         .header("User-Agent", "vega-doctor").GET();
@@ -228,12 +233,7 @@ final class UrlRun {
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
+    return Failures.cause(e, type) != null;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -181,8 +181,12 @@ class DoctorAwsIT {
   @Test
   void roleAllRunsEachRolesChecksAsThatRole() throws Exception {
     String queueUrl = queue();
-    sdk.s3().createBucket(b -> b.bucket("vega-test-artifacts").createBucketConfiguration(
-        c -> c.locationConstraint(MotoServer.REGION)));
+    sdk.sqs().sendMessage(m -> m.queueUrl(queueUrl).messageBody("scan-1")); // a backlog: the worker asks CloudWatch
+    WireMockServer cw = aws.fake("CLOUDWATCH");
+    cw.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+    for (String bucket : new String[] {"vega-test-artifacts", "vega-test-source"}) {
+      sdk.s3().createBucket(b -> b.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(MotoServer.REGION)));
+    }
     HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
     proxy.createContext("/", ex -> {
       ex.sendResponseHeaders(401, -1);
@@ -193,13 +197,21 @@ class DoctorAwsIT {
       env.put("VEGA_SQS_QUEUE_URL", queueUrl);
       env.put("VEGA_FILE_STORAGE_BACKEND", "s3");
       env.put("VEGA_S3_ARTIFACTS_BUCKET", "vega-test-artifacts");
+      env.put("VEGA_S3_SOURCE_BUCKET", "vega-test-source");
       env.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.getAddress().getPort());
       env.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
       Map<String, Object> json = DoctorRun.json(env, "--role", "all");
       // the same dependency, checked by each role that uses it, its own way
       assertThat(hop(json, "vega-api → sqs")).containsEntry("status", "UP");
       assertThat(hop(json, "vega-worker → sqs")).containsEntry("status", "UP");
-      assertThat(hop(json, "vega-v16-runner → s3")).containsEntry("status", "UP");
+      // Only the worker's sqs check reads the oldest message's age: CloudWatch was asked once, not twice.
+      cw.verify(1, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+      // The api's s3 checks the source bucket it uploads to; the runner's proves its own rights on both.
+      assertThat(hop(json, "vega-api → s3")).containsEntry("status", "UP")
+          .containsEntry("detail", "buckets reachable: source vega-test-source");
+      assertThat(hop(json, "vega-v16-runner → s3")).containsEntry("status", "UP").containsEntry("detail",
+          "buckets reachable: source vega-test-source, artifacts vega-test-artifacts; write probe ok; read probe ok");
+      assertThat(sdk.s3().listObjectsV2(l -> l.bucket("vega-test-artifacts")).contents()).as("probe cleaned up").isEmpty();
       // outside a runner task there is no scan-scoped token: the proxy is reached, not failed for it
       assertThat(hop(json, "vega-v16-runner → llm-proxy")).containsEntry("status", "UP").containsEntry("detail",
           "LLM proxy at 127.0.0.1 answers (HTTP 401); the scan-scoped token is checked inside a runner task only"
