@@ -270,13 +270,18 @@ public final class S3Check implements HealthCheck {
     return "another region";
   }
 
-  /** HeadBucket per bucket, HeadObject of the frontend's index.html, the write probe's put and delete. */
+  /**
+   * HeadBucket per bucket, HeadObject of the frontend's index.html and of the source bucket's read
+   * probe key, the write probe's put and delete.
+   */
   @Override
   public List<DependencyCall> callsPerRun() {
     List<DependencyCall> calls = new ArrayList<>();
     calls.add(new DependencyCall("s3", "HeadBucket", buckets.size()));
-    if (buckets.containsKey(Bucket.FRONTEND)) {
-      calls.add(new DependencyCall("s3", "HeadObject", 1));
+    int heads = (buckets.containsKey(Bucket.FRONTEND) ? 1 : 0)
+        + (readProbeKey != null && buckets.containsKey(Bucket.SOURCE) ? 1 : 0);
+    if (heads > 0) {
+      calls.add(new DependencyCall("s3", "HeadObject", heads));
     }
     if (writeProbe && buckets.containsKey(Bucket.ARTIFACTS)) {
       calls.add(new DependencyCall("s3", "PutObject", 1));

@@ -64,8 +64,10 @@ import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyRequest;
 import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerServiceClientConfiguration;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -158,8 +160,12 @@ public final class FleetFakes {
             (op, req) -> GetMetricStatisticsResponse.builder().datapoints(Datapoint.builder()
                 .timestamp(((GetMetricStatisticsRequest) req).endTime()).maximum(12.0).build()).build()))
         .s3(aws(S3Client.class, "s3", S3ServiceClientConfiguration.builder().region(REGION).build(), count, faults,
-            (op, req) -> op.equals("HeadBucket") ? HeadBucketResponse.builder().bucketRegion(REGION.id()).build()
-                : HeadObjectResponse.builder().build()))
+            (op, req) -> switch (op) {
+              case "HeadBucket" -> HeadBucketResponse.builder().bucketRegion(REGION.id()).build();
+              case "PutObject" -> PutObjectResponse.builder().build();
+              case "DeleteObject" -> DeleteObjectResponse.builder().build();
+              default -> HeadObjectResponse.builder().build();
+            }))
         .secrets(aws(SecretsManagerClient.class, "secretsmanager",
             SecretsManagerServiceClientConfiguration.builder().region(REGION).build(), count, faults,
             (op, req) -> DescribeSecretResponse.builder().name("vega/provider-key").build()))
