@@ -24,11 +24,13 @@ final class CheckScheduler {
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration heartbeatTimeout;
   private final List<ScheduledCheck> checks;
+  private final Spread spread;
   private volatile long lastHeartbeatNanos;
   private volatile boolean closed;
 
   CheckScheduler(@Nullable Scheduler given, @Nullable Executor runExecutor, Duration heartbeatTimeout,
-      MonitorState state, List<CheckRegistration> registrations) {
+      Spread spread, MonitorState state, List<CheckRegistration> registrations) {
+    this.spread = spread;
     this.ownsScheduler = given == null;
     this.scheduler = given != null ? given : new ExecutorScheduler("vega-health-scheduler");
     Executor executor;
@@ -56,11 +58,12 @@ final class CheckScheduler {
     return HEARTBEAT.multipliedBy(2);
   }
 
-  /** Starts every check at once (the first results arrive promptly), then each on its interval. */
+  /** Starts every check within the start spread, then each on its phase every interval ({@link Spread}). */
   void start() {
     heartbeat();
+    long now = scheduler.nanoTime();
     for (ScheduledCheck c : checks) {
-      c.start(0);
+      c.start(now, spread);
     }
   }
 

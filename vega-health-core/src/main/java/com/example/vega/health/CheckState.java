@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param runs runs started so far
  * @param timeouts runs abandoned at their deadline so far
  * @param changes reported status changes so far
+ * @param backoff how many intervals the check waits before its next run: 1 on its interval, more
+ *     while the dependency throttles or fails with 5xx (see {@link CheckPolicy#maxBackoff()})
+ * @param nextRun when the next run is due, or null before the first result
  */
 public record CheckState(
     CheckRegistration registration,
@@ -22,10 +25,23 @@ public record CheckState(
     @Nullable CheckResult lastResult,
     long runs,
     long timeouts,
-    long changes) {
+    long changes,
+    long backoff,
+    @Nullable Instant nextRun) {
+
+  /** A state on its interval, next run not known. */
+  public CheckState(CheckRegistration registration, Status status, Instant since, @Nullable CheckResult lastResult,
+      long runs, long timeouts, long changes) {
+    this(registration, status, since, lastResult, runs, timeouts, changes, 1, null);
+  }
 
   public String name() {
     return registration.name();
+  }
+
+  /** Whether the check is waiting longer than its interval because the dependency throttles or fails. */
+  public boolean backingOff() {
+    return backoff > 1;
   }
 
   public boolean critical() {

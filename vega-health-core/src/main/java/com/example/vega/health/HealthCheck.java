@@ -1,6 +1,7 @@
 package com.example.vega.health;
 
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,5 +24,13 @@ public interface HealthCheck {
    */
   default @Nullable CheckResult onTimeout(Duration timeout) {
     return null;
+  }
+
+  /**
+   * The calls one run makes to its dependency, at most (a healthy run makes exactly these): the
+   * check's share of the fleet's budget. Empty for a check that calls nothing outside the process.
+   */
+  default List<DependencyCall> callsPerRun() {
+    return List.of();
   }
 }

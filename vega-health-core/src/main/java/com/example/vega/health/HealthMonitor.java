@@ -44,7 +44,9 @@ public final class HealthMonitor implements AutoCloseable {
 
   private HealthMonitor(Builder b) {
     this.state = new MonitorState(b.service, b.clock, Redactor.of(b.secrets), b.listeners, b.registrations);
-    this.checks = new CheckScheduler(b.scheduler, b.runExecutor, b.heartbeatTimeout, state, b.registrations);
+    String id = b.instanceId != null ? b.instanceId : Spread.detectInstanceId(System::getenv);
+    this.checks = new CheckScheduler(b.scheduler, b.runExecutor, b.heartbeatTimeout, new Spread(id, b.startSpread),
+        state, b.registrations);
     this.size = b.registrations.size();
   }
 
@@ -52,7 +54,12 @@ public final class HealthMonitor implements AutoCloseable {
     return new Builder();
   }
 
-  /** Starts every check at once (the first results arrive promptly) and then on its interval. */
+  /**
+   * Starts the checks: each runs first within the start spread (5 s by default, so the first
+   * results arrive promptly) and then every interval on a phase of its own, drawn from this task's
+   * instance id, so that the tasks of a fleet do not call a dependency at the same instant. A check
+   * whose dependency throttles or fails with 5xx backs off ({@link CheckPolicy#maxBackoff()}).
+   */
   public HealthMonitor start() {
     synchronized (lifecycle) {
       if (started) {
@@ -113,8 +120,40 @@ public final class HealthMonitor implements AutoCloseable {
     private final List<StatusListener> listeners = new ArrayList<>();
     private final Set<String> secrets = new LinkedHashSet<>();
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
+    private @Nullable String instanceId;
+    private Duration startSpread = Spread.DEFAULT_START_SPREAD;
+    private @Nullable Duration maxBackoff; // VEGA_HEALTH_MAX_BACKOFF, applied at build
 
     private Builder() {}
+
+    /**
+     * This task's id, from which each check's phase is drawn (stable for a task, different across
+     * tasks). By default the container id in {@code ECS_CONTAINER_METADATA_URI_V4}, else
+     * {@code HOSTNAME}, else a random id drawn once per process.
+     */
+    public Builder instanceId(String instanceId) {
+      Objects.requireNonNull(instanceId, "instanceId");
+      if (instanceId.isBlank()) {
+        throw new IllegalArgumentException("instanceId must not be blank");
+      }
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /**
+     * The window after start within which the checks' first runs are spread (each at most its
+     * interval); default 5 s (VEGA_HEALTH_START_SPREAD). Zero turns spreading off: every check runs
+     * at start and then on its interval from there, as every task of a fleet then does at once.
+     */
+    public Builder startSpread(Duration startSpread) {
+      Objects.requireNonNull(startSpread, "startSpread");
+      if (startSpread.isNegative() || startSpread.compareTo(CheckPolicy.MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("startSpread must be from 0 to " + CheckPolicy.MAX_DURATION
+            + ", was " + startSpread);
+      }
+      this.startSpread = startSpread;
+      return this;
+    }
 
     public Builder service(ServiceInfo service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -190,7 +229,40 @@ public final class HealthMonitor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Applies the fleet settings: {@code VEGA_HEALTH_START_SPREAD} (seconds) to
+     * {@link #startSpread}, {@code VEGA_HEALTH_MAX_BACKOFF} (seconds) to the policy of every check
+     * registered when {@link #build()} runs (never below a check's interval). Unset ones keep the
+     * defaults.
+     *
+     * @throws IllegalArgumentException naming the setting whose value is malformed
+     */
+    public Builder settings(VegaSettings settings) {
+      Objects.requireNonNull(settings, "settings");
+      Validated<String> spread = Setting.HEALTH_START_SPREAD.read(settings);
+      Validated<String> backoff = Setting.HEALTH_MAX_BACKOFF.read(settings);
+      Validated<?> both = spread.and(backoff);
+      if (!both.isValid()) {
+        throw new IllegalArgumentException(both.messages());
+      }
+      String seconds = spread.get();
+      if (seconds != null) {
+        startSpread(Duration.ofSeconds(Long.parseLong(seconds)));
+      }
+      String cap = backoff.get();
+      maxBackoff = cap == null ? null : Duration.ofSeconds(Long.parseLong(cap));
+      return this;
+    }
+
     public HealthMonitor build() {
+      Duration max = maxBackoff;
+      if (max != null) {
+        for (int i = 0; i < registrations.size(); i++) {
+          CheckRegistration r = registrations.get(i);
+          Duration cap = max.compareTo(r.policy().interval()) < 0 ? r.policy().interval() : max;
+          registrations.set(i, r.withPolicy(r.policy().toBuilder().maxBackoff(cap).build()));
+        }
+      }
       return new HealthMonitor(this);
     }
   }

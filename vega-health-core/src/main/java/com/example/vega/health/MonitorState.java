@@ -79,8 +79,9 @@ final class MonitorState {
    *
    * @param runs runs of the check started so far
    * @param timeouts runs abandoned at their deadline so far
+   * @param next when the check runs next: its backoff and how far off the run is
    */
-  synchronized void record(int index, CheckResult raw, Duration took, long runs, long timeouts) {
+  synchronized void record(int index, CheckResult raw, Duration took, long runs, long timeouts, Next next) {
     if (closed) {
       return;
     }
@@ -90,7 +91,7 @@ final class MonitorState {
     CheckState prev = states[index];
     boolean changed = machines[index].accept(r.status());
     CheckState cur = new CheckState(reg, machines[index].reported(), changed ? now : prev.since(), r,
-        runs, timeouts, prev.changes() + (changed ? 1 : 0));
+        runs, timeouts, prev.changes() + (changed ? 1 : 0), next.backoff(), now.plusNanos(next.inNanos()));
     states[index] = cur;
     snapshot = publish(now);
     if (changed) {
@@ -109,6 +110,9 @@ final class MonitorState {
       }
     }
   }
+
+  /** A check's next run as its schedule stands when a result is recorded. */
+  record Next(long backoff, long inNanos) {}
 
   private HealthSnapshot publish(Instant now) {
     List<CheckState> all = new ArrayList<>(states.length);

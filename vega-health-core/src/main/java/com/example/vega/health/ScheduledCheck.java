@@ -39,6 +39,9 @@ final class ScheduledCheck {
   private long runs; // guarded by this
   private long timeouts; // guarded by this
   private volatile Scheduler.@Nullable Cancellable next;
+  private long anchorNanos; // guarded by this: the phase point all runs after the first fall on
+  private long nextDue; // guarded by this
+  private int backedOffResults; // guarded by this: throttled or 5xx results in a row
 
   ScheduledCheck(int index, CheckRegistration reg, Scheduler scheduler, Executor executor, MonitorState state,
       BooleanSupplier closed) {
@@ -50,9 +53,29 @@ final class ScheduledCheck {
     this.closed = closed;
   }
 
-  /** Schedules the first run {@code delayNanos} from now; each run schedules the next. */
-  void start(long delayNanos) {
-    next = scheduler.schedule(this::tick, delayNanos);
+  /**
+   * Schedules the first run on the check's phase within the start spread, and every later run on
+   * its phase point one interval (or, backing off, several) after the one before.
+   */
+  void start(long startNanos, Spread spread) {
+    Duration interval = reg.policy().interval();
+    double phase = spread.phase(reg.name());
+    synchronized (this) {
+      anchorNanos = startNanos + Spread.anchorOffsetNanos(phase, interval);
+      scheduleAt(startNanos + spread.firstDelayNanos(phase, interval));
+    }
+  }
+
+  /** Guarded by this: the next tick, at {@code due}; a tick not due any more does nothing. */
+  private void scheduleAt(long due) {
+    nextDue = due;
+    next = scheduler.schedule(() -> tick(due), due - scheduler.nanoTime());
+  }
+
+  /** Guarded by this: the first of the check's phase points at or after {@code t}. */
+  private long phasePoint(long t) {
+    long i = reg.policy().interval().toNanos();
+    return anchorNanos + Math.floorDiv(t - anchorNanos + i - 1, i) * i;
   }
 
   /** Stops scheduling and interrupts a run in flight. */
@@ -70,17 +93,22 @@ final class ScheduledCheck {
     }
   }
 
-  private void tick() {
+  private void tick(long due) {
     if (closed.getAsBoolean()) {
       return;
     }
-    next = scheduler.schedule(this::tick, reg.policy().interval().toNanos());
     Run run;
     Run stuck;
     synchronized (this) {
+      if (due != nextDue) {
+        return; // rescheduled by a backoff after this tick was planned
+      }
+      long now = scheduler.nanoTime();
+      // A late tick (a paused process) skips the phase points it missed rather than catching up.
+      scheduleAt(phasePoint(Math.max(due + reg.policy().interval().toNanos(), now)));
       stuck = inFlight;
       if (stuck == null) {
-        run = new Run(scheduler.nanoTime());
+        run = new Run(now, due, nextDue);
         inFlight = run;
         runs++;
       } else {
@@ -101,7 +129,7 @@ final class ScheduledCheck {
       deadline.cancel();
       if (run.state.compareAndSet(RunState.QUEUED, RunState.DONE)) {
         if (!closed.getAsBoolean()) {
-          record(CheckResult.unknown("the check could not be started: " + e.getMessage(),
+          record(run, CheckResult.unknown("the check could not be started: " + e.getMessage(),
               "the health monitor's thread pool refused the run; see this service's log"), Duration.ZERO);
         }
         returned(run);
@@ -116,7 +144,7 @@ final class ScheduledCheck {
     synchronized (this) {
       last = lastTimeout != null ? lastTimeout : genericTimeout();
     }
-    record(last.withText(last.message() + " (still no answer after " + seconds(stuckFor) + ")",
+    record(null, last.withText(last.message() + " (still no answer after " + seconds(stuckFor) + ")",
         last.hint(), last.observations()), reg.policy().timeout());
   }
 
@@ -160,7 +188,7 @@ final class ScheduledCheck {
     }
     // Recorded before the run counts as returned, so that the next run's result cannot overtake it.
     if (inTime && !closed.getAsBoolean()) {
-      record(result, Duration.ofNanos(scheduler.nanoTime() - run.startNanos));
+      record(run, result, Duration.ofNanos(scheduler.nanoTime() - run.startNanos));
     }
     returned(run);
   }
@@ -176,7 +204,7 @@ final class ScheduledCheck {
       timeouts++;
       lastTimeout = described;
     }
-    record(described, reg.policy().timeout());
+    record(run, described, reg.policy().timeout());
     run.task.cancel(true);
     if (was == RunState.QUEUED) {
       returned(run); // no thread ran it, and none will
@@ -207,15 +235,35 @@ final class ScheduledCheck {
     }
   }
 
-  /** Never called holding this check's lock: listeners run inside, and may close the monitor. */
-  private void record(CheckResult r, Duration took) {
+  /**
+   * Records the result of {@code run} (null: a repeat of a stuck run's timeout). A throttled or 5xx
+   * result pushes the next run back to {@code interval * 2^k} after this one (k such results in a
+   * row, capped by the policy's maxBackoff), unless that run has started already; any other result
+   * ends the backoff. Never called holding this check's lock: listeners run inside, and may close
+   * the monitor.
+   */
+  private void record(@Nullable Run run, CheckResult r, Duration took) {
     long rs;
     long ts;
+    long backoff;
+    long untilNext;
     synchronized (this) {
       rs = runs;
       ts = timeouts;
+      boolean backOff = r.errorKind() == ErrorKind.THROTTLED || r.errorKind() == ErrorKind.SERVER_ERROR;
+      backedOffResults = backOff ? backedOffResults + 1 : 0;
+      backoff = reg.policy().backoffFactor(backedOffResults);
+      if (run != null && backoff > 1 && nextDue == run.plannedNext && !closed.getAsBoolean()) {
+        Scheduler.Cancellable n = next;
+        if (n != null) {
+          n.cancel();
+        }
+        long i = reg.policy().interval().toNanos();
+        scheduleAt(phasePoint(Math.max(run.due + backoff * i, scheduler.nanoTime())));
+      }
+      untilNext = Math.max(0, nextDue - scheduler.nanoTime());
     }
-    state.record(index, r, took, rs, ts);
+    state.record(index, r, took, rs, ts, new MonitorState.Next(backoff, untilNext));
   }
 
   private static String seconds(Duration d) {
@@ -226,12 +274,17 @@ final class ScheduledCheck {
   /** One run of the check. */
   private final class Run {
     final long startNanos;
+    final long due;
+    final long plannedNext;
     final FutureTask<Void> task;
     final AtomicReference<RunState> state = new AtomicReference<>(RunState.QUEUED);
     volatile Scheduler.@Nullable Cancellable deadline;
 
-    Run(long startNanos) {
+    /** Started at {@code startNanos} for the tick due at {@code due}, which planned the next at {@code plannedNext}. */
+    Run(long startNanos, long due, long plannedNext) {
       this.startNanos = startNanos;
+      this.due = due;
+      this.plannedNext = plannedNext;
       this.task = new FutureTask<>(() -> execute(this), null);
     }
   }

@@ -93,6 +93,12 @@ public enum Setting {
       "a comma-separated list of networks such as 10.0.0.0/16"),
   // Read by the agent's premain as a plain string (it loads no Vega class before main).
   HEALTH_OTEL("VEGA_HEALTH_OTEL", Use.MODULE_WORD, "auto|on|off", "auto, on or off"),
+  // Fleet scale: how a task's checks spread their runs and back off (HealthMonitor.Builder.settings).
+  HEALTH_START_SPREAD("VEGA_HEALTH_START_SPREAD", Use.MODULE, "\\d{1,5}",
+      "seconds within which the checks' first runs are spread after start (default 5; 0 turns spreading off)"),
+  HEALTH_MAX_BACKOFF("VEGA_HEALTH_MAX_BACKOFF", Use.MODULE, "\\d{1,5}",
+      "the longest wait in seconds between runs of a check whose dependency throttles or fails with 5xx "
+          + "(default the smaller of 8 intervals and 300; at most the interval turns backoff off)"),
   // Whether check runs that found their dependency healthy are exported as spans (docs/tracing.md).
   HEALTH_TRACE_HEALTHY_RUNS("VEGA_HEALTH_TRACE_HEALTHY_RUNS", Use.MODULE_WORD, "(?i)true|false",
       "true or false (default false)"),

@@ -85,7 +85,7 @@ class CheckPolicyFuzzTest {
     ManualScheduler scheduler = new ManualScheduler();
     AtomicInteger runs = new AtomicInteger();
     AtomicReference<Duration> remaining = new AtomicReference<>();
-    try (HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-fuzz")).scheduler(scheduler)
+    try (HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-fuzz")).scheduler(scheduler)
         .clock(scheduler.clock()).runExecutor(Runnable::run)
         .register("c", ctx -> {
           runs.incrementAndGet();

@@ -30,7 +30,7 @@ class HealthMonitorTest {
   }
 
   private HealthMonitor.Builder monitor() {
-    return HealthMonitor.builder()
+    return HealthMonitor.builder().startSpread(Duration.ZERO)
         .service(ServiceInfo.of("vega-test"))
         .scheduler(scheduler)
         .clock(scheduler.clock())

@@ -24,7 +24,7 @@ class ScheduledCheckTest {
   private final Executor pool = queued::add;
 
   private HealthMonitor monitor(HealthCheck check) {
-    return HealthMonitor.builder().service(ServiceInfo.of("vega-test")).scheduler(scheduler)
+    return HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-test")).scheduler(scheduler)
         .clock(scheduler.clock()).runExecutor(pool)
         .register("db", check, CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT)
             .failureThreshold(1).successThreshold(1).build())
@@ -82,7 +82,7 @@ class ScheduledCheckTest {
     CountDownLatch inListener = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Map<String, AtomicInteger> heard = new ConcurrentHashMap<>();
-    HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-test")).scheduler(scheduler)
+    HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-test")).scheduler(scheduler)
         .clock(scheduler.clock()).runExecutor(pool)
         .register("a", ctx -> CheckResult.up("a"), CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT).build())
         .register("b", ctx -> CheckResult.up("b"), CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT).build())

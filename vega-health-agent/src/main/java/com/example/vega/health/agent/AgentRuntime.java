@@ -59,6 +59,11 @@ final class AgentRuntime implements AutoCloseable {
     HealthMonitor monitor = null;
     try {
       HealthMonitor.Builder b = HealthMonitor.builder().service(config.service());
+      try {
+        b.settings(settings); // VEGA_HEALTH_START_SPREAD, VEGA_HEALTH_MAX_BACKOFF
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage() + " (the default is used)");
+      }
       HealthTelemetry telemetry = otel == null ? null
           : HealthTelemetry.create(otel, config.role() == null ? null : config.role().hintName());
       if (telemetry != null) {

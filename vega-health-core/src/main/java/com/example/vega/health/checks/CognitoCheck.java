@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -180,6 +181,13 @@ public final class CognitoCheck implements HealthCheck {
 
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** The JWKS, fetched once per run where Cognito is the provider. */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    return "cognito".equals(Setting.AUTH_PROVIDER.raw(settings))
+        ? List.of(new DependencyCall("cognito-idp", "GET jwks.json", 1)) : List.of();
   }
 
   @Override

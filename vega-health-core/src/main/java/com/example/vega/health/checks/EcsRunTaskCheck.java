@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -10,6 +11,7 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -179,6 +181,16 @@ public final class EcsRunTaskCheck implements HealthCheck {
 
   private static String name(TaskDefinition td) {
     return td.family() + ":" + td.revision();
+  }
+
+  /** The cluster and the task definition, then the evidence: IAM simulation, or the two probes. */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    List<DependencyCall> calls = new ArrayList<>();
+    calls.add(new DependencyCall("ecs", "DescribeClusters", 1));
+    calls.add(new DependencyCall("ecs", "DescribeTaskDefinition", 1));
+    calls.addAll(permissions.callsPerRun());
+    return List.copyOf(calls);
   }
 
   @Override

@@ -54,6 +54,24 @@ final class HikariPoolView {
         max, mx.getThreadsAwaitingConnection());
   }
 
+  /**
+   * Asks the pool for a connection, waiting at most {@code waitMillis} (a waiting caller is what
+   * makes HikariCP connect, whatever its minimumIdle): null when it served one (returned at once),
+   * else what its own connection attempts last failed with, which HikariCP hands to a caller it
+   * cannot serve as the cause. Null too when it has no failure on record (its attempt still hangs).
+   * No connection is opened here beside the pool.
+   */
+  @Nullable SQLException poolFailure(long waitMillis) {
+    if (!(ds.getHikariPoolMXBean() instanceof com.zaxxer.hikari.pool.HikariPool p)) {
+      return null;
+    }
+    try (Connection c = p.getConnection(waitMillis)) {
+      return null; // served: the pool has a connection again
+    } catch (SQLException e) {
+      return e.getCause() instanceof SQLException cause ? cause : null;
+    }
+  }
+
   @Nullable String jdbcUrl() {
     return ds.getJdbcUrl();
   }

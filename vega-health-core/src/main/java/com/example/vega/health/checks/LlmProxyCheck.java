@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -12,6 +13,7 @@ import com.example.vega.health.VegaSettings;
 import com.example.vega.health.failure.Caller;
 import com.example.vega.health.failure.Failures;
 import com.example.vega.health.failure.HttpFailures;
+import java.util.List;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -202,6 +204,12 @@ public final class LlmProxyCheck implements HealthCheck {
       return (seconds / 60) + "m";
     }
     return (seconds / 3600) + "h";
+  }
+
+  /** One GET of the proxy's health path with the token. */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    return List.of(new DependencyCall("llm-proxy", "GET " + path, 1));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -36,10 +38,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounded whatever the driver does: the connection's network timeout and the statement's
  * timeout are set to the time left, and the monitor abandons (interrupts) the run at the deadline,
- * which also frees a thread waiting in HikariCP for a connection. When a HikariCP pool holds no
- * connection at all, one diagnostic connection is opened beside the pool with the same settings
- * and bounded timeouts, so that "refused", "authentication failed" and "database missing" are told
- * apart at once instead of after the pool's own 30 s connection timeout.
+ * which also frees a thread waiting in HikariCP for a connection.
+ *
+ * <p>When a HikariCP pool holds no connection at all, "refused", "authentication failed" and
+ * "database missing" are told apart within the check's timeout instead of after the pool's own
+ * 30 s connection timeout: the check waits for the pool for half its budget, as any caller would,
+ * and classifies what the pool's own attempts failed with (the pool is reconnecting: the check adds
+ * no connection of its own). Only when it has none (its attempt hangs)
+ * is one diagnostic connection opened beside the pool, with the same settings and bounded timeouts,
+ * and never two at once: at most once per backoff step while the pool stays empty (on the 1st, 2nd,
+ * 4th and 8th such run, then every 8th), so that a fleet does not meet a recovering database with a
+ * connection per task per interval. Per task that is at most 5 diagnostic connections in the first
+ * 16 runs of an outage, then one per 8 runs (at the 15 s default: one per 2 minutes).
  */
 public final class PostgresCheck implements HealthCheck {
   public static final String NAME = "postgres";
@@ -67,6 +77,7 @@ public final class PostgresCheck implements HealthCheck {
   private final String environment;
   private final String target;
   private volatile Phase phase = Phase.IDLE;
+  private final DiagnosticGate gate = new DiagnosticGate();
 
   private PostgresCheck(Builder b) {
     this.dataSource = b.dataSource;
@@ -123,15 +134,15 @@ public final class PostgresCheck implements HealthCheck {
 
   private CheckResult run(CheckContext ctx) throws Exception {
     if (pool != null && pool.stats().total() == 0) {
-      phase = Phase.DIAGNOSE;
-      CheckResult diagnosis = diagnoseBesideThePool(ctx);
+      CheckResult diagnosis = emptyPool(pool, ctx);
       if (diagnosis != null) {
-        return diagnosis;
+        return withPool(diagnosis);
       }
     }
     phase = Phase.ACQUIRE;
     long start = System.nanoTime();
     try (Connection c = dataSource.getConnection()) {
+      gate.poolServed();
       phase = Phase.QUERY;
       int previous = c.getNetworkTimeout();
       try {
@@ -315,12 +326,72 @@ public final class PostgresCheck implements HealthCheck {
     return lacking;
   }
 
-  private @Nullable CheckResult diagnoseBesideThePool(CheckContext ctx) {
-    HikariPoolView p = Objects.requireNonNull(pool);
+  /**
+   * The pool holds no connection: what its own attempts failed with, else (at most once per
+   * backoff step) a diagnostic connection beside it. Null: go on through the pool.
+   */
+  private @Nullable CheckResult emptyPool(HikariPoolView p, CheckContext ctx) {
+    phase = Phase.ACQUIRE;
+    // Half the budget for the pool's own attempt, the rest for a diagnosis if it has none on record.
+    SQLException failure = p.poolFailure(ctx.remainingMillis() / 2);
+    if (failure != null) {
+      return classify(failure, Phase.ACQUIRE);
+    }
+    if (p.stats().total() > 0 || !gate.tryOpen()) {
+      return null; // served meanwhile, or not this run: the pool's own answer, within the timeout
+    }
+    phase = Phase.DIAGNOSE;
     try (Connection c = p.connectDirectly(seconds(ctx))) {
       return null; // the server takes connections: go on through the pool
     } catch (SQLException e) {
       return classify(e, Phase.DIAGNOSE);
+    } finally {
+      gate.closed();
+    }
+  }
+
+  /** Diagnostic connections opened so far (tests: the fleet's load on a recovering database). */
+  long diagnosticConnections() {
+    return gate.opened();
+  }
+
+  /**
+   * When a diagnostic connection may be opened while the pool stays empty: on the 1st, 2nd, 4th,
+   * 8th such run and then every 8th (a backoff step each), never while one is still open (an
+   * abandoned run may still be blocked in connect). Reset when the pool serves again.
+   */
+  static final class DiagnosticGate {
+    static final int MAX_STEP = 8;
+    private final AtomicBoolean open = new AtomicBoolean();
+    private int emptyRuns; // guarded by this: runs with the pool empty since it last served
+    private int due; // guarded by this: the empty run that may open the next one
+    private int step = 1; // guarded by this
+    private long opened; // guarded by this
+
+    /** One more run found the pool empty: whether it may open a diagnostic connection now. */
+    synchronized boolean tryOpen() {
+      int run = emptyRuns++;
+      if (run < due || !open.compareAndSet(false, true)) {
+        return false;
+      }
+      due = run + step;
+      step = Math.min(MAX_STEP, step * 2);
+      opened++;
+      return true;
+    }
+
+    void closed() {
+      open.set(false);
+    }
+
+    synchronized void poolServed() {
+      emptyRuns = 0;
+      due = 0;
+      step = 1;
+    }
+
+    synchronized long opened() {
+      return opened;
     }
   }
 
@@ -361,6 +432,17 @@ public final class PostgresCheck implements HealthCheck {
         "requests hold connections too long: look for slow queries, locks or a connection leak in "
             + "the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
             + " --since 30m); raise maximumPoolSize only after that");
+  }
+
+  /**
+   * The validation query; with expected migrations the migrations query, and the columns query
+   * when one of them left known columns (through the pool: no connection of the check's own,
+   * except the diagnostic one beside an empty pool).
+   */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    int queries = expectedMigrations.isEmpty() ? 1 : expectedMigrations.stream().anyMatch(COLUMNS::containsKey) ? 3 : 2;
+    return List.of(new DependencyCall("postgres", "query", queries));
   }
 
   @Override

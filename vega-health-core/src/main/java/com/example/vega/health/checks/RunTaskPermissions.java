@@ -2,6 +2,7 @@ package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
 import java.util.ArrayList;
@@ -79,6 +80,19 @@ final class RunTaskPermissions {
     this.cluster = cluster;
     this.probes = probes;
     this.who = who;
+  }
+
+  /**
+   * The calls of a healthy run: IAM simulation of RunTask, of StopTask and DescribeTasks, and of
+   * PassRole on the roles it passes; without simulation the DescribeTasks and StopTask probes
+   * (also made when a simulation fails).
+   */
+  List<DependencyCall> callsPerRun() {
+    if (iam != null && principalArn != null) {
+      return List.of(new DependencyCall("iam", "SimulatePrincipalPolicy", 3));
+    }
+    return probes ? List.of(new DependencyCall("ecs", "DescribeTasks", 1), new DependencyCall("ecs", "StopTask", 1))
+        : List.of();
   }
 
   /** Evidence for each permission of launching {@code td}. */

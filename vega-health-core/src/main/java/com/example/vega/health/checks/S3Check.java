@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -267,6 +268,26 @@ public final class S3Check implements HealthCheck {
           .orElse("another region");
     }
     return "another region";
+  }
+
+  /**
+   * HeadBucket per bucket, HeadObject of the frontend's index.html and of the source bucket's read
+   * probe key, the write probe's put and delete.
+   */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    List<DependencyCall> calls = new ArrayList<>();
+    calls.add(new DependencyCall("s3", "HeadBucket", buckets.size()));
+    int heads = (buckets.containsKey(Bucket.FRONTEND) ? 1 : 0)
+        + (readProbeKey != null && buckets.containsKey(Bucket.SOURCE) ? 1 : 0);
+    if (heads > 0) {
+      calls.add(new DependencyCall("s3", "HeadObject", heads));
+    }
+    if (writeProbe && buckets.containsKey(Bucket.ARTIFACTS)) {
+      calls.add(new DependencyCall("s3", "PutObject", 1));
+      calls.add(new DependencyCall("s3", "DeleteObject", 1));
+    }
+    return List.copyOf(calls);
   }
 
   @Override

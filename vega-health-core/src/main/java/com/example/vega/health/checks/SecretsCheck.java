@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -129,6 +130,14 @@ public final class SecretsCheck implements HealthCheck {
     return CheckResult.down(ErrorKind.NOT_FOUND, "secret " + id + " does not exist",
         "check Secrets Manager in " + who.region() + " for the secret referenced in the "
             + who.serviceName() + " task definition (" + setting + ")");
+  }
+
+  /** DescribeSecret per secret, and GetSecretValue per secret when decryption is verified. */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    DependencyCall describe = new DependencyCall("secretsmanager", "DescribeSecret", ids.size());
+    return verifyDecrypt ? List.of(describe, new DependencyCall("secretsmanager", "GetSecretValue", ids.size()))
+        : List.of(describe);
   }
 
   @Override

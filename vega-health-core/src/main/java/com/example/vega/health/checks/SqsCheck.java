@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -226,6 +227,14 @@ public final class SqsCheck implements HealthCheck {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** GetQueueAttributes, and with CloudWatch GetMetricStatistics (made when the queue is not empty). */
+  @Override
+  public List<DependencyCall> callsPerRun() {
+    DependencyCall attributes = new DependencyCall("sqs", "GetQueueAttributes", 1);
+    return cloudWatch == null ? List.of(attributes)
+        : List.of(attributes, new DependencyCall("cloudwatch", "GetMetricStatistics", 1));
   }
 
   @Override

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each check becomes one entry per observed value, keyed {@code "<check>:<measurement>"}; the
  * entry of the check's own measurement carries {@code output} and our extensions {@code hint},
- * {@code durationMs} and {@code since}. Every string is escaped and bounded, so hostile text from a
+ * {@code durationMs} and {@code since}, and while the check backs off from a throttling or failing
+ * dependency, {@code backoff} (how many intervals it waits) and {@code nextCheck} (when it runs
+ * next). Every string is escaped and bounded, so hostile text from a
  * driver or a server still yields valid JSON of bounded size.
  */
 public final class HealthJson {
@@ -135,6 +137,11 @@ public final class HealthJson {
       j.field("output", "not checked yet", MAX_OUTPUT);
     }
     j.field("since", c.since().toString(), MAX_VALUE);
+    java.time.Instant next = c.nextRun();
+    if (c.backingOff() && next != null) {
+      j.field("backoff", c.backoff());
+      j.field("nextCheck", next.toString(), MAX_VALUE);
+    }
     j.endObject().endArray();
     if (r == null) {
       return;

@@ -119,7 +119,7 @@ class AwsFailuresTest {
   private CheckResult firstResultUnderTheMonitor(Duration timeout) throws InterruptedException {
     CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(10)).timeout(timeout)
         .failureThreshold(1).build();
-    try (HealthMonitor m = HealthMonitor.builder().register(check.registration(policy)).build().start()) {
+    try (HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).register(check.registration(policy)).build().start()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (m.snapshot().check("sqs").lastResult() == null && System.nanoTime() < deadline) {
         Thread.sleep(20);

@@ -78,6 +78,17 @@ class FaultMatrixIT {
   private static final int THRESHOLD = 2;
   /** A change needs {@code THRESHOLD} results; the first may start up to one interval after the fault. */
   private static final Duration BOUND = INTERVAL.multipliedBy(THRESHOLD).plus(TIMEOUT);
+  /**
+   * Throttling and 5xx back off: the first such result comes within an interval, the second after
+   * two more ({@code interval * 2^1}).
+   */
+  private static final Duration BACKOFF_DETECT = INTERVAL.multipliedBy(1 + 2).plus(TIMEOUT);
+  /**
+   * Once mended, a backing-off check runs again at most its longest backoff after the last such
+   * result, then needs one more result, an interval later, to turn UP.
+   */
+  private static final Duration BACKOFF_RECOVER =
+      policy().maxBackoff().plus(INTERVAL.multipliedBy(THRESHOLD - 1)).plus(TIMEOUT);
   /** Scheduling on a loaded 2-core machine with seven dependencies failing at once. */
   private static final Duration SLACK = Duration.ofSeconds(2);
   /** Slow answers: three times the check's timeout per chunk. */
@@ -430,7 +441,7 @@ class FaultMatrixIT {
   private List<Row> runLane(HealthMonitor m, int port, Lane lane) throws Exception {
     List<Row> rows = new ArrayList<>();
     String name = lane.name();
-    Duration max = BOUND.plus(SLACK).plusSeconds(5);
+    Duration max = BACKOFF_RECOVER.plus(SLACK).plusSeconds(5);
     for (Fault f : Fault.values()) {
       if (lane.notApplicable.containsKey(f)) {
         rows.add(new Row(name, f, null, 0, 0, null, null, null, lane.notApplicable.get(f), List.of()));
@@ -587,8 +598,11 @@ class FaultMatrixIT {
 
   private void report(List<Row> rows, Polling polling) throws Exception {
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-        "policy: interval %d ms, timeout %d ms, %d results to change; bound %d ms (+%d ms slack); slow = %d ms per chunk%n%n",
-        INTERVAL.toMillis(), TIMEOUT.toMillis(), THRESHOLD, BOUND.toMillis(), SLACK.toMillis(), SLOW.toMillis()));
+        "policy: interval %d ms, timeout %d ms, %d results to change, start spread 5 s (at most the interval), "
+            + "backoff up to %d ms; bound %d ms (throttled and 5xx: detected within %d ms, recovered within %d ms; "
+            + "+%d ms slack); slow = %d ms per chunk%n%n",
+        INTERVAL.toMillis(), TIMEOUT.toMillis(), THRESHOLD, policy().maxBackoff().toMillis(), BOUND.toMillis(),
+        BACKOFF_DETECT.toMillis(), BACKOFF_RECOVER.toMillis(), SLACK.toMillis(), SLOW.toMillis()));
     table.append("| check | fault | reported | as | results until detected | detected after | recovered after | hint (the runbook's next step) |\n")
         .append("|---|---|---|---|---|---:|---:|---|\n");
     for (Row r : rows) {
@@ -605,11 +619,13 @@ class FaultMatrixIT {
     System.out.print(table);
     Files.writeString(Path.of("target", "fault-matrix.md"), table);
 
-    long bound = BOUND.plus(SLACK).toMillis();
     for (Row r : rows) {
       if (r.expect() == null) {
         continue;
       }
+      boolean backsOff = r.fault() == Fault.THROTTLED || r.fault() == Fault.SERVER_ERROR;
+      long bound = (backsOff ? BACKOFF_DETECT : BOUND).plus(SLACK).toMillis();
+      long recoverBound = (backsOff ? BACKOFF_RECOVER : BOUND).plus(SLACK).toMillis();
       String cell = r.check() + " × " + r.fault().label + "\n" + table;
       assertThat(r.note()).as(cell).isEmpty();
       assertThat(r.detectMs()).as(cell + "\ndetected as " + r.expect() + ", last result " + r.seen())
@@ -619,7 +635,7 @@ class FaultMatrixIT {
       assertThat(r.seen().hint()).as(cell).contains(r.expect().hint());
       assertThat(r.servedStatus()).as(cell + " served by /v1/healthz").isEqualTo(servedStatus(r.expect().status()));
       assertThat(r.servedHint()).as(cell + " served by /v1/healthz").isEqualTo(r.seen().hint());
-      assertThat(r.recoverMs()).as(cell + " recovered").isBetween(0L, bound);
+      assertThat(r.recoverMs()).as(cell + " recovered").isBetween(0L, recoverBound);
     }
     assertThat(polling.failures).as(polling.summary()).isEmpty();
     assertThat(polling.requests.get("/v1/healthz/live").get()).as(polling.summary()).isGreaterThan(100);

@@ -117,7 +117,7 @@ class PasswordCharactersIT {
     CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(5))
         .failureThreshold(1).successThreshold(1).build();
     try (HikariDataSource ds = pool(url);
-        HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-maintenance"))
+        HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-maintenance"))
             .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
             .secretValues(VegaChecks.secretValues(settings::get).toArray(String[]::new))
             .registerAll(VegaChecks.forRole(VegaRole.MAINTENANCE, settings::get,

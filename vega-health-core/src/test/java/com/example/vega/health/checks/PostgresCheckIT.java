@@ -270,6 +270,45 @@ class PostgresCheckIT {
     assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
   }
 
+  /** The pool keeps failing on its own: the check says why from that, without a connection beside it. */
+  @Test
+  void aFailingPoolIsDiagnosedFromItsOwnFailureWithoutAConnectionBesideIt() throws Exception {
+    PostgresCheck check = check(pool(PostgresServer.jdbcUrl(proxy.port()), "not-the-password-42", 2));
+    for (int i = 0; i < 10; i++) {
+      CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(r.errorKind()).isEqualTo(ErrorKind.AUTHENTICATION);
+      assertThat(r.message()).isEqualTo("authentication failed for user 'vega' on 127.0.0.1:" + proxy.port());
+    }
+    assertThat(check.diagnosticConnections()).isZero();
+  }
+
+  /**
+   * The pool's own connection attempt hangs (a frozen server): diagnostic connections at most once
+   * per backoff step, 5 in 16 runs, instead of one per run.
+   */
+  @Test
+  void aHangingPoolGetsADiagnosticConnectionOncePerBackoffStepNotPerRun() throws Exception {
+    proxy.mode(TcpFaultProxy.Mode.FREEZE);
+    HikariConfig c = PostgresServer.pool(proxy.port());
+    c.setMinimumIdle(0);
+    c.setConnectionTimeout(250);
+    HikariDataSource ds = new HikariDataSource(c);
+    closeables.add(ds);
+    PostgresCheck check = check(ds);
+    for (int i = 0; i < 16; i++) {
+      CheckResult r = check.check(CheckContext.of(Duration.ofMillis(300)));
+      assertThat(r.status()).isEqualTo(Status.DOWN);
+    }
+    assertThat(check.diagnosticConnections()).isEqualTo(5);
+
+    proxy.mode(TcpFaultProxy.Mode.FORWARD);
+    CheckResult up = null;
+    for (int i = 0; i < 50 && (up == null || up.status() != Status.UP); i++) {
+      up = check.check(CheckContext.of(Duration.ofSeconds(2)));
+    }
+    assertThat(up.status()).isEqualTo(Status.UP);
+  }
+
   @Test
   void missingDatabaseIsNamedAsSuch() throws Exception {
     String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/no_such_db";

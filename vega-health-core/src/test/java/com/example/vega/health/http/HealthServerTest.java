@@ -44,7 +44,7 @@ class HealthServerTest {
     CheckPolicy critical = CheckPolicy.builder().failureThreshold(1).successThreshold(1).critical(true).build();
     CheckPolicy optional = CheckPolicy.builder().failureThreshold(1).successThreshold(1).build();
     CheckPolicy local = CheckPolicy.builder().failureThreshold(1).successThreshold(1).probes(HealthProbe.LIVENESS).build();
-    monitor = HealthMonitor.builder().service(ServiceInfo.of("vega-api"))
+    monitor = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-api"))
         .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
         .register("postgres", ctx -> db.get(), critical)
         .register("cache", ctx -> cache.get(), optional)

@@ -20,7 +20,7 @@ class HealthMetricsTest {
   private final AtomicReference<Status> answer = new AtomicReference<>(Status.UP);
 
   private HealthMonitor monitor() {
-    return HealthMonitor.builder()
+    return HealthMonitor.builder().startSpread(Duration.ZERO)
         .service(ServiceInfo.of("vega-test"))
         .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
         .register("db", ctx -> switch (answer.get()) {

@@ -91,7 +91,8 @@ public final class VegaHealthAutoConfiguration {
     HealthTelemetry t = telemetry.getIfAvailable();
     HealthMonitor.Builder builder = HealthMonitor.builder()
         .service(resolved.service())
-        .registerAll(t == null ? tuned : t.instrument(tuned));
+        .registerAll(t == null ? tuned : t.instrument(tuned))
+        .settings(settings); // VEGA_HEALTH_START_SPREAD and VEGA_HEALTH_MAX_BACKOFF, as properties or variables
     if (t != null) {
       builder.listener(t); // check runs as spans, status changes as log records
     }
