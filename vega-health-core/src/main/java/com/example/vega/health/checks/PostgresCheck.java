@@ -11,21 +11,12 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.failure.SqlFailures;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -55,24 +46,12 @@ public final class PostgresCheck implements HealthCheck {
   public static final String NAME = "postgres";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
-  private static final Pattern NUMBERED = Pattern.compile("(\\d{1,9})_.*");
-  private static final long MAX_SEQUENCE = 9999;
-  /**
-   * The columns a recorded migration must have left behind ({@code table.column}), for the
-   * migration the runbook names: examples/.../db/migrations/004_findings_columns.sql. A version
-   * recorded without its columns is a migration that did not really apply.
-   */
-  static final Map<String, List<String>> COLUMNS = Map.of("004_findings_columns.sql",
-      List.of("findings.severity", "findings.status", "findings.path"));
-
   private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
 
   private final DataSource dataSource;
   private final @Nullable HikariPoolView pool;
   private final String validationQuery;
-  private final List<String> expectedMigrations;
-  private final String migrationsTable;
-  private final String migrationsColumn;
+  private final Migrations migrations;
   private final String role;
   private final String environment;
   private final String target;
@@ -83,9 +62,7 @@ public final class PostgresCheck implements HealthCheck {
     this.dataSource = b.dataSource;
     this.pool = HikariPoolView.of(b.dataSource);
     this.validationQuery = b.validationQuery;
-    this.expectedMigrations = List.copyOf(b.expectedMigrations);
-    this.migrationsTable = b.migrationsTable;
-    this.migrationsColumn = b.migrationsColumn;
+    this.migrations = new Migrations(b.expectedMigrations, b.migrationsTable, b.migrationsColumn, b.environment);
     this.role = b.role;
     this.environment = b.environment;
     String url = pool != null ? pool.jdbcUrl() : null;
@@ -153,8 +130,7 @@ public final class PostgresCheck implements HealthCheck {
         }
         long responseMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
         phase = Phase.MIGRATIONS;
-        CheckResult migrations = expectedMigrations.isEmpty() ? null : checkMigrations(c, ctx);
-        return withPool(healthy(responseMs, migrations));
+        return withPool(healthy(responseMs, migrations.none() ? null : migrations.check(c, seconds(ctx))));
       } finally {
         try {
           c.setNetworkTimeout(DIRECT, previous);
@@ -192,140 +168,6 @@ public final class PostgresCheck implements HealthCheck {
     return migrations == null ? r : r.with(migrations.observations());
   }
 
-  private CheckResult checkMigrations(Connection c, CheckContext ctx) throws SQLException {
-    Set<String> applied = new HashSet<>();
-    try (Statement st = c.createStatement()) {
-      st.setQueryTimeout(seconds(ctx));
-      try (ResultSet rs = st.executeQuery(
-          "SELECT " + migrationsColumn + " FROM " + migrationsTable)) {
-        while (rs.next()) {
-          applied.add(rs.getString(1));
-        }
-      }
-    } catch (SQLException e) {
-      if ("42P01".equals(e.getSQLState())) {
-        return CheckResult.down(ErrorKind.MIGRATION_MISSING,
-            "table " + migrationsTable + " does not exist: no migration has run",
-            SqlFailures.migrationsHint(environment));
-      }
-      if ("42703".equals(e.getSQLState())) {
-        return CheckResult.down(ErrorKind.MISCONFIGURED,
-            "column " + migrationsColumn + " does not exist in " + migrationsTable,
-            "set the migrations column this check reads to the one vega-maintenance writes");
-      }
-      throw e;
-    }
-    List<String> missing = new ArrayList<>();
-    for (String m : expectedMigrations) {
-      if (!applied.contains(m)) {
-        missing.add(m);
-      }
-    }
-    List<String> gaps = gaps(applied, missing);
-    String latest = expectedMigrations.get(expectedMigrations.size() - 1);
-    String inspect = "inspect " + migrationsTable + " (SELECT " + migrationsColumn + " FROM " + migrationsTable
-        + " ORDER BY 1) and the vega-maintenance logs (aws logs tail /vega/" + environment
-        + "/vega-maintenance --since 30m)";
-    if (!missing.isEmpty() || !gaps.isEmpty()) {
-      List<String> said = new ArrayList<>();
-      if (!missing.isEmpty()) {
-        said.add("migration" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " not applied");
-      }
-      if (!gaps.isEmpty()) {
-        said.add("number" + (gaps.size() > 1 ? "s " : " ") + String.join(", ", gaps)
-            + " missing from the applied sequence");
-      }
-      return CheckResult.down(ErrorKind.MIGRATION_MISSING,
-          String.join("; ", said) + " (" + applied.size() + " applied in " + migrationsTable + ")",
-          gaps.isEmpty()
-              ? "run the migrations (scripts/aws/run-migrations.sh " + environment
-                  + "); if that fails, inspect the stopped vega-maintenance task and its logs "
-                  + "(aws logs tail /vega/" + environment + "/vega-maintenance --since 30m)"
-              : "a migration was skipped or only partly applied: " + inspect + ", then run the missing ones "
-                  + "(scripts/aws/run-migrations.sh " + environment + ")")
-          .with("missingMigrations", missing.size() + gaps.size(), null);
-    }
-    List<String> lacking = missingColumns(c, ctx, applied);
-    if (!lacking.isEmpty()) {
-      return CheckResult.down(ErrorKind.MIGRATION_MISSING,
-          migrationsTable + " records " + String.join(", ", recordedWithColumns(applied)) + " but column"
-              + (lacking.size() > 1 ? "s " : " ") + String.join(", ", lacking) + (lacking.size() > 1 ? " do" : " does")
-              + " not exist",
-          "the migration was recorded without its changes (partly applied, or undone by hand): " + inspect
-              + "; then apply its SQL again")
-          .with("missingColumns", lacking.size(), null);
-    }
-    return CheckResult.up("migrations up to " + latest + " applied"
-        + (recordedWithColumns(applied).isEmpty() ? "" : ", their columns present"))
-        .with("latestMigration", latest, null);
-  }
-
-  /**
-   * Numbers below the highest applied or expected one that no migration has: {@code 003} when
-   * 001, 002 and 004 are recorded. Numbers already named as missing are not repeated. Only for
-   * numbered sequences (up to 9999): dated or timestamped names have no sequence to miss.
-   */
-  private static List<String> gaps(Set<String> applied, List<String> missing) {
-    TreeSet<Long> numbers = new TreeSet<>();
-    int width = 3;
-    for (String v : applied) {
-      Matcher m = v == null ? null : NUMBERED.matcher(v);
-      if (m != null && m.matches()) {
-        numbers.add(Long.parseLong(m.group(1)));
-        width = m.group(1).length();
-      }
-    }
-    for (String v : missing) {
-      Matcher m = NUMBERED.matcher(v);
-      if (m.matches()) {
-        numbers.add(Long.parseLong(m.group(1))); // named already: not a gap to report again
-      }
-    }
-    List<String> out = new ArrayList<>();
-    if (numbers.isEmpty() || numbers.last() > MAX_SEQUENCE) {
-      return out;
-    }
-    // From 1 (or 0 when a 000 exists) to the highest applied.
-    for (long n = Math.min(1, numbers.first()); n < numbers.last(); n++) {
-      if (!numbers.contains(n)) {
-        out.add(String.format("%0" + width + "d", n));
-      }
-    }
-    return out.size() <= 10 ? out : List.of(String.join(", ", out.subList(0, 10)) + " and " + (out.size() - 10) + " more");
-  }
-
-  private static List<String> recordedWithColumns(Set<String> applied) {
-    return COLUMNS.keySet().stream().filter(applied::contains).sorted().toList();
-  }
-
-  /** The columns recorded migrations should have added and the database does not have. */
-  private List<String> missingColumns(Connection c, CheckContext ctx, Set<String> applied) throws SQLException {
-    List<String> wanted = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : COLUMNS.entrySet()) {
-      if (applied.contains(e.getKey())) {
-        wanted.addAll(e.getValue());
-      }
-    }
-    if (wanted.isEmpty()) {
-      return wanted;
-    }
-    Set<String> present = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT table_name || '.' || column_name "
-        + "FROM information_schema.columns WHERE table_schema = ANY (current_schemas(false)) "
-        + "AND table_name || '.' || column_name = ANY (?)")) {
-      ps.setQueryTimeout(seconds(ctx));
-      ps.setArray(1, c.createArrayOf("text", wanted.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          present.add(rs.getString(1));
-        }
-      }
-    }
-    List<String> lacking = new ArrayList<>(wanted);
-    lacking.removeAll(present);
-    return lacking;
-  }
-
   /**
    * The pool holds no connection: what its own attempts failed with, else (at most once per
    * backoff step) a diagnostic connection beside it. Null: go on through the pool.
@@ -353,46 +195,6 @@ public final class PostgresCheck implements HealthCheck {
   /** Diagnostic connections opened so far (tests: the fleet's load on a recovering database). */
   long diagnosticConnections() {
     return gate.opened();
-  }
-
-  /**
-   * When a diagnostic connection may be opened while the pool stays empty: on the 1st, 2nd, 4th,
-   * 8th such run and then every 8th (a backoff step each), never while one is still open (an
-   * abandoned run may still be blocked in connect). Reset when the pool serves again.
-   */
-  static final class DiagnosticGate {
-    static final int MAX_STEP = 8;
-    private final AtomicBoolean open = new AtomicBoolean();
-    private int emptyRuns; // guarded by this: runs with the pool empty since it last served
-    private int due; // guarded by this: the empty run that may open the next one
-    private int step = 1; // guarded by this
-    private long opened; // guarded by this
-
-    /** One more run found the pool empty: whether it may open a diagnostic connection now. */
-    synchronized boolean tryOpen() {
-      int run = emptyRuns++;
-      if (run < due || !open.compareAndSet(false, true)) {
-        return false;
-      }
-      due = run + step;
-      step = Math.min(MAX_STEP, step * 2);
-      opened++;
-      return true;
-    }
-
-    void closed() {
-      open.set(false);
-    }
-
-    synchronized void poolServed() {
-      emptyRuns = 0;
-      due = 0;
-      step = 1;
-    }
-
-    synchronized long opened() {
-      return opened;
-    }
   }
 
   private CheckResult withPool(CheckResult r) {
@@ -441,8 +243,7 @@ public final class PostgresCheck implements HealthCheck {
    */
   @Override
   public List<DependencyCall> callsPerRun() {
-    int queries = expectedMigrations.isEmpty() ? 1 : expectedMigrations.stream().anyMatch(COLUMNS::containsKey) ? 3 : 2;
-    return List.of(new DependencyCall("postgres", "query", queries));
+    return List.of(new DependencyCall("postgres", "query", 1 + migrations.queriesPerRun()));
   }
 
   @Override

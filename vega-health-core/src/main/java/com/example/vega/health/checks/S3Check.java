@@ -9,7 +9,6 @@ import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
-import com.example.vega.health.Status;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
 import java.time.Duration;
@@ -18,12 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -70,6 +67,7 @@ public final class S3Check implements HealthCheck {
   private final @Nullable String readProbeKey;
   private final boolean crossRegion;
   private final Caller who;
+  private final S3ObjectProbes objects;
 
   private S3Check(Builder b, Caller who) {
     this.s3 = b.s3;
@@ -78,6 +76,7 @@ public final class S3Check implements HealthCheck {
     this.readProbeKey = b.readProbeKey;
     this.crossRegion = b.crossRegion;
     this.who = who;
+    this.objects = new S3ObjectProbes(b.s3, who);
   }
 
   /**
@@ -130,13 +129,13 @@ public final class S3Check implements HealthCheck {
       }
       CheckResult r = headBucket(ctx, kind, name);
       if (r == null && kind == Bucket.FRONTEND) {
-        r = indexHtml(ctx, name);
+        r = objects.indexHtml(ctx, name);
       }
       if (r == null && kind == Bucket.ARTIFACTS && writeProbe) {
-        r = writeProbe(ctx, name);
+        r = objects.write(ctx, name);
       }
       if (r == null && kind == Bucket.SOURCE && readProbeKey != null) {
-        r = readProbe(ctx, name, readProbeKey);
+        r = objects.read(ctx, name, readProbeKey);
       }
       if (r == null) {
         fine.add(kind.label + " " + name);
@@ -196,69 +195,6 @@ public final class S3Check implements HealthCheck {
         kind.label + " bucket " + name + " is in " + actual + ", not " + who.region(),
         "the S3 client uses " + who.region() + ": set AWS_REGION to " + actual + " for "
             + who.serviceName() + " or point " + kind.setting + " at the bucket in " + who.region());
-  }
-
-  private @Nullable CheckResult indexHtml(CheckContext ctx, String name) {
-    AwsBudget budget = AwsBudget.of(ctx);
-    try {
-      s3.headObject(r -> r.bucket(name).key("index.html").overrideConfiguration(budget));
-      return null;
-    } catch (SdkException e) {
-      if (AwsFailures.statusCode(e) == 404) {
-        return CheckResult.down(ErrorKind.NOT_FOUND,
-            "frontend bucket " + name + " has no index.html",
-            "the frontend was not built and uploaded (a backend-only deploy leaves it stale): rerun the "
-                + "deploy scripts, then check the CloudFront distribution is Deployed");
-      }
-      return AwsFailures.of(e, "S3", "s3:GetObject", name + "/index.html", who);
-    }
-  }
-
-  private @Nullable CheckResult writeProbe(CheckContext ctx, String name) {
-    String key = PROBE_PREFIX + "probe-" + UUID.randomUUID() + ".txt";
-    AwsBudget put = AwsBudget.of(ctx);
-    try {
-      s3.putObject(r -> r.bucket(name).key(key).contentType("text/plain").overrideConfiguration(put),
-          RequestBody.fromString("vega-health write probe; safe to delete"));
-    } catch (SdkException e) {
-      if (AwsFailures.isAccessDenied(e)) {
-        return CheckResult.down(ErrorKind.ACCESS_DENIED, "s3:PutObject denied on " + name,
-            "check that the " + who.role() + " task role has s3:PutObject permission on the artifacts "
-                + "bucket " + name + ": " + who.iamHint());
-      }
-      return AwsFailures.of(e, "S3", "s3:PutObject", "bucket " + name, who);
-    }
-    AwsBudget delete = AwsBudget.of(ctx);
-    try {
-      s3.deleteObject(r -> r.bucket(name).key(key).overrideConfiguration(delete));
-      return null;
-    } catch (SdkException e) {
-      // Writing works, which is what the service needs; the leftover object is worth a warning.
-      CheckResult r = AwsFailures.isAccessDenied(e)
-          ? AwsFailures.accessDenied("s3:DeleteObject", name + "/" + key, who)
-          : AwsFailures.of(e, "S3", "s3:DeleteObject", name + "/" + key, who);
-      return new CheckResult(Status.DEGRADED, "write probe ok but " + r.message() + "; probe object left behind",
-          r.hint(), r.errorKind(), List.of(), r.duration(), null);
-    }
-  }
-
-  private @Nullable CheckResult readProbe(CheckContext ctx, String name, String key) {
-    AwsBudget budget = AwsBudget.of(ctx);
-    try {
-      s3.headObject(r -> r.bucket(name).key(key).overrideConfiguration(budget));
-      return null;
-    } catch (SdkException e) {
-      if (AwsFailures.statusCode(e) == 404) {
-        return null; // S3 says "no such key" only to a caller that may get it
-      }
-      if (AwsFailures.isAccessDenied(e)) {
-        return CheckResult.down(ErrorKind.ACCESS_DENIED, "s3:GetObject denied on " + name,
-            "the runner cannot download sources: check that the " + who.role() + " task role has s3:GetObject "
-                + "on arn:aws:s3:::" + name + "/* (and that VEGA_S3_SOURCE_BUCKET names the bucket the api uploads "
-                + "to): " + who.iamHint());
-      }
-      return AwsFailures.of(e, "S3", "s3:GetObject", name + "/" + key, who);
-    }
   }
 
   private static String bucketRegion(Throwable e) {

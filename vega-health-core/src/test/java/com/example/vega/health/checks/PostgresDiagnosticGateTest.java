@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** When the Postgres check may open a diagnostic connection beside an empty pool. */
 class PostgresDiagnosticGateTest {
 
-  private static List<Integer> openingRuns(PostgresCheck.DiagnosticGate gate, int runs) {
+  private static List<Integer> openingRuns(DiagnosticGate gate, int runs) {
     List<Integer> opened = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       if (gate.tryOpen()) {
@@ -22,7 +22,7 @@ class PostgresDiagnosticGateTest {
 
   @Test
   void oncePerBackoffStepWhileThePoolStaysEmptyAndFromTheStartOnceItServed() {
-    PostgresCheck.DiagnosticGate gate = new PostgresCheck.DiagnosticGate();
+    DiagnosticGate gate = new DiagnosticGate();
     // The 1st, 2nd, 4th, 8th, 16th empty run, then every 8th.
     assertThat(openingRuns(gate, 40)).containsExactly(0, 1, 3, 7, 15, 23, 31, 39);
     assertThat(gate.opened()).isEqualTo(8);
@@ -32,7 +32,7 @@ class PostgresDiagnosticGateTest {
 
   @Test
   void neverTwoAtOnce() {
-    PostgresCheck.DiagnosticGate gate = new PostgresCheck.DiagnosticGate();
+    DiagnosticGate gate = new DiagnosticGate();
     assertThat(gate.tryOpen()).isTrue();
     assertThat(gate.tryOpen()).as("due, but the first is still connecting").isFalse();
     gate.closed();

@@ -1,0 +1,192 @@
+package com.example.vega.health.checks;
+
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.ErrorKind;
+import com.example.vega.health.failure.SqlFailures;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The migrations part of the {@code postgres} check, on the connection the validation query used:
+ * every expected migration missing from the migrations table named, numbers missing from the
+ * applied sequence, and the columns a recorded migration must have left behind.
+ */
+final class Migrations {
+  private static final Pattern NUMBERED = Pattern.compile("(\\d{1,9})_.*");
+  private static final long MAX_SEQUENCE = 9999;
+  /**
+   * The columns a recorded migration must have left behind ({@code table.column}), for the
+   * migration the runbook names: examples/.../db/migrations/004_findings_columns.sql. A version
+   * recorded without its columns is a migration that did not really apply.
+   */
+  static final Map<String, List<String>> COLUMNS = Map.of("004_findings_columns.sql",
+      List.of("findings.severity", "findings.status", "findings.path"));
+
+  private final List<String> expected;
+  private final String table;
+  private final String column;
+  private final String environment;
+
+  /** {@code table} and {@code column} are plain SQL identifiers, checked by the builder. */
+  Migrations(List<String> expected, String table, String column, String environment) {
+    this.expected = List.copyOf(expected);
+    this.table = table;
+    this.column = column;
+    this.environment = environment;
+  }
+
+  /** No migration is expected: nothing to query. */
+  boolean none() {
+    return expected.isEmpty();
+  }
+
+  /** Queries one run makes: the migrations table, and the columns when a migration left known ones. */
+  int queriesPerRun() {
+    return expected.isEmpty() ? 0 : expected.stream().anyMatch(COLUMNS::containsKey) ? 2 : 1;
+  }
+
+  CheckResult check(Connection c, int timeoutSeconds) throws SQLException {
+    Set<String> applied = new HashSet<>();
+    try (Statement st = c.createStatement()) {
+      st.setQueryTimeout(timeoutSeconds);
+      try (ResultSet rs = st.executeQuery(
+          "SELECT " + column + " FROM " + table)) {
+        while (rs.next()) {
+          applied.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return CheckResult.down(ErrorKind.MIGRATION_MISSING,
+            "table " + table + " does not exist: no migration has run",
+            SqlFailures.migrationsHint(environment));
+      }
+      if ("42703".equals(e.getSQLState())) {
+        return CheckResult.down(ErrorKind.MISCONFIGURED,
+            "column " + column + " does not exist in " + table,
+            "set the migrations column this check reads to the one vega-maintenance writes");
+      }
+      throw e;
+    }
+    List<String> missing = new ArrayList<>();
+    for (String m : expected) {
+      if (!applied.contains(m)) {
+        missing.add(m);
+      }
+    }
+    List<String> gaps = gaps(applied, missing);
+    String latest = expected.get(expected.size() - 1);
+    String inspect = "inspect " + table + " (SELECT " + column + " FROM " + table
+        + " ORDER BY 1) and the vega-maintenance logs (aws logs tail /vega/" + environment
+        + "/vega-maintenance --since 30m)";
+    if (!missing.isEmpty() || !gaps.isEmpty()) {
+      List<String> said = new ArrayList<>();
+      if (!missing.isEmpty()) {
+        said.add("migration" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " not applied");
+      }
+      if (!gaps.isEmpty()) {
+        said.add("number" + (gaps.size() > 1 ? "s " : " ") + String.join(", ", gaps)
+            + " missing from the applied sequence");
+      }
+      return CheckResult.down(ErrorKind.MIGRATION_MISSING,
+          String.join("; ", said) + " (" + applied.size() + " applied in " + table + ")",
+          gaps.isEmpty()
+              ? "run the migrations (scripts/aws/run-migrations.sh " + environment
+                  + "); if that fails, inspect the stopped vega-maintenance task and its logs "
+                  + "(aws logs tail /vega/" + environment + "/vega-maintenance --since 30m)"
+              : "a migration was skipped or only partly applied: " + inspect + ", then run the missing ones "
+                  + "(scripts/aws/run-migrations.sh " + environment + ")")
+          .with("missingMigrations", missing.size() + gaps.size(), null);
+    }
+    List<String> lacking = missingColumns(c, timeoutSeconds, applied);
+    if (!lacking.isEmpty()) {
+      return CheckResult.down(ErrorKind.MIGRATION_MISSING,
+          table + " records " + String.join(", ", recordedWithColumns(applied)) + " but column"
+              + (lacking.size() > 1 ? "s " : " ") + String.join(", ", lacking) + (lacking.size() > 1 ? " do" : " does")
+              + " not exist",
+          "the migration was recorded without its changes (partly applied, or undone by hand): " + inspect
+              + "; then apply its SQL again")
+          .with("missingColumns", lacking.size(), null);
+    }
+    return CheckResult.up("migrations up to " + latest + " applied"
+        + (recordedWithColumns(applied).isEmpty() ? "" : ", their columns present"))
+        .with("latestMigration", latest, null);
+  }
+
+  /**
+   * Numbers below the highest applied or expected one that no migration has: {@code 003} when
+   * 001, 002 and 004 are recorded. Numbers already named as missing are not repeated. Only for
+   * numbered sequences (up to 9999): dated or timestamped names have no sequence to miss.
+   */
+  private static List<String> gaps(Set<String> applied, List<String> missing) {
+    TreeSet<Long> numbers = new TreeSet<>();
+    int width = 3;
+    for (String v : applied) {
+      Matcher m = v == null ? null : NUMBERED.matcher(v);
+      if (m != null && m.matches()) {
+        numbers.add(Long.parseLong(m.group(1)));
+        width = m.group(1).length();
+      }
+    }
+    for (String v : missing) {
+      Matcher m = NUMBERED.matcher(v);
+      if (m.matches()) {
+        numbers.add(Long.parseLong(m.group(1))); // named already: not a gap to report again
+      }
+    }
+    List<String> out = new ArrayList<>();
+    if (numbers.isEmpty() || numbers.last() > MAX_SEQUENCE) {
+      return out;
+    }
+    // From 1 (or 0 when a 000 exists) to the highest applied.
+    for (long n = Math.min(1, numbers.first()); n < numbers.last(); n++) {
+      if (!numbers.contains(n)) {
+        out.add(String.format("%0" + width + "d", n));
+      }
+    }
+    return out.size() <= 10 ? out : List.of(String.join(", ", out.subList(0, 10)) + " and " + (out.size() - 10) + " more");
+  }
+
+  private static List<String> recordedWithColumns(Set<String> applied) {
+    return COLUMNS.keySet().stream().filter(applied::contains).sorted().toList();
+  }
+
+  /** The columns recorded migrations should have added and the database does not have. */
+  private List<String> missingColumns(Connection c, int timeoutSeconds, Set<String> applied) throws SQLException {
+    List<String> wanted = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : COLUMNS.entrySet()) {
+      if (applied.contains(e.getKey())) {
+        wanted.addAll(e.getValue());
+      }
+    }
+    if (wanted.isEmpty()) {
+      return wanted;
+    }
+    Set<String> present = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT table_name || '.' || column_name "
+        + "FROM information_schema.columns WHERE table_schema = ANY (current_schemas(false)) "
+        + "AND table_name || '.' || column_name = ANY (?)")) {
+      ps.setQueryTimeout(timeoutSeconds);
+      ps.setArray(1, c.createArrayOf("text", wanted.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          present.add(rs.getString(1));
+        }
+      }
+    }
+    List<String> lacking = new ArrayList<>(wanted);
+    lacking.removeAll(present);
+    return lacking;
+  }
+}
