@@ -250,7 +250,25 @@ public final class HealthMonitor implements AutoCloseable {
         startSpread(Duration.ofSeconds(Long.parseLong(seconds)));
       }
       String cap = backoff.get();
-      maxBackoff = cap == null ? null : Duration.ofSeconds(Long.parseLong(cap));
+      if (cap != null) {
+        maxBackoff(Duration.ofSeconds(Long.parseLong(cap)));
+      }
+      return this;
+    }
+
+    /**
+     * The longest wait between runs of any check whose dependency throttles or fails with 5xx
+     * (VEGA_HEALTH_MAX_BACKOFF), applied when {@link #build()} runs to the policy of every check
+     * registered, never below that check's interval (a cap at the interval turns backoff off).
+     * Unset, each check keeps its own policy's cap (by default the smaller of 8 intervals and 300 s).
+     */
+    public Builder maxBackoff(Duration cap) {
+      Objects.requireNonNull(cap, "cap");
+      if (cap.isNegative() || cap.compareTo(CheckPolicy.MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("maxBackoff must be from 0 to " + CheckPolicy.MAX_DURATION
+            + ", was " + cap);
+      }
+      this.maxBackoff = cap;
       return this;
     }
 

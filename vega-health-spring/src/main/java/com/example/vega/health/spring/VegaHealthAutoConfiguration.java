@@ -93,6 +93,15 @@ public final class VegaHealthAutoConfiguration {
         .service(resolved.service())
         .registerAll(t == null ? tuned : t.instrument(tuned))
         .settings(settings); // VEGA_HEALTH_START_SPREAD and VEGA_HEALTH_MAX_BACKOFF, as properties or variables
+    // vega.health.start-spread and vega.health.max-backoff, when set, win over the VEGA_* names.
+    Duration spread = properties.getStartSpread();
+    if (spread != null) {
+      builder.startSpread(spread);
+    }
+    Duration backoff = properties.getMaxBackoff();
+    if (backoff != null) {
+      builder.maxBackoff(backoff);
+    }
     if (t != null) {
       builder.listener(t); // check runs as spans, status changes as log records
     }

@@ -34,6 +34,20 @@ public class VegaHealthProperties {
   /** The environment, e.g. dev or prod; used in hints (log groups, parameter paths). Falls back to VEGA_ENVIRONMENT, then dev. */
   private @Nullable String environment;
 
+  /**
+   * The window after start within which the checks' first runs are spread, so that the tasks of a
+   * deployment do not call AWS in step; 0 turns spreading off. Falls back to
+   * VEGA_HEALTH_START_SPREAD (seconds), then 5s.
+   */
+  private @Nullable Duration startSpread;
+
+  /**
+   * The longest wait between runs of a check whose dependency throttles or fails with 5xx, never
+   * below the check's interval (the interval itself turns backoff off). Falls back to
+   * VEGA_HEALTH_MAX_BACKOFF (seconds), then the smaller of 8 intervals and 300s per check.
+   */
+  private @Nullable Duration maxBackoff;
+
   private final Service service = new Service();
 
   /**
@@ -72,6 +86,22 @@ public class VegaHealthProperties {
 
   public void setEnvironment(@Nullable String environment) {
     this.environment = environment;
+  }
+
+  public @Nullable Duration getStartSpread() {
+    return startSpread;
+  }
+
+  public void setStartSpread(@Nullable Duration startSpread) {
+    this.startSpread = startSpread;
+  }
+
+  public @Nullable Duration getMaxBackoff() {
+    return maxBackoff;
+  }
+
+  public void setMaxBackoff(@Nullable Duration maxBackoff) {
+    this.maxBackoff = maxBackoff;
   }
 
   public Service getService() {

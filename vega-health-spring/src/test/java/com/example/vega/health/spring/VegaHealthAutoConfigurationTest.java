@@ -12,6 +12,7 @@ import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.testing.ManualScheduler;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -193,6 +194,50 @@ class VegaHealthAutoConfigurationTest {
       assertThat(seen[0].alive()).isTrue();
     });
     assertThat(seen[0].alive()).isFalse();
+  }
+
+  /** A monitor on a hand-moved scheduler, so that when the checks first run can be read. */
+  private static VegaHealthCustomizer manualTime(ManualScheduler scheduler) {
+    return b -> b.scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run).instanceId("task-s");
+  }
+
+  @Test
+  void startSpreadAndMaxBackoffPropertiesWinOverTheVegaSettings() {
+    ManualScheduler scheduler = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(scheduler))
+        .withPropertyValues("VEGA_HEALTH_START_SPREAD=3600", "VEGA_HEALTH_MAX_BACKOFF=600",
+            "vega.health.start-spread=0s", "vega.health.max-backoff=45s",
+            "vega.health.checks.jvm-deadlock.interval=10s")
+        .run(ctx -> {
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          scheduler.runDue(); // spreading off: the first run comes at start
+          CheckState deadlock = m.snapshot().check("jvm-deadlock");
+          assertThat(deadlock.runs()).isEqualTo(1);
+          assertThat(deadlock.registration().policy().maxBackoff()).isEqualTo(Duration.ofSeconds(45));
+        });
+  }
+
+  @Test
+  void withoutThePropertiesTheVegaSettingsSpreadAndCapTheChecks() {
+    ManualScheduler scheduler = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(scheduler))
+        .withPropertyValues("VEGA_HEALTH_START_SPREAD=3600", "VEGA_HEALTH_MAX_BACKOFF=45",
+            "vega.health.checks.jvm-deadlock.interval=10s")
+        .run(ctx -> {
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          scheduler.runDue();
+          CheckState deadlock = m.snapshot().check("jvm-deadlock");
+          assertThat(deadlock.runs()).isZero(); // its first run waits for its phase
+          assertThat(deadlock.registration().policy().maxBackoff()).isEqualTo(Duration.ofSeconds(45));
+          scheduler.advance(Duration.ofSeconds(10)); // a phase is within one interval
+          assertThat(m.snapshot().check("jvm-deadlock").runs()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void malformedStartSpreadPropertyFailsNamingTheKey() {
+    runner.withPropertyValues("vega.health.start-spread=-5s").run(ctx ->
+        assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("startSpread"));
   }
 
   @Test
