@@ -15,13 +15,11 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
-import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -119,12 +117,7 @@ public final class AwsSdk implements AutoCloseable {
   }
 
   public synchronized IamClient iam() {
-    // IAM is global: its endpoint lives in aws-global whatever the task's region.
-    IamClientBuilder b = configure(IamClient.builder().httpClient(http()), "IAM");
-    if (first(env.get("AWS_ENDPOINT_URL_IAM"), env.get("AWS_ENDPOINT_URL")) == null) {
-      b.region(Region.AWS_GLOBAL);
-    }
-    return keep(b.build());
+    return keep(global(configure(IamClient.builder().httpClient(http()), "IAM"), "IAM").build());
   }
 
   /** ELBv2: the API's target group and its targets' health (the doctor). */
@@ -135,11 +128,15 @@ public final class AwsSdk implements AutoCloseable {
 
   /** CloudFront (the doctor): global, like IAM. */
   public synchronized CloudFrontClient cloudFront() {
-    CloudFrontClientBuilder b = configure(CloudFrontClient.builder().httpClient(http()), "CLOUDFRONT");
-    if (first(env.get("AWS_ENDPOINT_URL_CLOUDFRONT"), env.get("AWS_ENDPOINT_URL")) == null) {
+    return keep(global(configure(CloudFrontClient.builder().httpClient(http()), "CLOUDFRONT"), "CLOUDFRONT").build());
+  }
+
+  /** A global service's endpoint lives in aws-global whatever the task's region, unless overridden. */
+  private <B extends AwsClientBuilder<B, ?>> B global(B b, String service) {
+    if (first(env.get("AWS_ENDPOINT_URL_" + service), env.get("AWS_ENDPOINT_URL")) == null) {
       b.region(Region.AWS_GLOBAL);
     }
-    return keep(b.build());
+    return b;
   }
 
   public synchronized CloudWatchLogsClient logs() {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -43,15 +44,15 @@ public final class S3Check implements HealthCheck {
 
   /** The buckets Vega uses, with the setting that names each. */
   public enum Bucket {
-    SOURCE("source", Setting.SOURCE_BUCKET),
-    ARTIFACTS("artifacts", Setting.ARTIFACTS_BUCKET),
-    FRONTEND("frontend", Setting.FRONTEND_BUCKET);
+    SOURCE(Setting.SOURCE_BUCKET),
+    ARTIFACTS(Setting.ARTIFACTS_BUCKET),
+    FRONTEND(Setting.FRONTEND_BUCKET);
 
-    private final String label;
+    /** How hints name it: "artifacts bucket vega-artifacts-dev does not exist". */
+    private final String label = name().toLowerCase(Locale.ROOT);
     private final Setting setting;
 
-    Bucket(String label, Setting setting) {
-      this.label = label;
+    Bucket(Setting setting) {
       this.setting = setting;
     }
 

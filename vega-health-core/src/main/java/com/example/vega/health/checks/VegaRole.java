@@ -1,21 +1,22 @@
 package com.example.vega.health.checks;
 
+import java.util.Locale;
+
 /**
  * The Vega services. A role decides which settings are required, which checks run, and the names
  * the runbook uses in hints (the task role, the log group).
  */
 public enum VegaRole {
-  API("api", "vega-api"),
-  WORKER("worker", "vega-worker"),
-  RUNNER("runner", "vega-v16-runner"),
-  LLM_PROXY("llm-proxy", "vega-llm-proxy"),
-  MAINTENANCE("maintenance", "vega-maintenance");
+  API("vega-api"),
+  WORKER("vega-worker"),
+  RUNNER("vega-v16-runner"),
+  LLM_PROXY("vega-llm-proxy"),
+  MAINTENANCE("vega-maintenance");
 
-  private final String hintName;
+  private final String hintName = name().toLowerCase(Locale.ROOT).replace('_', '-');
   private final String serviceName;
 
-  VegaRole(String hintName, String serviceName) {
-    this.hintName = hintName;
+  VegaRole(String serviceName) {
     this.serviceName = serviceName;
   }
 
@@ -37,7 +38,7 @@ public enum VegaRole {
    * @throws IllegalArgumentException naming the value and the known roles
    */
   public static VegaRole of(String name) {
-    String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
     for (VegaRole r : values()) {
       if (r.hintName.equals(n) || r.serviceName.equals(n) || ("vega-" + r.hintName).equals(n)
           || ("vega-" + n).equals(r.serviceName)) {

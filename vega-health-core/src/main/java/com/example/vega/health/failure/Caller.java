@@ -52,18 +52,6 @@ public record Caller(String role, String environment, String region, String clus
     return new Caller(role.hintName(), UNKNOWN_ENVIRONMENT, UNKNOWN_REGION, UNKNOWN_CLUSTER);
   }
 
-  public Caller withRole(String role) {
-    return new Caller(role, environment, region, cluster);
-  }
-
-  public Caller withEnvironment(String environment) {
-    return new Caller(role, environment, region, cluster);
-  }
-
-  public Caller withRegion(String region) {
-    return new Caller(role, environment, region, cluster);
-  }
-
   public Caller withCluster(String cluster) {
     return new Caller(role, environment, region, cluster);
   }

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -227,36 +228,29 @@ public final class HealthServer implements AutoCloseable {
      */
     public static Options fromSettings(VegaSettings settings, Consumer<String> problems) {
       Options o = DEFAULTS;
-      o = read(settings, REQUEST_TIMEOUT, o, (base, v) -> {
-        Duration d = parseDuration(v);
-        return d == null ? null : base.withRequestTimeout(d);
-      }, "a duration from 100ms to 60s such as 2s or 500ms", problems);
-      o = read(settings, MAX_CONNECTIONS, o, (base, v) -> {
-        Integer n = parseInt(v);
-        return n == null ? null : base.withMaxConnections(n);
-      }, "a number from 1 to 65536", problems);
-      o = read(settings, MAX_REQUEST_LINE, o, (base, v) -> {
-        Integer n = parseBytes(v);
-        return n == null ? null : base.withMaxRequestLineBytes(n);
-      }, "a size from 64 to 65536 bytes such as 4096 or 4KB", problems);
-      o = read(settings, MAX_HEADER, o, (base, v) -> {
-        Integer n = parseBytes(v);
-        return n == null ? null : base.withMaxHeaderBytes(n);
-      }, "a size from 1024 to 65536 bytes such as 8192 or 8KB", problems);
+      o = read(settings, REQUEST_TIMEOUT, o, Options::parseDuration, Options::withRequestTimeout,
+          "a duration from 100ms to 60s such as 2s or 500ms", problems);
+      o = read(settings, MAX_CONNECTIONS, o, Options::parseInt, Options::withMaxConnections,
+          "a number from 1 to 65536", problems);
+      o = read(settings, MAX_REQUEST_LINE, o, Options::parseBytes, Options::withMaxRequestLineBytes,
+          "a size from 64 to 65536 bytes such as 4096 or 4KB", problems);
+      o = read(settings, MAX_HEADER, o, Options::parseBytes, Options::withMaxHeaderBytes,
+          "a size from 1024 to 65536 bytes such as 8192 or 8KB", problems);
       return o;
     }
 
     /** One setting: unset keeps {@code current}; malformed or out of range is reported and keeps it too. */
-    private static Options read(VegaSettings settings, String key, Options current,
-        BiFunction<Options, String, @Nullable Options> parse, String expected, Consumer<String> problems) {
+    private static <T> Options read(VegaSettings settings, String key, Options current,
+        Function<String, @Nullable T> parse, BiFunction<Options, T, Options> with, String expected,
+        Consumer<String> problems) {
       String value = settings.value(key);
       if (value == null) {
         return current;
       }
       try {
-        Options changed = parse.apply(current, value);
-        if (changed != null) {
-          return changed;
+        T parsed = parse.apply(value);
+        if (parsed != null) {
+          return with.apply(current, parsed);
         }
       } catch (IllegalArgumentException e) {
         // out of range: reported below like a malformed value

@@ -18,27 +18,30 @@ public final class Json {
   }
 
   public Json beginObject() {
-    comma();
-    sb.append('{');
-    needComma = false;
-    return this;
+    return open('{');
   }
 
   public Json endObject() {
-    sb.append('}');
-    needComma = true;
-    return this;
+    return close('}');
   }
 
   public Json beginArray() {
+    return open('[');
+  }
+
+  public Json endArray() {
+    return close(']');
+  }
+
+  private Json open(char bracket) {
     comma();
-    sb.append('[');
+    sb.append(bracket);
     needComma = false;
     return this;
   }
 
-  public Json endArray() {
-    sb.append(']');
+  private Json close(char bracket) {
+    sb.append(bracket);
     needComma = true;
     return this;
   }

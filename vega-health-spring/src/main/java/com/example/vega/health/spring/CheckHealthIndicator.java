@@ -17,14 +17,7 @@ import org.springframework.boot.health.contributor.Status;
  * <p>UP stays UP, DEGRADED is reported UP (it still serves traffic, as on {@code /v1/healthz})
  * with {@code status: DEGRADED} in the details, UNKNOWN stays UNKNOWN, DOWN stays DOWN.
  */
-final class CheckHealthIndicator implements HealthIndicator {
-  private final HealthMonitor monitor;
-  private final String name;
-
-  CheckHealthIndicator(HealthMonitor monitor, String name) {
-    this.monitor = monitor;
-    this.name = name;
-  }
+record CheckHealthIndicator(HealthMonitor monitor, String name) implements HealthIndicator {
 
   @Override
   public Health health() {

@@ -26,17 +26,9 @@ import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
  * checks plus those critical for the role. Must run after Boot's own availability-probes post
  * processor, which otherwise replaces the probe groups' membership.
  */
-final class ProbeGroups implements HealthEndpointGroupsPostProcessor {
+record ProbeGroups(String contributorName, HealthMonitor monitor) implements HealthEndpointGroupsPostProcessor {
   static final String LIVENESS = "liveness";
   static final String READINESS = "readiness";
-
-  private final String contributorName;
-  private final HealthMonitor monitor;
-
-  ProbeGroups(String contributorName, HealthMonitor monitor) {
-    this.contributorName = contributorName;
-    this.monitor = monitor;
-  }
 
   @Override
   public HealthEndpointGroups postProcessHealthEndpointGroups(HealthEndpointGroups groups) {

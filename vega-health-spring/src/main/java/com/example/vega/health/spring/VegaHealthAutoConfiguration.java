@@ -14,7 +14,7 @@ import com.example.vega.health.http.DetailAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -146,30 +146,32 @@ public final class VegaHealthAutoConfiguration {
 
     static VegaChecks.Clients clients(ListableBeanFactory beans) {
       VegaChecks.Clients.Builder c = VegaChecks.Clients.builder();
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.sqs.SqsClient", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.sqs.SqsClient.class).getIfUnique()).ifPresent(c::sqs);
-      }
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.s3.S3Client", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.s3.S3Client.class).getIfUnique()).ifPresent(c::s3);
-      }
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.secretsmanager.SecretsManagerClient", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.class).getIfUnique()).ifPresent(c::secrets);
-      }
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.ecs.EcsClient", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.ecs.EcsClient.class).getIfUnique()).ifPresent(c::ecs);
-      }
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.iam.IamClient", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.iam.IamClient.class).getIfUnique()).ifPresent(c::iam);
-      }
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.cloudwatch.CloudWatchClient", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class).getIfUnique()).ifPresent(c::cloudWatch);
-      }
-      if (ClassUtils.isPresent("software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient", CL)) {
-        Optional.ofNullable(beans.getBeanProvider(
-            software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient.class).getIfUnique())
-            .ifPresent(c::cognito);
-      }
+      // Each cast is inside its lambda, so a client class is loaded only when its module is present.
+      unique(beans, "software.amazon.awssdk.services.sqs.SqsClient",
+          x -> c.sqs((software.amazon.awssdk.services.sqs.SqsClient) x));
+      unique(beans, "software.amazon.awssdk.services.s3.S3Client",
+          x -> c.s3((software.amazon.awssdk.services.s3.S3Client) x));
+      unique(beans, "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
+          x -> c.secrets((software.amazon.awssdk.services.secretsmanager.SecretsManagerClient) x));
+      unique(beans, "software.amazon.awssdk.services.ecs.EcsClient",
+          x -> c.ecs((software.amazon.awssdk.services.ecs.EcsClient) x));
+      unique(beans, "software.amazon.awssdk.services.iam.IamClient",
+          x -> c.iam((software.amazon.awssdk.services.iam.IamClient) x));
+      unique(beans, "software.amazon.awssdk.services.cloudwatch.CloudWatchClient",
+          x -> c.cloudWatch((software.amazon.awssdk.services.cloudwatch.CloudWatchClient) x));
+      unique(beans, "software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient",
+          x -> c.cognito((software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient) x));
       return c.build();
+    }
+
+    /** The one bean of the named client class, if its module is on the class path and there is one. */
+    private static void unique(ListableBeanFactory beans, String className, Consumer<Object> into) {
+      if (ClassUtils.isPresent(className, CL)) {
+        Object client = beans.getBeanProvider(ClassUtils.resolveClassName(className, CL)).getIfUnique();
+        if (client != null) {
+          into.accept(client);
+        }
+      }
     }
   }
 
