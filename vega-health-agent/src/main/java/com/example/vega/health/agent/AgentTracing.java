@@ -1,5 +1,6 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.Setting;
 import com.example.vega.health.trace.EcsCarrier;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -29,7 +30,7 @@ final class AgentTracing {
 
   /** Whether to build and register the SDK. */
   static boolean sdkWanted(Map<String, String> env) {
-    String mode = env.getOrDefault("VEGA_HEALTH_OTEL", "auto").trim().toLowerCase(Locale.ROOT);
+    String mode = env.getOrDefault(Setting.HEALTH_OTEL.key(), "auto").trim().toLowerCase(Locale.ROOT);
     if (mode.equals("off") || "true".equalsIgnoreCase(env.get("OTEL_SDK_DISABLED"))) {
       return false;
     }

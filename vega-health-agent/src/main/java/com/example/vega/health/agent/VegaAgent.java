@@ -1,5 +1,6 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class VegaAgent {
       Map<String, String> env = System.getenv();
       if (beforeMain && (env.containsKey("TRACEPARENT") || env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
           || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") || env.containsKey("OTEL_TRACES_EXPORTER")
-          || env.containsKey("VEGA_HEALTH_OTEL"))) {
+          || env.containsKey(Setting.HEALTH_OTEL.key()))) {
         tracing(env);
       }
       LateOpenTelemetry late = lateOtel;

@@ -135,7 +135,7 @@ public final class VegaOpenTelemetry {
     if (version != null && !version.isBlank() && !version.equals("unknown")) {
       a.put(ServiceAttributes.SERVICE_VERSION, version);
     }
-    String deployment = env.get("VEGA_ENVIRONMENT");
+    String deployment = env.get(Setting.ENVIRONMENT.key());
     if (deployment == null || deployment.isBlank()) {
       deployment = environmentName;
     }
