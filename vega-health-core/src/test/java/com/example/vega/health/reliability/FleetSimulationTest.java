@@ -172,9 +172,68 @@ class FleetSimulationTest {
       return out;
     }
 
+    /**
+     * Per API, who calls it: for each (role, check), how many tasks run it, its interval in seconds
+     * and the calls a run makes. The postgres check's run is also a connection attempt here.
+     */
+    Map<String, List<long[]>> callers() {
+      Map<String, Map<String, long[]>> byApi = new TreeMap<>();
+      for (HealthMonitor m : monitors) {
+        HealthSnapshot s = m.snapshot();
+        for (CheckState c : s.checks()) {
+          List<DependencyCall> calls = new ArrayList<>(c.registration().check().callsPerRun());
+          if (c.name().equals("postgres")) {
+            calls.add(new DependencyCall("postgres", "connect", 1));
+          }
+          long interval = c.registration().policy().interval().toSeconds();
+          for (DependencyCall d : calls) {
+            byApi.computeIfAbsent(d.api(), k -> new HashMap<>())
+                .computeIfAbsent(s.service().serviceId() + "/" + c.name(), k -> new long[] {0, interval, d.perRun()})[0]++;
+          }
+        }
+      }
+      Map<String, List<long[]>> out = new TreeMap<>();
+      byApi.forEach((api, groups) -> out.put(api, List.copyOf(groups.values())));
+      return out;
+    }
+
     void close() {
       monitors.forEach(HealthMonitor::close);
     }
+  }
+
+  /**
+   * What no scheme without coordination can beat: the busiest second of a period when every task
+   * draws each check's phase independently and uniformly (what a hash of the task id gives),
+   * with the same tasks, intervals and calls per run. Returns the median and the 95th percentile
+   * of the peak over {@code trials} draws. A lower peak needs tasks that know each other's phases.
+   */
+  static long[] randomPhasePeak(List<long[]> groups, int trials, long seed) {
+    long period = 1;
+    for (long[] g : groups) {
+      period = period / gcd(period, g[1]) * g[1];
+    }
+    java.util.Random random = new java.util.Random(seed);
+    long[] peaks = new long[trials];
+    int[] bins = new int[(int) period];
+    for (int t = 0; t < trials; t++) {
+      Arrays.fill(bins, 0);
+      for (long[] g : groups) {
+        for (long task = 0; task < g[0]; task++) {
+          double phase = random.nextDouble() * g[1];
+          for (double at = phase; at < period; at += g[1]) {
+            bins[(int) at] += (int) g[2];
+          }
+        }
+      }
+      peaks[t] = Arrays.stream(bins).max().orElse(0);
+    }
+    Arrays.sort(peaks);
+    return new long[] {peaks[trials / 2], peaks[(int) (trials * 0.95)]};
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   private static void report(String line) {
@@ -182,20 +241,29 @@ class FleetSimulationTest {
     REPORT.append(line).append('\n');
   }
 
-  /** Peak-to-mean per API: the start wave (first minute) and the steady state after. */
-  private static Map<String, Double> spreadTable(Fleet f, String title, int steadyFrom, int steadyTo) {
+  /**
+   * Peak-to-mean per API: the start wave (first minute) and the steady state after, beside what
+   * independent random phases give (the floor without coordination; its 95th percentile is kept in
+   * {@code floors}, per API).
+   */
+  private static Map<String, Double> spreadTable(Fleet f, String title, int steadyFrom, int steadyTo,
+      Map<String, Long> floors) {
     report("\n" + title + " (" + TASKS + " tasks: 400 api, 400 worker, 200 runner; steady state "
         + steadyFrom + "-" + steadyTo + " s)\n");
-    report("| API | steady mean calls/s | steady peak calls/s | steady peak/mean | start wave peak (0-60 s) | start peak/steady mean |");
-    report("|---|---:|---:|---:|---:|---:|");
+    report("| API | steady mean calls/s | steady peak calls/s | steady peak/mean | random phases: median peak (peak/mean), 95th pct "
+        + "| start wave peak (0-60 s) | start peak/steady mean |");
+    report("|---|---:|---:|---:|---:|---:|---:|");
     Map<String, Double> ratios = new TreeMap<>();
+    Map<String, List<long[]>> callers = f.callers();
     for (String api : f.perSecond.keySet()) {
       double mean = f.mean(api, steadyFrom, steadyTo);
       long peak = f.peak(api, steadyFrom, steadyTo);
       long wave = f.peak(api, 0, 60);
+      long[] floor = randomPhasePeak(callers.get(api), 400, api.hashCode());
+      floors.put(api, floor[1]);
       ratios.put(api, peak / mean);
-      report(String.format(Locale.ROOT, "| %s | %.1f | %d | %.2f | %d | %.1f |", api, mean, peak, peak / mean, wave,
-          wave / mean));
+      report(String.format(Locale.ROOT, "| %s | %.1f | %d | %.2f | %d (%.2f), %d | %d | %.1f |", api, mean, peak,
+          peak / mean, floor[0], floor[0] / mean, floor[1], wave, wave / mean));
     }
     return ratios;
   }
@@ -221,7 +289,9 @@ class FleetSimulationTest {
           .filter(e -> e.getKey().endsWith("/postgres")).mapToLong(e -> e.getValue() - runsBefore.get(e.getKey())).sum());
       assertThat(observed).isEqualTo(f.declared(runsBefore, runsAfter));
 
-      Map<String, Double> ratios = spreadTable(f, "With spread (5 s start spread, then each task on its phase)", 300, 1200);
+      Map<String, Long> floors = new TreeMap<>();
+      Map<String, Double> ratios = spreadTable(f, "With spread (5 s start spread, then each task on its phase)", 300, 1200,
+          floors);
 
       // SQS throttles half of its calls for ten minutes.
       f.faults.throttle(SQS, 0.5);
@@ -264,11 +334,16 @@ class FleetSimulationTest {
       f.runTo(3600);
       report(String.format(Locale.ROOT, "%nSimulated hour: %.1f s of wall time.", (System.nanoTime() - wall) / 1e9));
 
-      // Phases are drawn per task without coordination, so an API's calls per second vary like a
-      // Poisson count around the mean: within 2x for the busy APIs; for those at 10 or fewer runs
-      // a second (400 tasks every 60 s) the busiest second of an interval reached 2.4x here.
-      assertThat(ratios).allSatisfy((api, r) -> assertThat(r).as(api).isLessThanOrEqualTo(
-          f.mean(api, 300, 1200) >= 25 ? 2.0 : 2.5));
+      // Phases are drawn per task without coordination, so an API's busiest second is that of
+      // balls thrown into bins: within 2x of the mean for the busy APIs, and for every API no worse
+      // than the 95th percentile of independent random phases (a quiet API's floor is above 2x:
+      // 200 tasks' calls in 60 one-second slots put 8 in the fullest where the mean is 3.3).
+      assertThat(ratios).allSatisfy((api, r) -> {
+        assertThat(f.peak(api, 300, 1200)).as(api + " against random phases").isLessThanOrEqualTo(floors.get(api));
+        if (f.mean(api, 300, 1200) >= 25) {
+          assertThat(r).as(api).isLessThanOrEqualTo(2.0);
+        }
+      });
       assertThat(during).isLessThanOrEqualTo(normal / 2);
       assertThat(after).isGreaterThan(normal * 0.9);
       assertThat(back).hasSize((int) sqsTasks);
@@ -288,7 +363,7 @@ class FleetSimulationTest {
     try {
       f.runTo(900);
       Map<String, Double> ratios = spreadTable(f, "Without spread (startSpread 0: every check at start, then every interval)",
-          300, 900);
+          300, 900, new TreeMap<>());
       // Every task's runs land in the same second of each interval.
       assertThat(ratios.get("postgres:query")).isGreaterThan(10);
       assertThat(ratios.get(SQS)).isGreaterThan(20);
