@@ -146,12 +146,7 @@ public final class HealthMonitor implements AutoCloseable {
      * at start and then on its interval from there, as every task of a fleet then does at once.
      */
     public Builder startSpread(Duration startSpread) {
-      Objects.requireNonNull(startSpread, "startSpread");
-      if (startSpread.isNegative() || startSpread.compareTo(CheckPolicy.MAX_DURATION) > 0) {
-        throw new IllegalArgumentException("startSpread must be from 0 to " + CheckPolicy.MAX_DURATION
-            + ", was " + startSpread);
-      }
-      this.startSpread = startSpread;
+      this.startSpread = upToMaxDuration(startSpread, "startSpread");
       return this;
     }
 
@@ -263,13 +258,16 @@ public final class HealthMonitor implements AutoCloseable {
      * Unset, each check keeps its own policy's cap (by default the smaller of 8 intervals and 300 s).
      */
     public Builder maxBackoff(Duration cap) {
-      Objects.requireNonNull(cap, "cap");
-      if (cap.isNegative() || cap.compareTo(CheckPolicy.MAX_DURATION) > 0) {
-        throw new IllegalArgumentException("maxBackoff must be from 0 to " + CheckPolicy.MAX_DURATION
-            + ", was " + cap);
-      }
-      this.maxBackoff = cap;
+      this.maxBackoff = upToMaxDuration(cap, "maxBackoff");
       return this;
+    }
+
+    private static Duration upToMaxDuration(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.compareTo(CheckPolicy.MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(name + " must be from 0 to " + CheckPolicy.MAX_DURATION + ", was " + d);
+      }
+      return d;
     }
 
     public HealthMonitor build() {
