@@ -7,6 +7,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -49,32 +51,27 @@ public final class Aws {
   }
 
   public SqsClient sqs() {
-    var b = SqsClient.builder().region(region).credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create());
-    URI e = endpoint("SQS");
-    return (e == null ? b : b.endpointOverride(e)).build();
+    return build(SqsClient.builder(), "SQS");
   }
 
   public S3Client s3() {
-    var b = S3Client.builder().region(region).credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create())
+    return build(S3Client.builder()
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .forcePathStyle(true);
-    URI e = endpoint("S3");
-    return (e == null ? b : b.endpointOverride(e)).build();
+        .forcePathStyle(true), "S3");
   }
 
   public EcsClient ecs() {
-    var b = EcsClient.builder().region(region).credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create());
-    URI e = endpoint("ECS");
-    return (e == null ? b : b.endpointOverride(e)).build();
+    return build(EcsClient.builder(), "ECS");
   }
 
   public SecretsManagerClient secrets() {
-    var b = SecretsManagerClient.builder().region(region).credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create());
-    URI e = endpoint("SECRETS_MANAGER");
-    return (e == null ? b : b.endpointOverride(e)).build();
+    return build(SecretsManagerClient.builder(), "SECRETS_MANAGER");
+  }
+
+  /** Every client the same way: this region and credentials, the JDK's HTTP client, the service's endpoint. */
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String service) {
+    builder.region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create());
+    URI e = endpoint(service);
+    return (e == null ? builder : builder.endpointOverride(e)).build();
   }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,16 @@ public final class ServiceRuntime implements AutoCloseable {
     this.otel = VegaOpenTelemetry.builder(service).environment(environment).shutdownHook(false).build();
     this.tracing = ScanTracing.create(otel);
     this.telemetry = HealthTelemetry.create(otel, role.hintName());
+  }
+
+  /**
+   * The {@code main} of a plain-JVM service (the runner, maintenance): log lines joined to traces,
+   * then the process exits with the code {@code service} returns for the process environment.
+   */
+  public static void exitWith(ToIntFunction<Map<String, String>> service) {
+    Map<String, String> env = System.getenv();
+    joinLogLinesToTraces(env);
+    System.exit(service.applyAsInt(env));
   }
 
   /**

@@ -15,6 +15,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,9 +32,21 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsExcept
  * (checks, then migrations), vega-llm-proxy and vega-api (Spring Boot), vega-worker (local
  * execution mode: each runner a child process). With an AWS endpoint, the provider key and the scan
  * tokens go through Secrets Manager, as in production; on embedded defaults (no Secrets Manager) the
- * provider key is a setting and the tokens owner-only files.
+ * provider key is a setting and the tokens owner-only files. Closing it stops its parts in the
+ * reverse order of their start.
+ *
+ * @param settings the settings every service shares ({@code VEGA_*}, {@code AWS_*}, {@code OTEL_*})
+ * @param postgres the embedded PostgreSQL
+ * @param localAws embedded SQS and S3, or null when the stack runs on an AWS endpoint
+ * @param traces the demo's own trace collector
+ * @param provider the stand-in LLM provider
+ * @param proxy vega-llm-proxy
+ * @param worker vega-worker
+ * @param api vega-api
  */
-public final class DemoStack implements AutoCloseable {
+public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres, @Nullable LocalAws localAws,
+    TraceCollector traces, FakeProvider provider, VegaBootService proxy, WorkerService worker, VegaBootService api)
+    implements AutoCloseable {
   /** The provider key's secret when Secrets Manager is there. */
   public static final String PROVIDER_SECRET = "vega/local/provider-api-key";
 
@@ -52,36 +65,16 @@ public final class DemoStack implements AutoCloseable {
   /** What is read of a service: its monitor and the port of its health endpoints. */
   public record Svc(HealthMonitor monitor, int healthPort) {}
 
-  private final EmbeddedPostgres pg;
-  private final List<AutoCloseable> open;
-  private final Map<String, String> base;
-  private final TraceCollector traces;
-  private final VegaBootService api;
-  private final VegaBootService proxy;
-  private final WorkerService worker;
-  private final Map<String, Svc> services;
-
-  private DemoStack(EmbeddedPostgres pg, List<AutoCloseable> open, Map<String, String> base, TraceCollector traces,
-      VegaBootService api, VegaBootService proxy, WorkerService worker) {
-    this.pg = pg;
-    this.open = open;
-    this.base = base;
-    this.traces = traces;
-    this.api = api;
-    this.proxy = proxy;
-    this.worker = worker;
-    Map<String, Svc> s = new LinkedHashMap<>();
-    s.put("vega-api", new Svc(api.monitor(), api.probePort()));
-    s.put("vega-worker", new Svc(worker.runtime().monitor(), worker.runtime().healthPort()));
-    s.put("vega-llm-proxy", new Svc(proxy.monitor(), proxy.probePort()));
-    this.services = Collections.unmodifiableMap(s);
+  public DemoStack {
+    settings = Collections.unmodifiableMap(new HashMap<>(settings));
   }
 
   /** Starts everything; {@code step} hears each stage. Throws when a service cannot start. */
   public static DemoStack start(Options o, Path logs, Consumer<String> step) throws Exception {
     step.accept("starting PostgreSQL (embedded)");
     EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-    List<AutoCloseable> open = new ArrayList<>();
+    List<AutoCloseable> open = new ArrayList<>(); // what to stop should a later part fail to start
+    LocalAws localAws = null;
     try {
       String dbUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       Map<String, String> base = new HashMap<>(o.aws());
@@ -91,6 +84,7 @@ public final class DemoStack implements AutoCloseable {
       } else {
         step.accept("starting SQS (ElasticMQ) and S3 (s3proxy), embedded");
         LocalAws aws = LocalAws.start();
+        localAws = aws;
         open.add(aws);
         base.put("AWS_REGION", "us-east-1");
         base.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
@@ -189,7 +183,7 @@ public final class DemoStack implements AutoCloseable {
       VegaBootService api = VegaBootService.start(ApiApplication.class, new HashMap<>(base), apiProps,
           LocalAws.freePort());
       open.add(api);
-      DemoStack stack = new DemoStack(pg, open, Collections.unmodifiableMap(base), traces, api, proxy, worker);
+      DemoStack stack = new DemoStack(base, pg, localAws, traces, provider, proxy, worker, api);
       stack.awaitFirstResults();
       return stack;
     } catch (Exception | Error e) {
@@ -211,46 +205,31 @@ public final class DemoStack implements AutoCloseable {
   }
 
   private void awaitFirstResults() throws InterruptedException {
+    Collection<Svc> services = services().values();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline && services.values().stream().anyMatch(s ->
+    while (System.nanoTime() < deadline && services.stream().anyMatch(s ->
         s.monitor().snapshot().checks().stream().anyMatch(c -> c.lastResult() == null))) {
       Thread.sleep(50);
     }
   }
 
-  /** The settings every service shares ({@code VEGA_*}, {@code AWS_*}, {@code OTEL_*}). */
-  public Map<String, String> settings() {
-    return base;
-  }
-
-  public EmbeddedPostgres postgres() {
-    return pg;
-  }
-
-  public TraceCollector traces() {
-    return traces;
-  }
-
-  public VegaBootService api() {
-    return api;
-  }
-
-  public VegaBootService proxy() {
-    return proxy;
-  }
-
-  public WorkerService worker() {
-    return worker;
-  }
-
   /** vega-api, vega-worker and vega-llm-proxy, in that order. */
   public Map<String, Svc> services() {
-    return services;
+    Map<String, Svc> s = new LinkedHashMap<>();
+    s.put("vega-api", new Svc(api.monitor(), api.probePort()));
+    s.put("vega-worker", new Svc(worker.runtime().monitor(), worker.runtime().healthPort()));
+    s.put("vega-llm-proxy", new Svc(proxy.monitor(), proxy.probePort()));
+    return Collections.unmodifiableMap(s);
   }
 
   @Override
   public void close() {
-    closeAll(open, pg);
+    List<AutoCloseable> open = new ArrayList<>();
+    if (localAws != null) {
+      open.add(localAws);
+    }
+    open.addAll(List.of(traces, provider, proxy, worker, api));
+    closeAll(open, postgres);
   }
 
   private static void closeAll(List<AutoCloseable> open, EmbeddedPostgres pg) {

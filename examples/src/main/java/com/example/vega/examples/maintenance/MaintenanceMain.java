@@ -28,9 +28,7 @@ public final class MaintenanceMain {
   private MaintenanceMain() {}
 
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
-    ServiceRuntime.joinLogLinesToTraces(env);
-    System.exit(run(env));
+    ServiceRuntime.exitWith(MaintenanceMain::run);
   }
 
   /** Checks, then migrates the database {@code VEGA_DATABASE_URL} names; returns the exit code. */

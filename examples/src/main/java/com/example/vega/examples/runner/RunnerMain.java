@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,7 @@ public final class RunnerMain {
   private RunnerMain() {}
 
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
-    ServiceRuntime.joinLogLinesToTraces(env);
-    System.exit(run(env));
+    ServiceRuntime.exitWith(RunnerMain::run);
   }
 
   /**
@@ -202,27 +201,20 @@ public final class RunnerMain {
 
   private static void upsert(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String scanId,
       List<Finding> findings) {
-    Span span = spans.startDb(Context.current(), database, "INSERT", "findings");
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+    write(db, spans.startDb(Context.current(), database, "INSERT", "findings"),
         "INSERT INTO findings(id, scan_id, title, severity, path) VALUES (?, ?, ?, ?, ?) "
-            + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity")) {
-      int i = 0;
-      for (Finding f : findings) {
-        ps.setString(1, scanId + "-" + (++i));
-        ps.setString(2, scanId);
-        ps.setString(3, f.title());
-        ps.setString(4, f.severity());
-        ps.setString(5, f.path());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (Exception e) {
-      ClientSpans.fail(span, e);
-      throw new IllegalStateException("finding_upsert failed: " + e.getMessage()
-          + " (is migration 004_findings_columns.sql applied?)", e);
-    } finally {
-      span.end();
-    }
+            + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity", ps -> {
+          int i = 0;
+          for (Finding f : findings) {
+            ps.setString(1, scanId + "-" + (++i));
+            ps.setString(2, scanId);
+            ps.setString(3, f.title());
+            ps.setString(4, f.severity());
+            ps.setString(5, f.path());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }, "finding_upsert", "is migration 004_findings_columns.sql applied?");
   }
 
   private static void writeArtifacts(S3Client s3, ClientSpans spans, String region, String bucket, String scanId,
@@ -255,14 +247,28 @@ public final class RunnerMain {
 
   private static void update(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String sql,
       String scanId) {
-    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    write(db, spans.startDb(Context.current(), database, "UPDATE", "scans"), sql, ps -> {
       ps.setString(1, scanId);
       ps.executeUpdate();
+    }, "Postgres write", "check the database security group and credentials");
+  }
+
+  /** What one statement does with its parameters, on a connection of its own. */
+  private interface SqlWork {
+    void run(PreparedStatement ps) throws SQLException;
+  }
+
+  /**
+   * One write under its CLIENT {@code span}, which it ends; a failure marks the span and stops the
+   * scan with {@code what} failed and the {@code hint} of what to check.
+   */
+  private static void write(HikariDataSource db, Span span, String sql, SqlWork work, String what,
+      String hint) {
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      work.run(ps);
     } catch (Exception e) {
       ClientSpans.fail(span, e);
-      throw new IllegalStateException("Postgres write failed: " + e.getMessage()
-          + " (check the database security group and credentials)", e);
+      throw new IllegalStateException(what + " failed: " + e.getMessage() + " (" + hint + ")", e);
     } finally {
       span.end();
     }

@@ -18,32 +18,17 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 /**
  * Production: ECS RunTask of the runner task definition, an {@code ECS.RunTask} CLIENT span, and
  * the trace context in the overrides (so the runner's spans are children of the RunTask call).
+ *
+ * @param subnets where the Fargate task runs ({@code VEGA_RUNNER_SUBNETS}), with
+ *     {@code securityGroups} ({@code VEGA_RUNNER_SECURITY_GROUPS}); Fargate needs them in AWS
  */
-public final class EcsRunnerLauncher implements RunnerLauncher {
+public record EcsRunnerLauncher(EcsClient ecs, EcsCarrier carrier, ClientSpans spans, String region, String cluster,
+    String taskDefinition, List<String> subnets, List<String> securityGroups) implements RunnerLauncher {
   public static final String CONTAINER = "vega-v16-runner";
-  private final EcsClient ecs;
-  private final EcsCarrier carrier;
-  private final ClientSpans spans;
-  private final String region;
-  private final String cluster;
-  private final String taskDefinition;
-  private final List<String> subnets;
-  private final List<String> securityGroups;
 
-  /**
-   * @param subnets where the Fargate task runs ({@code VEGA_RUNNER_SUBNETS}), with
-   *     {@code securityGroups} ({@code VEGA_RUNNER_SECURITY_GROUPS}); Fargate needs them in AWS
-   */
-  public EcsRunnerLauncher(EcsClient ecs, EcsCarrier carrier, ClientSpans spans, String region, String cluster,
-      String taskDefinition, List<String> subnets, List<String> securityGroups) {
-    this.ecs = ecs;
-    this.carrier = carrier;
-    this.spans = spans;
-    this.region = region;
-    this.cluster = cluster;
-    this.taskDefinition = taskDefinition;
-    this.subnets = List.copyOf(subnets);
-    this.securityGroups = List.copyOf(securityGroups);
+  public EcsRunnerLauncher {
+    subnets = List.copyOf(subnets);
+    securityGroups = List.copyOf(securityGroups);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package com.example.vega.health.bench;
 
-import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
@@ -11,7 +10,6 @@ import com.example.vega.health.Status;
 import com.example.vega.health.http.HealthJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,26 +59,12 @@ public class HealthJsonRenderBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    HealthMonitor.Builder b = HealthMonitor.builder()
-        .service(new ServiceInfo("vega-worker", "1.4.2", "abc123", "scan worker", "dev"));
-    CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofHours(1)).timeout(Duration.ofSeconds(2))
-        .critical(true).build();
-    for (int i = 0; i < 10; i++) {
-      CheckResult r = "healthy".equals(state)
-          ? CheckResult.up("validation query answered in 3ms on db.internal:5432")
-          : CheckResult.down(com.example.vega.health.ErrorKind.CONNECTION_REFUSED,
-              "connection refused on \"db.internal:5432\"\n(after 3 attempts)",
-              "check VEGA_DATABASE_URL and the database security group: the ALB \\ ECS task's "
-                  + "security group must reach db.internal on 5432");
-      CheckResult full = r.with("responseTime", 3, "ms").with("activeConnections", 2, "connections")
-          .with("idleConnections", 8, "connections").with("maxConnections", 10, "connections")
-          .with("waitingThreads", 0, "threads").with("latestMigration", "004_findings_columns.sql", null);
-      b.register("check-" + i, ctx -> full, policy);
-    }
-    monitor = b.build().start();
-    while (monitor.snapshot().checks().stream().anyMatch(c -> c.lastResult() == null)) {
-      Thread.sleep(10);
-    }
+    monitor = TenChecks.started("healthy".equals(state)
+        ? CheckResult.up("validation query answered in 3ms on db.internal:5432")
+        : CheckResult.down(com.example.vega.health.ErrorKind.CONNECTION_REFUSED,
+            "connection refused on \"db.internal:5432\"\n(after 3 attempts)",
+            "check VEGA_DATABASE_URL and the database security group: the ALB \\ ECS task's "
+                + "security group must reach db.internal on 5432"));
     snapshot = monitor.snapshot();
     ObjectMapper mapper = new ObjectMapper();
     JsonNode a = mapper.readTree(ours());

@@ -1,13 +1,10 @@
 package com.example.vega.health.bench;
 
-import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.HealthSnapshot;
-import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.http.HealthEndpoints;
 import com.example.vega.health.http.HealthJson;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,21 +43,7 @@ public class HealthSnapshotBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
-    HealthMonitor.Builder b = HealthMonitor.builder()
-        .service(new ServiceInfo("vega-worker", "1.4.2", "abc123", "scan worker", "dev"));
-    CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofHours(1)).timeout(Duration.ofSeconds(2))
-        .critical(true).build();
-    for (int i = 0; i < 10; i++) {
-      CheckResult r = CheckResult.up("validation query answered in 3ms on db.internal:5432")
-          .with("responseTime", 3, "ms").with("activeConnections", 2, "connections")
-          .with("idleConnections", 8, "connections").with("maxConnections", 10, "connections")
-          .with("waitingThreads", 0, "threads").with("latestMigration", "004_findings_columns.sql", null);
-      b.register("check-" + i, ctx -> r, policy);
-    }
-    monitor = b.build().start();
-    while (monitor.snapshot().checks().stream().anyMatch(c -> c.lastResult() == null)) {
-      Thread.sleep(10);
-    }
+    monitor = TenChecks.started(CheckResult.up("validation query answered in 3ms on db.internal:5432"));
     snapshot = monitor.snapshot();
     endpoints = new HealthEndpoints(monitor);
     // Two snapshots that differ in one check's state, as after one check reports.

@@ -4,17 +4,14 @@ import static com.example.vega.health.bench.SqsSendHopBenchmark.BODY;
 import static com.example.vega.health.bench.SqsSendHopBenchmark.QUEUE_URL;
 import static com.example.vega.health.bench.SqsSendHopBenchmark.SCAN_ID;
 
-import com.example.vega.health.bench.SqsSendHopBenchmark.CountingExporter;
 import com.example.vega.health.bench.SqsSendHopBenchmark.FakeSqsHttpClient;
 import com.example.vega.health.trace.ScanContext;
-import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.SqsCarrier;
 import com.example.vega.health.trace.SqsTracingInterceptor;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.awssdk.v2_2.AwsSdkTelemetry;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 /**
  * The consumer side of the same hop: one {@code SqsClient.receiveMessage(...)} answering one
  * message that carries {@code traceparent} + {@code baggage} (the fake in-memory endpoint of
- * {@link SqsSendHopBenchmark}), then the message is handled.
+ * {@link SqsHop}), then the message is handled.
  *
  * <ul>
  *   <li>{@code baseline}: no interceptor; the message is iterated.
@@ -67,49 +64,35 @@ public class SqsReceiveHopBenchmark {
       + "\"baggage\":{\"StringValue\":\"" + ScanContext.SCAN_ID + "=" + SCAN_ID + "\",\"DataType\":\"String\"}}"
       + "}]}";
 
-  private OpenTelemetrySdk otel;
-  private CountingExporter exporter;
-  private SqsCarrier carrier;
+  private SqsHop hop;
   private ReceiveMessageRequest request;
-  private FakeSqsHttpClient http;
-  private SqsClient baselineClient;
-  private SqsClient vegaClient;
-  private SqsClient otelClient;
+  private SqsClient otelWrapped;
 
   @Setup
   public void setUp() {
-    exporter = new CountingExporter();
-    otel = SqsSendHopBenchmark.sdk(exporter);
-    ScanTracing tracing = ScanTracing.create(otel);
-    carrier = SqsCarrier.create(tracing);
+    hop = new SqsHop(new FakeSqsHttpClient(Map.of("AmazonSQS.ReceiveMessage", RECEIVE_ANSWER)));
     request = ReceiveMessageRequest.builder().queueUrl(QUEUE_URL).maxNumberOfMessages(10).waitTimeSeconds(20).build();
-    http = new FakeSqsHttpClient(Map.of("AmazonSQS.ReceiveMessage", RECEIVE_ANSWER));
-    baselineClient = SqsSendHopBenchmark.client(http, null);
-    vegaClient = SqsSendHopBenchmark.client(http, SqsTracingInterceptor.create(tracing));
-    AwsSdkTelemetry telemetry = AwsSdkTelemetry.builder(otel).setUseConfiguredPropagatorForMessaging(true).build();
-    otelClient = telemetry.wrap(SqsSendHopBenchmark.client(http, telemetry.createExecutionInterceptor()));
+    // Its process spans start as the answer's messages are iterated, which wrap() arranges.
+    otelWrapped = hop.telemetry.wrap(hop.otelClient);
     verify();
   }
 
   @TearDown
   public void tearDown() {
-    baselineClient.close();
-    vegaClient.close();
-    otelClient.close();
-    otel.close();
+    hop.close();
   }
 
   @Benchmark
   public void baseline(Blackhole bh) {
-    for (Message m : baselineClient.receiveMessage(request).messages()) {
+    for (Message m : hop.baselineClient.receiveMessage(request).messages()) {
       bh.consume(m.body());
     }
   }
 
   @Benchmark
   public void vega(Blackhole bh) {
-    for (Message m : vegaClient.receiveMessage(request).messages()) {
-      Context process = carrier.startProcess(m, QUEUE_URL);
+    for (Message m : hop.vegaClient.receiveMessage(request).messages()) {
+      Context process = hop.carrier.startProcess(m, QUEUE_URL);
       try (io.opentelemetry.context.Scope s = process.makeCurrent()) {
         bh.consume(m.body());
       } finally {
@@ -120,7 +103,7 @@ public class SqsReceiveHopBenchmark {
 
   @Benchmark
   public void otel(Blackhole bh) {
-    for (Message m : otelClient.receiveMessage(request).messages()) {
+    for (Message m : otelWrapped.receiveMessage(request).messages()) {
       bh.consume(m.body());
     }
   }
@@ -143,17 +126,17 @@ public class SqsReceiveHopBenchmark {
   private String receiveOnce(String variant, java.util.function.Consumer<Blackhole> receive, int consumerSpans) {
     Blackhole bh = new Blackhole(
         "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
-    long before = exporter.count.get();
-    exporter.reset();
-    http.capture = true;
+    long before = hop.exporter.count.get();
+    hop.exporter.reset();
+    hop.http.capture = true;
     try {
       receive.accept(bh);
     } finally {
-      http.capture = false;
+      hop.http.capture = false;
     }
-    List<SpanData> spans = List.copyOf(exporter.last);
+    List<SpanData> spans = List.copyOf(hop.exporter.last);
     List<SpanData> consumers = spans.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).toList();
-    if (consumers.size() != consumerSpans || exporter.count.get() - before != spans.size()) {
+    if (consumers.size() != consumerSpans || hop.exporter.count.get() - before != spans.size()) {
       throw new IllegalStateException(variant + ": expected " + consumerSpans + " CONSUMER span(s), got " + spans);
     }
     for (SpanData s : consumers) {
@@ -165,8 +148,8 @@ public class SqsReceiveHopBenchmark {
         + spans.stream().map(s -> s.getKind() + " '" + s.getName() + "' trace " + s.getTraceId()
             + " parent " + s.getParentSpanId() + " links " + s.getLinks().size()
             + " attributes " + s.getAttributes().asMap().keySet()).toList()
-        + ", request " + http.lastBody);
-    return http.lastBody;
+        + ", request " + hop.http.lastBody);
+    return hop.http.lastBody;
   }
 
   private static String quote(String s) {

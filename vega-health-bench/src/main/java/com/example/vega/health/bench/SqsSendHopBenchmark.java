@@ -1,16 +1,11 @@
 package com.example.vega.health.bench;
 
 import com.example.vega.health.trace.ScanIdSpanProcessor;
-import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.SqsCarrier;
 import com.example.vega.health.trace.SqsTracingInterceptor;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.instrumentation.awssdk.v2_2.AwsSdkTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -18,7 +13,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,16 +37,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
@@ -92,89 +82,34 @@ public class SqsSendHopBenchmark {
       "\"traceparent\":\\{[^}]*\"StringValue\":\"(00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2})\"");
   private static final Pattern ATTRIBUTE_NAMES = Pattern.compile("\"([A-Za-z0-9_.-]+)\":\\{\"(?:StringValue|DataType)\"");
 
-  private OpenTelemetrySdk otel;
-  private CountingExporter exporter;
-  private SqsCarrier carrier;
+  private SqsHop hop;
   private Context parent;
   private SendMessageRequest request;
-  private FakeSqsHttpClient http;
-  private SqsClient baselineClient;
-  private SqsClient vegaClient;
-  private SqsClient otelClient;
 
   @Setup
   public void setUp() {
-    exporter = new CountingExporter();
-    otel = sdk(exporter);
-    ScanTracing tracing = ScanTracing.create(otel);
-    carrier = SqsCarrier.create(tracing);
-    parent = tracing.startScan(SCAN_ID, Context.root());   // never ended: it only parents
+    hop = new SqsHop(new FakeSqsHttpClient());
+    parent = hop.tracing.startScan(SCAN_ID, Context.root());   // never ended: it only parents
     request = SendMessageRequest.builder().queueUrl(QUEUE_URL).messageBody(BODY).build();
-    http = new FakeSqsHttpClient();
-
-    baselineClient = client(http, null);
-    vegaClient = client(http, SqsTracingInterceptor.create(tracing));
-    otelClient = client(http, AwsSdkTelemetry.builder(otel)
-        .setUseConfiguredPropagatorForMessaging(true)
-        .build()
-        .createExecutionInterceptor());
-
     verify();
   }
 
   @TearDown
   public void tearDown() {
-    baselineClient.close();
-    vegaClient.close();
-    otelClient.close();
-    otel.close();
-  }
-
-  /**
-   * The one SDK both Vega and OpenTelemetry's instrumentation use: a real tracer provider,
-   * parentbased(always_on), the scan-id processor and a simple processor into {@code exporter};
-   * tracecontext + baggage.
-   */
-  static OpenTelemetrySdk sdk(CountingExporter exporter) {
-    return OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
-            .addSpanProcessor(new ScanIdSpanProcessor())
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-            .build())
-        .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
-            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-        .build();
-  }
-
-  static SqsClient client(SdkHttpClient http, ExecutionInterceptor interceptor) {
-    return SqsClient.builder()
-        .httpClient(http)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")))
-        // SDK 2.57.8: SqsBaseClientBuilder.checksumValidationEnabled(Boolean), the SQS MD5 checks
-        // (MessageMD5ChecksumInterceptor) off; the canned answers carry the body's real MD5 anyway.
-        .checksumValidationEnabled(false)
-        .overrideConfiguration(c -> {
-          if (interceptor != null) {
-            c.addExecutionInterceptor(interceptor);
-          }
-        })
-        .build();
+    hop.close();
   }
 
   @Benchmark
   public SendMessageResponse baseline() {
     try (io.opentelemetry.context.Scope s = parent.makeCurrent()) {
-      return baselineClient.sendMessage(request);
+      return hop.baselineClient.sendMessage(request);
     }
   }
 
   @Benchmark
   public SendMessageResponse vega() {
     try (io.opentelemetry.context.Scope s = parent.makeCurrent()) {
-      return vegaClient.sendMessage(request);
+      return hop.vegaClient.sendMessage(request);
     }
   }
 
@@ -186,9 +121,9 @@ public class SqsSendHopBenchmark {
   }
 
   private SendMessageResponse sendWithProducerSpan() {
-    Span send = carrier.startSend(Context.current(), QUEUE_URL);
+    Span send = hop.carrier.startSend(Context.current(), QUEUE_URL);
     try (io.opentelemetry.context.Scope q = send.makeCurrent()) {
-      SendMessageResponse r = vegaClient.sendMessage(request);
+      SendMessageResponse r = hop.vegaClient.sendMessage(request);
       SqsCarrier.sent(send, r);
       return r;
     } finally {
@@ -199,7 +134,7 @@ public class SqsSendHopBenchmark {
   @Benchmark
   public SendMessageResponse otel() {
     try (io.opentelemetry.context.Scope s = parent.makeCurrent()) {
-      return otelClient.sendMessage(request);
+      return hop.otelClient.sendMessage(request);
     }
   }
 
@@ -208,13 +143,13 @@ public class SqsSendHopBenchmark {
     String traceId = Span.fromContext(parent).getSpanContext().getTraceId();
     String parentSpanId = Span.fromContext(parent).getSpanContext().getSpanId();
 
-    Sent base = sendOnce(() -> baselineClient.sendMessage(request));
+    Sent base = sendOnce(() -> hop.baselineClient.sendMessage(request));
     if (base.traceparent != null) {
       throw new IllegalStateException("baseline sent a traceparent: " + base.body);
     }
     report("baseline", base);
 
-    Sent vega = sendOnce(() -> vegaClient.sendMessage(request));
+    Sent vega = sendOnce(() -> hop.vegaClient.sendMessage(request));
     expect("vega", vega, traceId);
     if (!vega.traceparent.contains(parentSpanId) || vega.spans != 0) {
       throw new IllegalStateException("vega: expected the parent's own span id and no span: " + vega);
@@ -229,7 +164,7 @@ public class SqsSendHopBenchmark {
     }
     report("vegaWithProducerSpan", vegaSpan);
 
-    Sent o = sendOnce(() -> otelClient.sendMessage(request));
+    Sent o = sendOnce(() -> hop.otelClient.sendMessage(request));
     expect("otel", o, traceId);
     if (o.traceparent.contains(parentSpanId) || o.spans != 1 || o.kinds.get(0) != SpanKind.PRODUCER) {
       throw new IllegalStateException("otel: expected one PRODUCER span injected: " + o);
@@ -238,27 +173,27 @@ public class SqsSendHopBenchmark {
   }
 
   private Sent sendOnce(java.util.function.Supplier<SendMessageResponse> send) {
-    long before = exporter.count.get();
-    exporter.reset();
-    http.capture = true;
+    long before = hop.exporter.count.get();
+    hop.exporter.reset();
+    hop.http.capture = true;
     SendMessageResponse r;
     try (io.opentelemetry.context.Scope s = parent.makeCurrent()) {
       r = send.get();
     } finally {
-      http.capture = false;
+      hop.http.capture = false;
     }
     if (!"5fea7756-0ea4-451a-a703-a558b933e274".equals(r.messageId())) {
       throw new IllegalStateException("unexpected answer " + r);
     }
-    Matcher m = TRACEPARENT.matcher(http.lastBody);
+    Matcher m = TRACEPARENT.matcher(hop.http.lastBody);
     List<String> names = new ArrayList<>();
-    Matcher n = ATTRIBUTE_NAMES.matcher(http.lastBody);
+    Matcher n = ATTRIBUTE_NAMES.matcher(hop.http.lastBody);
     while (n.find()) {
       names.add(n.group(1));
     }
-    return new Sent(http.lastBody, m.find() ? m.group(1) : null, names, http.lastHeaders,
-        (int) (exporter.count.get() - before), exporter.last.stream().map(SpanData::getKind).toList(),
-        exporter.last.stream().map(d -> "'" + d.getName() + "' " + d.getAttributes().size() + " attributes " + d.getAttributes().asMap().keySet()).toList());
+    return new Sent(hop.http.lastBody, m.find() ? m.group(1) : null, names, hop.http.lastHeaders,
+        (int) (hop.exporter.count.get() - before), hop.exporter.last.stream().map(SpanData::getKind).toList(),
+        hop.exporter.last.stream().map(d -> "'" + d.getName() + "' " + d.getAttributes().size() + " attributes " + d.getAttributes().asMap().keySet()).toList());
   }
 
   private static void expect(String variant, Sent sent, String traceId) {

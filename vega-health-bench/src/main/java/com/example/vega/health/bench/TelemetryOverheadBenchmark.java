@@ -34,6 +34,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
@@ -236,37 +237,27 @@ public class TelemetryOverheadBenchmark {
 
   @Benchmark
   public void logbackPlain() {
-    try (Scope s = scan.makeCurrent()) {
-      withoutMdc.info("scan {} claimed", "scan-0123456789abcdef");
-    }
+    logInScan(withoutMdc);
   }
 
   @Benchmark
   public void logbackOtelMdc() {
-    try (Scope s = scan.makeCurrent()) {
-      withMdc.info("scan {} claimed", "scan-0123456789abcdef");
-    }
+    logInScan(withMdc);
   }
 
   @Benchmark
   public String julSimpleFormatter() {
-    try (Scope s = scan.makeCurrent()) {
-      return julPlain.format(record());
-    }
+    return formatInScan(julPlain);
   }
 
   @Benchmark
   public String julTraceFormatterText() {
-    try (Scope s = scan.makeCurrent()) {
-      return julText.format(record());
-    }
+    return formatInScan(julText);
   }
 
   @Benchmark
   public String julTraceFormatterJson() {
-    try (Scope s = scan.makeCurrent()) {
-      return julJson.format(record());
-    }
+    return formatInScan(julJson);
   }
 
   @Benchmark
@@ -277,6 +268,18 @@ public class TelemetryOverheadBenchmark {
   @Benchmark
   public void healthyRunHeldAndDropped() {
     run(heldTracer);
+  }
+
+  private void logInScan(Logger logger) {
+    try (Scope s = scan.makeCurrent()) {
+      logger.info("scan {} claimed", "scan-0123456789abcdef");
+    }
+  }
+
+  private String formatInScan(Formatter formatter) {
+    try (Scope s = scan.makeCurrent()) {
+      return formatter.format(record());
+    }
   }
 
   private static LogRecord record() {

@@ -149,9 +149,7 @@ public class TracePropagationBenchmark {
 
   @Benchmark
   public Context httpPlainW3c() {
-    Map<String, String> headers = new HashMap<>(8);
-    PLAIN.inject(context, headers, MAP_SET);
-    return PLAIN.extract(Context.root(), headers, MAP_GET);
+    return plainW3c(MAP_SET, MAP_GET);
   }
 
   // --- SQS message attributes: the consumer gets a Message ---
@@ -191,9 +189,14 @@ public class TracePropagationBenchmark {
 
   @Benchmark
   public Context ecsPlainW3c() {
-    Map<String, String> env = new HashMap<>(8);
-    PLAIN.inject(context, env, ENV_SET);
-    return PLAIN.extract(Context.root(), env, ENV_GET);
+    return plainW3c(ENV_SET, ENV_GET);
+  }
+
+  /** The plain propagators into a fresh string map and back, as headers or as an environment. */
+  private Context plainW3c(TextMapSetter<Map<String, String>> set, TextMapGetter<Map<String, String>> get) {
+    Map<String, String> carrier = new HashMap<>(8);
+    PLAIN.inject(context, carrier, set);
+    return PLAIN.extract(Context.root(), carrier, get);
   }
 
   // --- per span: the scan-id attribute ---
