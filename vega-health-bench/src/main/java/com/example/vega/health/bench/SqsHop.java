@@ -21,6 +21,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the SQS hop benchmarks run on: one SDK (see {@link #sdk}), an in-memory SQS endpoint and
@@ -71,7 +72,7 @@ final class SqsHop implements AutoCloseable {
         .build();
   }
 
-  private static SqsClient client(SdkHttpClient http, ExecutionInterceptor interceptor) {
+  private static SqsClient client(SdkHttpClient http, @Nullable ExecutionInterceptor interceptor) {
     return SqsClient.builder()
         .httpClient(http)
         .region(Region.US_EAST_1)

@@ -149,7 +149,7 @@ public class SqsReceiveHopBenchmark {
             + " parent " + s.getParentSpanId() + " links " + s.getLinks().size()
             + " attributes " + s.getAttributes().asMap().keySet()).toList()
         + ", request " + hop.http.lastBody);
-    return hop.http.lastBody;
+    return java.util.Objects.requireNonNull(hop.http.lastBody, "no request captured");
   }
 
   private static String quote(String s) {

@@ -46,6 +46,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One SQS SendMessage hop, the whole SDK call ({@code SqsClient.sendMessage}: marshalling,
@@ -150,23 +151,20 @@ public class SqsSendHopBenchmark {
     report("baseline", base);
 
     Sent vega = sendOnce(() -> hop.vegaClient.sendMessage(request));
-    expect("vega", vega, traceId);
-    if (!vega.traceparent.contains(parentSpanId) || vega.spans != 0) {
+    if (!expect("vega", vega, traceId).contains(parentSpanId) || vega.spans != 0) {
       throw new IllegalStateException("vega: expected the parent's own span id and no span: " + vega);
     }
     report("vega", vega);
 
     Sent vegaSpan = sendOnce(this::sendWithProducerSpan);
-    expect("vegaWithProducerSpan", vegaSpan, traceId);
-    if (vegaSpan.traceparent.contains(parentSpanId) || vegaSpan.spans != 1
+    if (expect("vegaWithProducerSpan", vegaSpan, traceId).contains(parentSpanId) || vegaSpan.spans != 1
         || vegaSpan.kinds.get(0) != SpanKind.PRODUCER) {
       throw new IllegalStateException("vegaWithProducerSpan: expected one PRODUCER span injected: " + vegaSpan);
     }
     report("vegaWithProducerSpan", vegaSpan);
 
     Sent o = sendOnce(() -> hop.otelClient.sendMessage(request));
-    expect("otel", o, traceId);
-    if (o.traceparent.contains(parentSpanId) || o.spans != 1 || o.kinds.get(0) != SpanKind.PRODUCER) {
+    if (expect("otel", o, traceId).contains(parentSpanId) || o.spans != 1 || o.kinds.get(0) != SpanKind.PRODUCER) {
       throw new IllegalStateException("otel: expected one PRODUCER span injected: " + o);
     }
     report("otel", o);
@@ -185,25 +183,30 @@ public class SqsSendHopBenchmark {
     if (!"5fea7756-0ea4-451a-a703-a558b933e274".equals(r.messageId())) {
       throw new IllegalStateException("unexpected answer " + r);
     }
-    Matcher m = TRACEPARENT.matcher(hop.http.lastBody);
+    String body = java.util.Objects.requireNonNull(hop.http.lastBody, "no request captured");
+    Matcher m = TRACEPARENT.matcher(body);
     List<String> names = new ArrayList<>();
-    Matcher n = ATTRIBUTE_NAMES.matcher(hop.http.lastBody);
+    Matcher n = ATTRIBUTE_NAMES.matcher(body);
     while (n.find()) {
       names.add(n.group(1));
     }
-    return new Sent(hop.http.lastBody, m.find() ? m.group(1) : null, names, hop.http.lastHeaders,
+    return new Sent(body, m.find() ? m.group(1) : null, names,
+        java.util.Objects.requireNonNull(hop.http.lastHeaders, "no request captured"),
         (int) (hop.exporter.count.get() - before), hop.exporter.last.stream().map(SpanData::getKind).toList(),
         hop.exporter.last.stream().map(d -> "'" + d.getName() + "' " + d.getAttributes().size() + " attributes " + d.getAttributes().asMap().keySet()).toList());
   }
 
-  private static void expect(String variant, Sent sent, String traceId) {
-    if (sent.traceparent == null || !sent.traceparent.startsWith("00-" + traceId + "-")) {
+  /** Checks the message carries the trace and the scan's baggage; returns its traceparent. */
+  private static String expect(String variant, Sent sent, String traceId) {
+    String traceparent = sent.traceparent;
+    if (traceparent == null || !traceparent.startsWith("00-" + traceId + "-")) {
       throw new IllegalStateException(variant + ": no traceparent of trace " + traceId
           + " in the message attributes: " + sent.body);
     }
     if (!sent.body.contains("\"baggage\"") || !sent.body.contains(SCAN_ID)) {
       throw new IllegalStateException(variant + ": no baggage with the scan id: " + sent.body);
     }
+    return traceparent;
   }
 
   private static void report(String variant, Sent sent) {
@@ -214,7 +217,7 @@ public class SqsSendHopBenchmark {
         + ", body " + sent.body.length() + " chars");
   }
 
-  record Sent(String body, String traceparent, List<String> attributes, Map<String, List<String>> headers,
+  record Sent(String body, @Nullable String traceparent, List<String> attributes, Map<String, List<String>> headers,
       int spans, List<SpanKind> kinds, List<String> spanInfo) {}
 
   /** Counts ended spans and drops them. */
@@ -258,8 +261,8 @@ public class SqsSendHopBenchmark {
     private final Map<String, byte[]> answers;
     private final byte[] buffer = new byte[8192];
     volatile boolean capture;
-    volatile String lastBody;
-    volatile Map<String, List<String>> lastHeaders;
+    volatile @Nullable String lastBody;
+    volatile @Nullable Map<String, List<String>> lastHeaders;
     long bytesRead;
 
     /** Answers SendMessage only. */

@@ -46,6 +46,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the telemetry of issue 13 adds per request, each cell beside its peer:
@@ -109,7 +110,7 @@ public class TelemetryOverheadBenchmark {
     }
 
     @Override
-    public String getUrlQuery(Request r) {
+    public @Nullable String getUrlQuery(Request r) {
       return null;
     }
 
@@ -131,7 +132,7 @@ public class TelemetryOverheadBenchmark {
     }
 
     @Override
-    public String get(Request r, String key) {
+    public @Nullable String get(@Nullable Request r, String key) {
       return r == null ? null : r.headers().get(key);
     }
   };

@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inject + extract per hop (HTTP headers, SQS message attributes, ECS RunTask environment) with
@@ -66,7 +67,7 @@ public class TracePropagationBenchmark {
     }
 
     @Override
-    public String get(Map<String, String> m, String k) {
+    public @Nullable String get(@Nullable Map<String, String> m, String k) {
       return m == null ? null : m.get(k);
     }
   };
@@ -79,7 +80,7 @@ public class TracePropagationBenchmark {
     }
 
     @Override
-    public String get(Map<String, String> m, String k) {
+    public @Nullable String get(@Nullable Map<String, String> m, String k) {
       return m == null ? null : m.get(k.toUpperCase(Locale.ROOT));
     }
   };
@@ -92,7 +93,7 @@ public class TracePropagationBenchmark {
     }
 
     @Override
-    public String get(Map<String, MessageAttributeValue> m, String k) {
+    public @Nullable String get(@Nullable Map<String, MessageAttributeValue> m, String k) {
       MessageAttributeValue v = m == null ? null : m.get(k);
       return v == null ? null : v.stringValue();
     }

@@ -8,6 +8,7 @@ import com.example.vega.health.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code /v1/healthz}, {@code /v1/healthz/live} and {@code /v1/healthz/ready} answer, for
@@ -59,9 +60,10 @@ public final class HealthEndpoints {
 
   /**
    * {@code GET /v1/healthz}. Authorized callers get every check; others the top-level status.
-   * A browser (Accept: text/html) authorized for detail gets a readable page.
+   * A browser (Accept: text/html) authorized for detail gets a readable page; {@code accept} is
+   * null when the request has no Accept header.
    */
-  public Response healthz(boolean detail, String accept) {
+  public Response healthz(boolean detail, @Nullable String accept) {
     HealthSnapshot s = monitor.snapshot();
     Status status = s.status();
     int code = HealthJson.httpStatus(status);
@@ -108,7 +110,7 @@ public final class HealthEndpoints {
     };
   }
 
-  static boolean wantsHtml(String accept) {
+  static boolean wantsHtml(@Nullable String accept) {
     if (accept == null) {
       return false;
     }

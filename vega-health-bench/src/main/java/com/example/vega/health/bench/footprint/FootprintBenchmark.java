@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the module adds to a JVM in live heap, threads and loaded classes: fresh child JVMs
@@ -72,7 +73,7 @@ public final class FootprintBenchmark {
     }
   }
 
-  private static Map<String, String> runOnce(String scenario, int seconds, int pollers, String springClassPath)
+  private static Map<String, String> runOnce(String scenario, int seconds, int pollers, @Nullable String springClassPath)
       throws Exception {
     boolean spring = scenario.startsWith("spring-");
     List<String> cmd = new ArrayList<>();
@@ -203,15 +204,24 @@ public final class FootprintBenchmark {
     }
   }
 
+  /** What every run records: a missing one is a bug in this harness, named. */
+  private static <K, V> V present(Map<K, V> map, K key) {
+    V v = map.get(key);
+    if (v == null) {
+      throw new IllegalStateException("no " + key + " among " + map.keySet());
+    }
+    return v;
+  }
+
   private static void report(Map<String, List<Map<String, String>>> all, int seconds, List<String> scenarios,
       String baseline) {
     Map<String, Map<String, Integer>> names = new HashMap<>();
-    System.out.printf("%nMedians (%d runs each; heap used right after System.gc(), SerialGC):%n%n", all.get(baseline).size());
+    System.out.printf("%nMedians (%d runs each; heap used right after System.gc(), SerialGC):%n%n", present(all, baseline).size());
     System.out.println("| scenario | heap after GC | metaspace | classes loaded | threads (peak) | check runs in " + seconds
         + " s | requests/s to the measured JVM |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (String s : scenarios) {
-      List<Map<String, String>> rs = all.get(s);
+      List<Map<String, String>> rs = present(all, s);
       long threads = median(rs, "threads");
       System.out.printf("| %s | %.2f MB | %.2f MB | %d | %d (%d) | %s | %s |%n", s,
           median(rs, "heapUsed") / 1048576.0, median(rs, "metaspaceUsed") / 1048576.0, median(rs, "classes"),
@@ -219,21 +229,21 @@ public final class FootprintBenchmark {
           s.equals("checks10") ? String.valueOf(median(rs, "requestsPerSecond")) : "-");
       // The names of a run whose thread count is the median one.
       Map<String, String> typical = rs.stream().filter(r -> Long.parseLong(r.get("threads")) == threads).findFirst().orElseThrow();
-      names.put(s, threadNames(typical.get("threadNames")));
+      names.put(s, threadNames(present(typical, "threadNames")));
     }
-    Map<String, String> base = medians(all.get(baseline));
+    Map<String, String> base = medians(present(all, baseline));
     System.out.println();
-    System.out.println(baseline + " threads: " + names.get(baseline));
+    System.out.println(baseline + " threads: " + present(names, baseline));
     for (String s : scenarios.subList(1, scenarios.size())) {
-      Map<String, String> m = medians(all.get(s));
+      Map<String, String> m = medians(present(all, s));
       System.out.printf("%s adds: heap %+.2f MB, metaspace %+.2f MB, classes %+d, threads %+d: %s%n", s,
           diff(m, base, "heapUsed") / 1048576.0, diff(m, base, "metaspaceUsed") / 1048576.0,
-          diff(m, base, "classes"), diff(m, base, "threads"), added(names.get(s), names.get(baseline)));
+          diff(m, base, "classes"), diff(m, base, "threads"), added(present(names, s), present(names, baseline)));
     }
-    List<Map<String, String>> loaded = all.get("checks10");
     if (!scenarios.contains("checks10")) {
       return;
     }
+    List<Map<String, String>> loaded = present(all, "checks10");
     System.out.printf("checks10 load: median %d requests (%d x 200, %d x 503, %d errors/timeouts) over %d s%n",
         median(loaded, "requests"), median(loaded, "status200"), median(loaded, "status503"), median(loaded, "errors"), seconds);
   }

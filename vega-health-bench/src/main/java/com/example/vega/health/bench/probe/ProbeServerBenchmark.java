@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The probe server side by side with its peer (docs/benchmarks.md section 8): today's JDK server
@@ -86,7 +87,7 @@ public final class ProbeServerBenchmark {
   }
 
   private static void runCell(String impl, String mode, int seconds, int connections, Map<String, Double> r,
-      List<String> hostile) throws Exception {
+      @Nullable List<String> hostile) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
