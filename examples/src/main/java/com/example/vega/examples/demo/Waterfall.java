@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,7 +56,7 @@ final class Waterfall {
     }
     int from = (int) ((s.startNanos() - start) * scale);
     int len = Math.max(1, (int) ((s.endNanos() - s.startNanos()) * scale));
-    b.append(String.format("%-16s %-44s %-9s %9s  %s%s%n", s.service(), name, s.kind().toLowerCase(),
+    b.append(String.format("%-16s %-44s %-9s %9s  %s%s%n", s.service(), name, s.kind().toLowerCase(Locale.ROOT),
         ms(s.endNanos() - s.startNanos()), " ".repeat(Math.min(WIDTH, from)), "#".repeat(Math.min(WIDTH - Math.min(WIDTH, from) + 1, len))));
     List<TraceCollector.Received> kids = new ArrayList<>(children.getOrDefault(s.spanId(), List.of()));
     kids.sort(Comparator.comparingLong(TraceCollector.Received::startNanos));

@@ -61,7 +61,7 @@ public final class RoleChecks {
 
     List<CheckRegistration> checks = new ArrayList<>();
     try {
-      checks.addAll(VegaChecks.forRole(role, s, clients(role, s, aws, dataSource, problems)));
+      checks.addAll(VegaChecks.forRole(role, s, clients(role, s, aws, dataSource)));
     } catch (RuntimeException e) {
       // A client the SDK could not build (no region): keep what needs no AWS.
       // The SDK's own text is not shown: a missing region is what stops a client being built here.
@@ -89,7 +89,7 @@ public final class RoleChecks {
 
   /** The agent's clients for the dependencies this role has settings for, and no others. */
   private static VegaChecks.Clients clients(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws,
-      @Nullable DataSource dataSource, List<String> problems) {
+      @Nullable DataSource dataSource) {
     VegaChecks.Clients.Builder b = VegaChecks.Clients.builder();
     if (dataSource != null) {
       b.dataSource(dataSource);

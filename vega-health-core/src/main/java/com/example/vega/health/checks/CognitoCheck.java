@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -125,7 +126,7 @@ public final class CognitoCheck implements HealthCheck {
       ErrorKind net = Failures.network(e);
       ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
       return CheckResult.down(kind, "the JWKS of " + issuer + " is unreachable ("
-          + (kind == ErrorKind.OTHER ? e.getClass().getSimpleName() : kind.name().toLowerCase().replace('_', ' ')) + ")",
+          + (kind == ErrorKind.OTHER ? e.getClass().getSimpleName() : kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')) + ")",
           reach).with("issuer", issuer, null);
     }
     long ms = (System.nanoTime() - start) / 1_000_000;

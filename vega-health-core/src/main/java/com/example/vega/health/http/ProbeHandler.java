@@ -143,7 +143,7 @@ final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   /** HTTP/1.0 clients that asked to keep the connection are told it is kept. */
   private static FullHttpResponse keepAlive(FullHttpResponse response, HttpRequest request) {
-    if (request.protocolVersion() == HttpVersion.HTTP_1_0 && HttpUtil.isKeepAlive(request)
+    if (HttpVersion.HTTP_1_0.equals(request.protocolVersion()) && HttpUtil.isKeepAlive(request)
         && !response.headers().contains(HttpHeaderNames.CONNECTION)) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }

@@ -31,7 +31,17 @@ public final class Doctor {
 
   /** Whether output goes to a person's terminal (colour, progress) rather than a pipe. */
   public static boolean isTerminal() {
-    return System.console() != null;
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    // From JDK 22, System.console() is never null, even with both streams redirected; it then
+    // says whether it is a terminal through Console.isTerminal(), absent from the JDK 17 we build on.
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 17 to 21: a console exists only on a terminal
+    }
   }
 
   /** Runs {@code doctor argv...}; returns the exit code. */
