@@ -211,4 +211,16 @@ class CognitoCheckTest {
     assertThat(r.hint()).isEqualTo("the vega-api task needs outbound HTTPS to cognito-idp.us-west-1.amazonaws.com: "
         + "check its security group and NAT route");
   }
+
+  @Test
+  void theMessageReadsTheSameUnderATurkishDefaultLocale() throws Exception {
+    java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR")); // where "I".toLowerCase() is a dotless i
+    try {
+      CheckResult r = run(check(URI.create("http://127.0.0.1:" + MotoServer.freePort())));
+      assertThat(r.message()).endsWith("is unreachable (connection refused)");
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+  }
 }
