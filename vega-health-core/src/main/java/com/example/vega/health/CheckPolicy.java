@@ -110,15 +110,10 @@ public record CheckPolicy(
 
   /** A builder starting from this policy. */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.interval = interval;
-    b.timeout = timeout;
-    b.failureThreshold = failureThreshold;
-    b.successThreshold = successThreshold;
-    b.initialStatus = initialStatus;
-    b.critical = critical;
-    b.probes = probes.isEmpty() ? EnumSet.noneOf(HealthProbe.class) : EnumSet.copyOf(probes);
-    b.probesSet = true;
+    Builder b = new Builder().interval(interval).timeout(timeout).failureThreshold(failureThreshold)
+        .successThreshold(successThreshold).initialStatus(initialStatus).critical(critical)
+        .probes(probes.toArray(HealthProbe[]::new));
+    // A cap left at its default stays a default: it follows the interval if that is changed.
     b.maxBackoff = maxBackoff.equals(defaultMaxBackoff(interval)) ? null : maxBackoff;
     return b;
   }
