@@ -187,4 +187,21 @@ class FleetScheduleTest {
     assertThatThrownBy(() -> HealthMonitor.builder().settings(VegaSettings.of(Map.of("VEGA_HEALTH_MAX_BACKOFF", "soon"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_HEALTH_MAX_BACKOFF");
   }
+
+  @Test
+  void theBuildersCapAppliesToEveryCheckAndAnOutOfRangeOneIsNamed() {
+    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .maxBackoff(Duration.ofSeconds(45))
+        .register("db", ctx -> CheckResult.up("fine"), CheckPolicy.builder().interval(INTERVAL).build())
+        .register("slow", ctx -> CheckResult.up("fine"), CheckPolicy.builder().interval(Duration.ofMinutes(2))
+            .timeout(Duration.ofSeconds(5)).build())
+        .build()) {
+      assertThat(m.snapshot().check("db").registration().policy().maxBackoff()).isEqualTo(Duration.ofSeconds(45));
+      assertThat(m.snapshot().check("slow").registration().policy().maxBackoff()).isEqualTo(Duration.ofMinutes(2));
+    }
+    assertThatThrownBy(() -> HealthMonitor.builder().maxBackoff(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBackoff must be from 0");
+    assertThatThrownBy(() -> HealthMonitor.builder().startSpread(Duration.ofDays(366)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("startSpread must be from 0");
+  }
 }
