@@ -224,6 +224,22 @@ public enum Setting {
         "fix " + source + where + " (expected " + shape + ")"));
   }
 
+  /**
+   * {@code value}, trimmed, if this setting accepts it: for a value given in code (a check's
+   * builder) rather than read from the environment.
+   *
+   * @throws IllegalArgumentException naming this setting, the shape it expects and, unless it may
+   *     hold a secret, the value
+   */
+  public String require(String value) {
+    Validated<String> v = validate(key, Objects.requireNonNull(value, key), "");
+    String valid = v.get();
+    if (valid == null) {
+      throw new IllegalArgumentException(v.problems().get(0).message() + ", was " + shown(value));
+    }
+    return valid;
+  }
+
   /** A list setting's items (comma-separated, trimmed); a single value for any other setting. */
   public Validated<List<String>> readList(VegaSettings settings) {
     return validateList(key, raw(settings), "");

@@ -90,4 +90,13 @@ class SettingTest {
     assertThat(Setting.HEALTH_DETAIL_NETWORKS.accepts("10.0.0.0/16,127.0.0.1")).isTrue();
     assertThat(Setting.HEALTH_DETAIL_NETWORKS.accepts("10.0.0.0/33")).isFalse();
   }
+
+  @Test
+  void aValueGivenInCodeIsCheckedByTheSameDeclarationAndASecretIsNotEchoed() {
+    assertThat(Setting.ECS_CLUSTER.require(" vega-dev ")).isEqualTo("vega-dev");
+    assertThatThrownBy(() -> Setting.ARTIFACTS_BUCKET.require("vega-")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("VEGA_S3_ARTIFACTS_BUCKET is malformed: expected an S3 bucket name, was 'vega-'");
+    assertThatThrownBy(() -> Setting.DATABASE_URL.require(SECRET)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VEGA_DATABASE_URL").hasMessageNotContaining(SECRET);
+  }
 }

@@ -84,7 +84,7 @@ public final class RunnerMain {
         HikariDataSource db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-runner", 2);
         S3Client s3 = aws.s3()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).s3(s3).http(http).build());
+      runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).aws(s3).http(http).build());
       // Checked once: ECS never replaces a RunTask task, so a runner that cannot work stops here.
       StartupGate.Failure notReady = StartupGate.await(runtime.monitor(), Duration.ofSeconds(10), r -> false);
       reportFailingChecks(runtime);

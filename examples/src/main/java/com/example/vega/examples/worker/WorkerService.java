@@ -85,7 +85,7 @@ public final class WorkerService implements AutoCloseable {
             runtime.env().require("VEGA_RUNNER_TASK_DEFINITION"), list("VEGA_RUNNER_SUBNETS"),
             list("VEGA_RUNNER_SECURITY_GROUPS"))
         : new LocalRunnerLauncher(runnerEnvironment, logDir);
-    runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).sqs(sqs).ecs(ecs).build());
+    runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).aws(sqs, ecs).build());
     loop = new Thread(this::poll, "vega-worker-poll");
     loop.setDaemon(true);
     loop.start();

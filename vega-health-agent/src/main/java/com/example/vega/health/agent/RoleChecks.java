@@ -101,35 +101,34 @@ public final class RoleChecks {
       case API -> {
         if ("cognito".equals(Setting.AUTH_PROVIDER.raw(s)) && Setting.COGNITO_USER_POOL_ID.raw(s) != null
             && Setting.COGNITO_APP_CLIENT_ID.raw(s) != null) {
-          b.cognito(aws.get().cognito()); // the app client against the pool
+          b.aws(aws.get().cognito()); // the app client against the pool
         }
         if (queue) {
-          b.sqs(aws.get().sqs());
+          b.aws(aws.get().sqs());
         }
         if (buckets) {
-          b.s3(aws.get().s3());
+          b.aws(aws.get().s3());
         }
       }
       case WORKER -> {
         if (queue) {
-          b.sqs(aws.get().sqs());
-          b.cloudWatch(aws.get().cloudWatch());
+          b.aws(aws.get().sqs(), aws.get().cloudWatch());
         }
         if (Setting.ECS_CLUSTER.raw(s) != null && Setting.RUNNER_TASK_DEFINITION.raw(s) != null) {
-          b.ecs(aws.get().ecs());
+          b.aws(aws.get().ecs());
           if (Setting.WORKER_TASK_ROLE_ARN.raw(s) != null) {
-            b.iam(aws.get().iam());
+            b.aws(aws.get().iam());
           }
         }
       }
       case RUNNER -> {
         if (buckets) {
-          b.s3(aws.get().s3());
+          b.aws(aws.get().s3());
         }
       }
       case LLM_PROXY -> {
         if (Setting.PROVIDER_SECRET_ID.raw(s) != null) {
-          b.secrets(aws.get().secrets());
+          b.aws(aws.get().secrets());
         }
       }
       case MAINTENANCE -> {

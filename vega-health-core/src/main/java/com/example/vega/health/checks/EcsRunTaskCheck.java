@@ -211,8 +211,8 @@ public final class EcsRunTaskCheck implements HealthCheck {
     private Builder(EcsClient ecs, String cluster, String taskDefinition) {
       super("worker");
       this.ecs = Objects.requireNonNull(ecs, "ecs");
-      this.cluster = Objects.requireNonNull(cluster, "cluster");
-      this.taskDefinition = Objects.requireNonNull(taskDefinition, "taskDefinition");
+      this.cluster = Setting.ECS_CLUSTER.require(cluster);
+      this.taskDefinition = Setting.RUNNER_TASK_DEFINITION.require(taskDefinition);
     }
 
     /**
@@ -221,7 +221,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
      */
     public Builder simulateWith(IamClient iam, String principalArn) {
       this.iam = Objects.requireNonNull(iam, "iam");
-      this.principalArn = Objects.requireNonNull(principalArn, "principalArn");
+      this.principalArn = Setting.WORKER_TASK_ROLE_ARN.require(principalArn);
       return this;
     }
 
@@ -230,7 +230,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
      * task and execution roles.
      */
     public Builder passRole(String roleArn) {
-      passRoleArns.add(Objects.requireNonNull(roleArn, "roleArn"));
+      passRoleArns.add(Setting.RUNNER_TASK_ROLE_ARN.require(roleArn));
       return this;
     }
 
@@ -240,21 +240,7 @@ public final class EcsRunTaskCheck implements HealthCheck {
       return this;
     }
 
-    private static void require(Setting setting, String value) {
-      if (!setting.accepts(value)) {
-        throw new IllegalArgumentException(setting.key() + " must be " + setting.shape());
-      }
-    }
-
     public EcsRunTaskCheck build() {
-      require(Setting.ECS_CLUSTER, cluster);
-      require(Setting.RUNNER_TASK_DEFINITION, taskDefinition);
-      if (principalArn != null) {
-        require(Setting.WORKER_TASK_ROLE_ARN, principalArn);
-      }
-      for (String r : passRoleArns) {
-        require(Setting.RUNNER_TASK_ROLE_ARN, r);
-      }
       // The cluster checked is the one hints name, whatever the caller said.
       return new EcsRunTaskCheck(this, buildCaller(Regions.id(ecs.serviceClientConfiguration().region()))
           .withCluster(cluster));

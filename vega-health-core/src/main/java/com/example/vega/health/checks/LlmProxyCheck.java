@@ -235,13 +235,19 @@ public final class LlmProxyCheck implements HealthCheck {
 
     /** The proxy path that needs the token; default {@code /v1/health}. */
     public Builder path(String path) {
-      this.path = Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+      }
+      this.path = path;
       return this;
     }
 
     /** A token expiring within this is DEGRADED; default 10 minutes. */
     public Builder expiryWarning(Duration window) {
-      this.expiryWarning = Objects.requireNonNull(window, "window");
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("expiryWarning must not be negative, was " + window);
+      }
+      this.expiryWarning = window;
       return this;
     }
 
@@ -249,12 +255,6 @@ public final class LlmProxyCheck implements HealthCheck {
       String scheme = baseUrl.getScheme();
       if (!("http".equals(scheme) || "https".equals(scheme)) || baseUrl.getHost() == null) {
         throw new IllegalArgumentException("VEGA_LLM_PROXY_BASE_URL must be http(s)://host[:port]");
-      }
-      if (!path.startsWith("/")) {
-        throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
-      }
-      if (expiryWarning.isNegative()) {
-        throw new IllegalArgumentException("expiryWarning must not be negative, was " + expiryWarning);
       }
       return new LlmProxyCheck(this, buildCaller(null));
     }

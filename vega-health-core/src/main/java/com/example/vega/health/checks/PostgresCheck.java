@@ -299,14 +299,27 @@ public final class PostgresCheck implements HealthCheck {
 
     /** Migrations that must be applied, oldest first; the last is the expected latest. */
     public Builder expectedMigrations(List<String> names) {
+      for (String m : names) {
+        if (m == null || m.isBlank()) {
+          throw new IllegalArgumentException("expected migration names must not be blank");
+        }
+      }
       this.expectedMigrations = List.copyOf(names);
       return this;
     }
 
+    /** Where the applied migrations are listed; default {@code schema_migrations(version)}. */
     public Builder migrationsTable(String table, String column) {
-      this.migrationsTable = table;
-      this.migrationsColumn = column;
+      this.migrationsTable = identifier("migrations table", table);
+      this.migrationsColumn = identifier("migrations column", column);
       return this;
+    }
+
+    private static String identifier(String what, String name) {
+      if (!IDENTIFIER.matcher(name).matches()) {
+        throw new IllegalArgumentException(what + " '" + name + "' is not a plain SQL identifier");
+      }
+      return name;
     }
 
     /** The service name used in hints, e.g. {@code vega-worker}. */
@@ -322,17 +335,6 @@ public final class PostgresCheck implements HealthCheck {
     }
 
     public PostgresCheck build() {
-      if (!IDENTIFIER.matcher(migrationsTable).matches()) {
-        throw new IllegalArgumentException("migrations table '" + migrationsTable + "' is not a plain SQL identifier");
-      }
-      if (!IDENTIFIER.matcher(migrationsColumn).matches()) {
-        throw new IllegalArgumentException("migrations column '" + migrationsColumn + "' is not a plain SQL identifier");
-      }
-      for (String m : expectedMigrations) {
-        if (m == null || m.isBlank()) {
-          throw new IllegalArgumentException("expected migration names must not be blank");
-        }
-      }
       return new PostgresCheck(this);
     }
   }

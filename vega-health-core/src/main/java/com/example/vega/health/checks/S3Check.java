@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -40,7 +39,6 @@ public final class S3Check implements HealthCheck {
   public static final String PROBE_PREFIX = "vega-health/";
   /** The key the read probe asks S3 about; it need not exist. */
   public static final String READ_PROBE_KEY = PROBE_PREFIX + "read-probe";
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   /** The buckets Vega uses, with the setting that names each. */
   public enum Bucket {
@@ -246,7 +244,7 @@ public final class S3Check implements HealthCheck {
     }
 
     public Builder bucket(Bucket kind, String name) {
-      buckets.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(name, "name"));
+      buckets.put(Objects.requireNonNull(kind, "kind"), kind.setting.require(name));
       return this;
     }
 
@@ -294,12 +292,6 @@ public final class S3Check implements HealthCheck {
       if (buckets.isEmpty()) {
         throw new IllegalArgumentException(
             "S3Check needs at least one bucket (VEGA_S3_SOURCE_BUCKET, VEGA_S3_ARTIFACTS_BUCKET or VEGA_S3_FRONTEND_BUCKET)");
-      }
-      for (Map.Entry<Bucket, String> e : buckets.entrySet()) {
-        if (!BUCKET.matcher(e.getValue()).matches()) {
-          throw new IllegalArgumentException(e.getKey().setting + " is not a valid S3 bucket name "
-              + "(3-63 lower-case letters, digits, dots and dashes): '" + e.getValue() + "'");
-        }
       }
       if (writeProbe && !buckets.containsKey(Bucket.ARTIFACTS)) {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");

@@ -254,7 +254,7 @@ public final class SqsCheck implements HealthCheck {
     private Builder(SqsClient sqs, String queueUrl) {
       super("worker");
       this.sqs = Objects.requireNonNull(sqs, "sqs");
-      this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+      this.queueUrl = Setting.SQS_QUEUE_URL.require(queueUrl);
     }
 
     /** Reads ApproximateAgeOfOldestMessage from CloudWatch too. */
@@ -268,6 +268,10 @@ public final class SqsCheck implements HealthCheck {
      * then DOWN. Defaults 3 and 6.
      */
     public Builder backlogSamples(int degradedAfter, int downAfter) {
+      if (degradedAfter < 2 || downAfter < degradedAfter) {
+        throw new IllegalArgumentException("backlogSamples must be 2 <= degradedAfter <= downAfter, was "
+            + degradedAfter + ", " + downAfter);
+      }
       this.degradedAfter = degradedAfter;
       this.downAfter = downAfter;
       return this;
@@ -275,22 +279,14 @@ public final class SqsCheck implements HealthCheck {
 
     /** An oldest message older than this is DEGRADED (needs CloudWatch); default 15 minutes. */
     public Builder maxOldestAge(Duration maxOldestAge) {
-      this.maxOldestAge = Objects.requireNonNull(maxOldestAge, "maxOldestAge");
+      if (maxOldestAge.isNegative() || maxOldestAge.isZero()) {
+        throw new IllegalArgumentException("maxOldestAge must be positive, was " + maxOldestAge);
+      }
+      this.maxOldestAge = maxOldestAge;
       return this;
     }
 
     public SqsCheck build() {
-      if (!queueUrl.matches("https?://[^/\\s]+/(\\d{12}/)?[A-Za-z0-9_-]{1,80}(\\.fifo)?")) {
-        throw new IllegalArgumentException(
-            "VEGA_SQS_QUEUE_URL must look like https://sqs.<region>.amazonaws.com/<account>/<queue>");
-      }
-      if (degradedAfter < 2 || downAfter < degradedAfter) {
-        throw new IllegalArgumentException("backlogSamples must be 2 <= degradedAfter <= downAfter, was "
-            + degradedAfter + ", " + downAfter);
-      }
-      if (maxOldestAge.isNegative() || maxOldestAge.isZero()) {
-        throw new IllegalArgumentException("maxOldestAge must be positive, was " + maxOldestAge);
-      }
       return new SqsCheck(this, buildCaller(Regions.id(sqs.serviceClientConfiguration().region())));
     }
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -167,6 +168,19 @@ public final class VegaChecks {
       @Nullable HttpClient http,
       @Nullable URI cognitoIssuerBase) {
 
+    /**
+     * The AWS SDK client interfaces the checks use, by class name (a module may be absent): what
+     * {@link Builder#aws} takes.
+     */
+    public static final List<String> AWS_CLIENT_TYPES = List.of(
+        "software.amazon.awssdk.services.sqs.SqsClient",
+        "software.amazon.awssdk.services.s3.S3Client",
+        "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
+        "software.amazon.awssdk.services.ecs.EcsClient",
+        "software.amazon.awssdk.services.iam.IamClient",
+        "software.amazon.awssdk.services.cloudwatch.CloudWatchClient",
+        "software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient");
+
     /** No clients: only the checks that need none (config, the JVM, Cognito and the LLM proxy over HTTP). */
     public static Clients none() {
       return builder().build();
@@ -191,39 +205,50 @@ public final class VegaChecks {
 
       private Builder() {}
 
-      public Builder sqs(SqsClient c) {
-        this.sqs = Objects.requireNonNull(c);
+      /**
+       * The application's AWS SDK clients, each given to the check of its service: SQS, S3,
+       * Secrets Manager, ECS, IAM, CloudWatch and the Cognito user pools. Only the synchronous
+       * clients of those services are taken ({@link #AWS_CLIENT_TYPES}); the checks open none of
+       * their own.
+       *
+       * @throws IllegalArgumentException naming a client no check uses, or one given twice
+       */
+      public Builder aws(SdkClient... clients) {
+        for (SdkClient c : clients) {
+          add(Objects.requireNonNull(c, "client"));
+        }
         return this;
       }
 
-      public Builder s3(S3Client c) {
-        this.s3 = Objects.requireNonNull(c);
-        return this;
+      // Each case names a constant, which javac inlines: a client class is loaded only when a client
+      // of its service is given, so its module is there.
+      private void add(SdkClient c) {
+        switch (c.serviceName()) {
+          case SqsClient.SERVICE_NAME -> sqs = once(sqs, c, SqsClient.class);
+          case S3Client.SERVICE_NAME -> s3 = once(s3, c, S3Client.class);
+          case SecretsManagerClient.SERVICE_NAME -> secrets = once(secrets, c, SecretsManagerClient.class);
+          case EcsClient.SERVICE_NAME -> ecs = once(ecs, c, EcsClient.class);
+          case IamClient.SERVICE_NAME -> iam = once(iam, c, IamClient.class);
+          case CloudWatchClient.SERVICE_NAME -> cloudWatch = once(cloudWatch, c, CloudWatchClient.class);
+          case CognitoIdentityProviderClient.SERVICE_NAME ->
+              cognito = once(cognito, c, CognitoIdentityProviderClient.class);
+          default -> throw unused(c);
+        }
       }
 
-      public Builder secrets(SecretsManagerClient c) {
-        this.secrets = Objects.requireNonNull(c);
-        return this;
+      private static <T> T once(@Nullable T current, SdkClient given, Class<T> type) {
+        if (!type.isInstance(given)) {
+          throw unused(given);
+        }
+        if (current != null && current != given) {
+          throw new IllegalArgumentException("two " + type.getSimpleName() + "s given: pass the one the service uses");
+        }
+        return type.cast(given);
       }
 
-      public Builder ecs(EcsClient c) {
-        this.ecs = Objects.requireNonNull(c);
-        return this;
-      }
-
-      public Builder iam(IamClient c) {
-        this.iam = Objects.requireNonNull(c);
-        return this;
-      }
-
-      public Builder cloudWatch(CloudWatchClient c) {
-        this.cloudWatch = Objects.requireNonNull(c);
-        return this;
-      }
-
-      public Builder cognito(CognitoIdentityProviderClient c) {
-        this.cognito = Objects.requireNonNull(c);
-        return this;
+      private static IllegalArgumentException unused(SdkClient c) {
+        return new IllegalArgumentException("no check uses a client of " + c.serviceName() + " ("
+            + c.getClass().getName() + "); the checks take " + String.join(", ", AWS_CLIENT_TYPES));
       }
 
       public Builder dataSource(DataSource d) {

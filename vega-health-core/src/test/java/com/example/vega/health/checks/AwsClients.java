@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.testing.MotoServer;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,6 +33,11 @@ final class AwsClients {
     this.endpoint = endpoint;
     this.credentials = credentials;
     this.interceptors = interceptors;
+  }
+
+  /** A caller of {@code role} in {@code dev}, region and cluster unknown: what most tests' hints name. */
+  static Caller caller(String role) {
+    return new Caller(role, "dev", Caller.UNKNOWN_REGION, Caller.UNKNOWN_CLUSTER);
   }
 
   static AwsClients at(URI endpoint, ExecutionInterceptor... interceptors) {

@@ -48,7 +48,7 @@ class AwsFailuresTest {
       software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials) {
     SqsClient sqs = new AwsClients(endpoint, credentials).sqs();
     return SqsCheck.builder(sqs, "https://sqs.us-west-1.amazonaws.com/123456789012/vega-scans")
-        .role("api").environment("dev").build();
+        .caller(AwsClients.caller("api")).build();
   }
 
   /** An SQS (JSON protocol, query-compatible) error answer. */

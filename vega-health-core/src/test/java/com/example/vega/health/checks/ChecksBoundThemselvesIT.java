@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
+import com.example.vega.health.failure.Caller;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ class ChecksBoundThemselvesIT {
 
   private SqsCheck sqs() {
     return SqsCheck.builder(AwsClients.at(URI.create(wm.baseUrl())).sqs(),
-        "https://sqs.us-west-1.amazonaws.com/123456789012/vega-scans").role("api").environment("dev").build();
+        "https://sqs.us-west-1.amazonaws.com/123456789012/vega-scans").caller(AwsClients.caller("api")).build();
   }
 
   private static CheckResult timed(Duration timeout, Callable<CheckResult> run) throws Exception {
@@ -64,7 +65,7 @@ class ChecksBoundThemselvesIT {
     wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
     String token = LlmProxyCheckTest.jwt(java.time.Instant.now().plus(Duration.ofHours(1)), "scan-1");
     LlmProxyCheck check = LlmProxyCheck.builder(HttpClient.newHttpClient(), URI.create(wm.baseUrl()), () -> token)
-        .environment("dev").region("us-west-1").cluster("vega-dev").build();
+        .caller(new Caller("runner", "dev", "us-west-1", "vega-dev")).build();
     Duration timeout = Duration.ofMillis(500);
     CheckResult r = timed(timeout, () -> check.check(CheckContext.of(timeout)));
     assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);

@@ -19,6 +19,7 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.StatusListener;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
 import com.example.vega.health.testing.MotoServer;
@@ -268,7 +269,7 @@ class FaultMatrixIT {
     WireMockServer stub = wireMock();
     var client = AwsClients.at(URI.create("http://127.0.0.1:" + proxy.port())).sqs();
     String queue = client.createQueue(b -> b.queueName("vega-matrix-scans")).queueUrl();
-    Lane lane = new Lane(SqsCheck.builder(client, queue).role("worker").environment("dev").build().registration(policy()));
+    Lane lane = new Lane(SqsCheck.builder(client, queue).caller(AwsClients.caller("worker")).build().registration(policy()));
     awsNetwork(lane, proxy, "SQS");
     String json = "application/x-amz-json-1.0";
     awsAnswers(lane, proxy, motoPort, stub, "SQS", "sqs:GetQueueAttributes",
@@ -286,7 +287,7 @@ class FaultMatrixIT {
     Action create = () -> client.createBucket(b -> b.bucket("vega-matrix-artifacts")
         .createBucketConfiguration(c -> c.locationConstraint(MotoServer.REGION)));
     create.run();
-    Lane lane = new Lane(S3Check.builder(client).role("runner").environment("dev").region(MotoServer.REGION)
+    Lane lane = new Lane(S3Check.builder(client).caller(AwsClients.caller("runner")).region(MotoServer.REGION)
         .artifactsBucket("vega-matrix-artifacts").build().registration(policy()));
     awsNetwork(lane, proxy, "S3");
     awsAnswers(lane, proxy, motoPort, stub, "S3", "s3:ListBucket",
@@ -301,7 +302,7 @@ class FaultMatrixIT {
     var client = AwsClients.at(URI.create("http://127.0.0.1:" + proxy.port())).secrets();
     Action create = () -> client.createSecret(b -> b.name("vega/matrix-provider").secretString("x-planted-value"));
     create.run();
-    Lane lane = new Lane(SecretsCheck.builder(client).role("llm-proxy").environment("dev")
+    Lane lane = new Lane(SecretsCheck.builder(client).caller(AwsClients.caller("llm-proxy"))
         .secret("vega/matrix-provider").build().registration(policy()));
     awsNetwork(lane, proxy, "Secrets Manager");
     String json = "application/x-amz-json-1.1";
@@ -332,8 +333,7 @@ class FaultMatrixIT {
     client.registerTaskDefinition(t -> t.family("vega-v16-runner").taskRoleArn(EcsRunTaskCheckTest.RUNNER_ROLE)
         .containerDefinitions(c -> c.name("runner").image("vega/runner:1").memory(512)));
     var iam = AwsClients.at(URI.create(iamServer.baseUrl())).iam();
-    Lane lane = new Lane(EcsRunTaskCheck.builder(client, "vega-matrix", "vega-v16-runner").role("worker")
-        .environment("dev").simulateWith(iam, EcsRunTaskCheckTest.WORKER_ROLE).build().registration(policy()));
+    Lane lane = new Lane(EcsRunTaskCheck.builder(client, "vega-matrix", "vega-v16-runner").caller(AwsClients.caller("worker")).simulateWith(iam, EcsRunTaskCheckTest.WORKER_ROLE).build().registration(policy()));
     awsNetwork(lane, proxy, "ECS");
     String json = "application/x-amz-json-1.1";
     Action back = () -> proxy.target(motoPort);
@@ -364,7 +364,7 @@ class FaultMatrixIT {
     TcpFaultProxy proxy = closeLater(new TcpFaultProxy(origin.port()).slowBy(SLOW));
     String token = LlmProxyCheckTest.jwt(Instant.now().plus(Duration.ofHours(2)), "scan-1");
     Lane lane = new Lane(LlmProxyCheck.builder(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + proxy.port()),
-        () -> token).environment("dev").region("us-west-1").cluster("vega-dev").build().registration(policy()));
+        () -> token).caller(new Caller("runner", "dev", "us-west-1", "vega-dev")).build().registration(policy()));
     String running = "check that vega-llm-proxy is running";
     network(lane, proxy, Expect.down(running, ErrorKind.CONNECTION_REFUSED), Expect.down(running, ErrorKind.TIMEOUT),
         Expect.down(running, ErrorKind.TIMEOUT));

@@ -7,6 +7,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.testing.MotoServer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -73,8 +74,7 @@ class LlmProxyCheckTest {
   }
 
   private LlmProxyCheck check(URI at) {
-    return LlmProxyCheck.builder(http, at, token::get).environment("dev").region("us-west-1")
-        .cluster("vega-dev").build();
+    return LlmProxyCheck.builder(http, at, token::get).caller(new Caller("runner", "dev", "us-west-1", "vega-dev")).build();
   }
 
   private static CheckResult run(LlmProxyCheck c, Duration timeout) throws InterruptedException {

@@ -60,7 +60,7 @@ class ProviderKeyCheckTest {
 
   private List<CheckRegistration> profile() {
     return VegaChecks.forRole(VegaRole.LLM_PROXY, settings::get,
-        VegaChecks.Clients.builder().secrets(secrets).http(HttpClient.newHttpClient()).build());
+        VegaChecks.Clients.builder().aws(secrets).http(HttpClient.newHttpClient()).build());
   }
 
   private CheckResult run() throws Exception {

@@ -81,7 +81,7 @@ class S3CheckTest {
   @Test
   void frontendBucketWithoutIndexHtmlIsDownUntilUploaded() {
     create("vega-dev-frontend");
-    S3Check check = S3Check.builder(s3).frontendBucket("vega-dev-frontend").role("api").build();
+    S3Check check = S3Check.builder(s3).frontendBucket("vega-dev-frontend").caller(AwsClients.caller("api")).build();
     CheckResult r = run(check);
     assertThat(r.status()).isEqualTo(Status.DOWN);
     assertThat(r.errorKind()).isEqualTo(ErrorKind.NOT_FOUND);
@@ -122,7 +122,7 @@ class S3CheckTest {
   }
 
   private S3Check profiled(VegaRole role, Map<String, String> settings) {
-    return (S3Check) VegaChecks.forRole(role, settings::get, VegaChecks.Clients.builder().s3(s3).build()).stream()
+    return (S3Check) VegaChecks.forRole(role, settings::get, VegaChecks.Clients.builder().aws(s3).build()).stream()
         .filter(c -> c.name().equals("s3")).findFirst().orElseThrow().check();
   }
 

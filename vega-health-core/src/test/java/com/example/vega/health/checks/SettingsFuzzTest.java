@@ -84,8 +84,8 @@ class SettingsFuzzTest {
   static void clients() {
     // Nothing listens on port 1: checks that are run fail fast, and never reach AWS.
     AwsClients aws = AwsClients.at(URI.create("http://127.0.0.1:1"));
-    clients = VegaChecks.Clients.builder().sqs(aws.sqs()).s3(aws.s3()).secrets(aws.secrets()).ecs(aws.ecs())
-        .iam(aws.iam()).http(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build())
+    clients = VegaChecks.Clients.builder().aws(aws.sqs(), aws.s3(), aws.secrets(), aws.ecs(), aws.iam())
+        .http(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build())
         .cognitoIssuerBase(URI.create("http://127.0.0.1:1")).build();
   }
 

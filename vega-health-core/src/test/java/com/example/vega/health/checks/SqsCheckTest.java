@@ -7,6 +7,7 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.testing.MotoServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ class SqsCheckTest {
 
   @Test
   void missingQueueIsDownNotFoundAndRecoversOnceCreated() {
-    SqsCheck check = SqsCheck.builder(sqs, queueUrl("vega-scans")).environment("dev").build();
+    SqsCheck check = SqsCheck.builder(sqs, queueUrl("vega-scans")).build();
 
     CheckResult r = run(check);
     assertThat(r.status()).isEqualTo(Status.DOWN);
@@ -60,7 +61,7 @@ class SqsCheckTest {
   @Test
   void growingBacklogIsScanStuckInQueuedThenDownThenRecoversWhenDrained() {
     String url = sqs.createQueue(c -> c.queueName("vega-scans")).queueUrl();
-    SqsCheck check = SqsCheck.builder(sqs, url).environment("prod").cluster("vega-prod")
+    SqsCheck check = SqsCheck.builder(sqs, url).caller(new Caller("worker", "prod", Caller.UNKNOWN_REGION, "vega-prod"))
         .backlogSamples(3, 4).build();
 
     sqs.sendMessage(m -> m.queueUrl(url).messageBody("{\"scan\":1}"));
@@ -140,7 +141,7 @@ class SqsCheckTest {
   void builderRejectsAMalformedQueueUrlNamingTheSetting() {
     assertThatThrownBy(() -> SqsCheck.builder(sqs, "vega-scans").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_SQS_QUEUE_URL");
-    assertThatThrownBy(() -> SqsCheck.builder(sqs, queueUrl("q")).role("Worker Role").build())
+    assertThatThrownBy(() -> SqsCheck.builder(sqs, queueUrl("q")).caller(AwsClients.caller("Worker Role")).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("role");
   }
 }

@@ -1,6 +1,7 @@
 package com.example.vega.health.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckRegistration;
@@ -30,7 +31,7 @@ class VegaChecksTest {
   void reset() {
     MotoServer.shared().reset();
     aws = AwsClients.moto();
-    clients = VegaChecks.Clients.builder().sqs(aws.sqs()).s3(aws.s3()).secrets(aws.secrets()).ecs(aws.ecs())
+    clients = VegaChecks.Clients.builder().aws(aws.sqs(), aws.s3(), aws.secrets(), aws.ecs())
         .http(HttpClient.newHttpClient()).cognitoIssuerBase(URI.create("http://127.0.0.1:1")).build();
   }
 
@@ -52,7 +53,7 @@ class VegaChecksTest {
     s.put("VEGA_EXPECTED_MIGRATION", "004_findings_columns.sql");
     javax.sql.DataSource ds = new org.postgresql.ds.PGSimpleDataSource();
     List<CheckRegistration> regs = VegaChecks.forRole(VegaRole.WORKER, s::get,
-        VegaChecks.Clients.builder().sqs(aws.sqs()).ecs(aws.ecs()).dataSource(ds).build());
+        VegaChecks.Clients.builder().aws(aws.sqs(), aws.ecs()).dataSource(ds).build());
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "postgres", "sqs", "ecs-runtask");
     CheckRegistration pg = regs.get(2);
     assertThat(pg.policy().critical()).isTrue();
@@ -130,7 +131,7 @@ class VegaChecksTest {
     assertThat(config.observation("settings").value()).isEqualTo("SqsClient, EcsClient");
 
     // With the ECS client but not the IAM one, ecs-runtask runs on its probes and config says why RunTask is unverified.
-    regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.builder().sqs(aws.sqs()).ecs(aws.ecs()).build());
+    regs = VegaChecks.forRole(VegaRole.WORKER, s::get, VegaChecks.Clients.builder().aws(aws.sqs(), aws.ecs()).build());
     assertThat(names(regs)).containsExactly("config", "jvm-deadlock", "sqs", "ecs-runtask");
     config = regs.get(0).check().check(CheckContext.of(Duration.ofSeconds(1)));
     assertThat(config.message()).startsWith("no IamClient given: VEGA_WORKER_TASK_ROLE_ARN is set");
@@ -168,5 +169,25 @@ class VegaChecksTest {
       assertThat(m.snapshot().status(HealthProbe.READINESS)).isEqualTo(Status.UP);
       assertThat(m.snapshot().status(HealthProbe.LIVENESS)).isEqualTo(Status.UP);
     }
+  }
+
+  @Test
+  void eachAwsClientGoesToItsServicesCheckAndOneNoCheckUsesIsNamed() {
+    VegaChecks.Clients c = VegaChecks.Clients.builder().aws(aws.ecs(), aws.sqs(), aws.iam()).build();
+    assertThat(c.sqs()).isNotNull();
+    assertThat(c.ecs()).isNotNull();
+    assertThat(c.iam()).isNotNull();
+    assertThat(c.s3()).isNull();
+    try (var sts = software.amazon.awssdk.services.sts.StsClient.builder()
+            .region(software.amazon.awssdk.regions.Region.US_WEST_1).build();
+        var async = software.amazon.awssdk.services.sqs.SqsAsyncClient.builder()
+            .region(software.amazon.awssdk.regions.Region.US_WEST_1).build()) {
+      assertThatThrownBy(() -> VegaChecks.Clients.builder().aws(sts)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no check uses a client of sts").hasMessageContaining("SqsClient");
+      assertThatThrownBy(() -> VegaChecks.Clients.builder().aws(async)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no check uses a client of sqs");
+    }
+    assertThatThrownBy(() -> VegaChecks.Clients.builder().aws(aws.sqs(), aws.sqs()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two SqsClients");
   }
 }

@@ -188,7 +188,7 @@ class HealthTelemetryTest {
         sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("scan"));
       }
       HealthTelemetry telemetry = HealthTelemetry.create(sdk, "worker");
-      start(telemetry, SqsCheck.builder(sqs, queueUrl).role("worker").build().registration(POLICY));
+      start(telemetry, SqsCheck.builder(sqs, queueUrl).build().registration(POLICY));
 
       Attributes tags = Attributes.of(HealthTelemetry.CHECK, "sqs", HealthTelemetry.ROLE, "worker");
       List<MetricData> all = List.copyOf(metrics.collectAllMetrics());

@@ -150,26 +150,26 @@ public final class FleetFakes {
   /** Every client a role profile can use, each counting into {@code count}. */
   public static VegaChecks.Clients clients(Consumer<String> count, Faults faults) {
     return VegaChecks.Clients.builder()
-        .sqs(aws(SqsClient.class, "sqs", SqsServiceClientConfiguration.builder().region(REGION).build(), count, faults,
+        .aws(aws(SqsClient.class, "sqs", SqsServiceClientConfiguration.builder().region(REGION).build(), count, faults,
             (op, req) -> GetQueueAttributesResponse.builder().attributes(Map.of(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "3",
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "1",
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0")).build()))
-        .cloudWatch(aws(CloudWatchClient.class, "cloudwatch",
+        .aws(aws(CloudWatchClient.class, "cloudwatch",
             CloudWatchServiceClientConfiguration.builder().region(REGION).build(), count, faults,
             (op, req) -> GetMetricStatisticsResponse.builder().datapoints(Datapoint.builder()
                 .timestamp(((GetMetricStatisticsRequest) req).endTime()).maximum(12.0).build()).build()))
-        .s3(aws(S3Client.class, "s3", S3ServiceClientConfiguration.builder().region(REGION).build(), count, faults,
+        .aws(aws(S3Client.class, "s3", S3ServiceClientConfiguration.builder().region(REGION).build(), count, faults,
             (op, req) -> switch (op) {
               case "HeadBucket" -> HeadBucketResponse.builder().bucketRegion(REGION.id()).build();
               case "PutObject" -> PutObjectResponse.builder().build();
               case "DeleteObject" -> DeleteObjectResponse.builder().build();
               default -> HeadObjectResponse.builder().build();
             }))
-        .secrets(aws(SecretsManagerClient.class, "secretsmanager",
+        .aws(aws(SecretsManagerClient.class, "secretsmanager",
             SecretsManagerServiceClientConfiguration.builder().region(REGION).build(), count, faults,
             (op, req) -> DescribeSecretResponse.builder().name("vega/provider-key").build()))
-        .ecs(aws(EcsClient.class, "ecs", EcsServiceClientConfiguration.builder().region(REGION).build(), count, faults,
+        .aws(aws(EcsClient.class, "ecs", EcsServiceClientConfiguration.builder().region(REGION).build(), count, faults,
             (op, req) -> op.equals("DescribeClusters")
                 ? DescribeClustersResponse.builder().clusters(Cluster.builder().clusterName("vega").status("ACTIVE").build())
                     .build()
@@ -177,7 +177,7 @@ public final class FleetFakes {
                     .family("vega-v16-runner").revision(7).status(TaskDefinitionStatus.ACTIVE)
                     .taskDefinitionArn("arn:aws:ecs:us-west-1:" + ACCOUNT + ":task-definition/vega-v16-runner:7")
                     .taskRoleArn("arn:aws:iam::" + ACCOUNT + ":role/vega-runner").build()).build()))
-        .iam(aws(IamClient.class, "iam", IamServiceClientConfiguration.builder().region(Region.AWS_GLOBAL).build(), count,
+        .aws(aws(IamClient.class, "iam", IamServiceClientConfiguration.builder().region(Region.AWS_GLOBAL).build(), count,
             faults, (op, req) -> SimulatePrincipalPolicyResponse.builder().evaluationResults(
                 ((SimulatePrincipalPolicyRequest) req).actionNames().stream().map(a -> EvaluationResult.builder()
                     .evalActionName(a).evalDecision(PolicyEvaluationDecisionType.ALLOWED).build()).toList()).build()))
@@ -199,7 +199,7 @@ public final class FleetFakes {
         case "serviceClientConfiguration":
           return config;
         case "serviceName":
-          return service;
+          return type.getField("SERVICE_NAME").get(null); // the SDK's name, e.g. "monitoring"
         case "close":
           return null;
         case "toString":

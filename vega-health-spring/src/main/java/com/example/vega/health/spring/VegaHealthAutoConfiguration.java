@@ -14,7 +14,6 @@ import com.example.vega.health.http.DetailAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,6 +28,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import software.amazon.awssdk.core.SdkClient;
 
 /**
  * Vega Health for a Spring Boot service: a started {@link HealthMonitor} with the checks for the
@@ -144,34 +144,18 @@ public final class VegaHealthAutoConfiguration {
 
     private AwsClientBeans() {}
 
+    /** The one bean of each client type the checks use, where its module is on the class path. */
     static VegaChecks.Clients clients(ListableBeanFactory beans) {
       VegaChecks.Clients.Builder c = VegaChecks.Clients.builder();
-      // Each cast is inside its lambda, so a client class is loaded only when its module is present.
-      unique(beans, "software.amazon.awssdk.services.sqs.SqsClient",
-          x -> c.sqs((software.amazon.awssdk.services.sqs.SqsClient) x));
-      unique(beans, "software.amazon.awssdk.services.s3.S3Client",
-          x -> c.s3((software.amazon.awssdk.services.s3.S3Client) x));
-      unique(beans, "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
-          x -> c.secrets((software.amazon.awssdk.services.secretsmanager.SecretsManagerClient) x));
-      unique(beans, "software.amazon.awssdk.services.ecs.EcsClient",
-          x -> c.ecs((software.amazon.awssdk.services.ecs.EcsClient) x));
-      unique(beans, "software.amazon.awssdk.services.iam.IamClient",
-          x -> c.iam((software.amazon.awssdk.services.iam.IamClient) x));
-      unique(beans, "software.amazon.awssdk.services.cloudwatch.CloudWatchClient",
-          x -> c.cloudWatch((software.amazon.awssdk.services.cloudwatch.CloudWatchClient) x));
-      unique(beans, "software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient",
-          x -> c.cognito((software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient) x));
-      return c.build();
-    }
-
-    /** The one bean of the named client class, if its module is on the class path and there is one. */
-    private static void unique(ListableBeanFactory beans, String className, Consumer<Object> into) {
-      if (ClassUtils.isPresent(className, CL)) {
-        Object client = beans.getBeanProvider(ClassUtils.resolveClassName(className, CL)).getIfUnique();
-        if (client != null) {
-          into.accept(client);
+      for (String type : VegaChecks.Clients.AWS_CLIENT_TYPES) {
+        if (ClassUtils.isPresent(type, CL)) {
+          Object client = beans.getBeanProvider(ClassUtils.resolveClassName(type, CL)).getIfUnique();
+          if (client != null) {
+            c.aws((SdkClient) client);
+          }
         }
       }
+      return c.build();
     }
   }
 
