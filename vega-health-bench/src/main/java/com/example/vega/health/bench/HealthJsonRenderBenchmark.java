@@ -14,15 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.core.JsonGenerator;
@@ -43,13 +39,11 @@ import tools.jackson.databind.ObjectMapper;
  * <p>Run: {@code java -jar vega-health-bench/target/benchmarks.jar HealthJsonRenderBenchmark}
  * (twice, so that the cells alternate: peer, ours, peer, ours).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(2)
-public class HealthJsonRenderBenchmark {
+public class HealthJsonRenderBenchmark extends AverageTimeBenchmark {
   @Param({"healthy", "failing"})
   public String state;
 

@@ -7,15 +7,11 @@ import com.example.vega.health.http.HealthEndpoints;
 import com.example.vega.health.http.HealthJson;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -27,13 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar vega-health-bench/target/benchmarks.jar HealthSnapshotBenchmark -t 1}
  * and again with {@code -t 2} for the contended case.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class HealthSnapshotBenchmark {
+public class HealthSnapshotBenchmark extends AverageTimeBenchmark {
   private HealthMonitor monitor;
   private HealthEndpoints endpoints;
   private HealthSnapshot snapshot;

@@ -17,12 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -48,10 +45,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * <p>Same SDK setup as the send benchmark. {@link #setUp()} fails the run unless each traced
  * variant asked for {@code traceparent} and produced a CONSUMER span in the message's trace.
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@State(Scope.Benchmark)
-public class SqsReceiveHopBenchmark {
+public class SqsReceiveHopBenchmark extends AverageTimeBenchmark {
   static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   static final String PRODUCER_SPAN_ID = "00f067aa0ba902b7";
   static final String RECEIVE_ANSWER = "{\"Messages\":[{"

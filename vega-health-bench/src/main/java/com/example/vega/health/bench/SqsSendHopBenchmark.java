@@ -30,12 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -72,10 +69,8 @@ import org.jspecify.annotations.Nullable;
  * one message with each client and fails the run unless the tracing variants really put the
  * parent's trace id in a {@code traceparent} message attribute (and the baseline does not).
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@State(Scope.Benchmark)
-public class SqsSendHopBenchmark {
+public class SqsSendHopBenchmark extends AverageTimeBenchmark {
   static final String QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/vega-scans";
   static final String SCAN_ID = "0f8fad5b-d9cb-469f-a165-70867728950e";
   static final String BODY = "{\"scanId\":\"" + SCAN_ID + "\",\"repository\":\"vega/api\",\"ref\":\"main\"}";

@@ -39,11 +39,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
@@ -66,10 +63,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Run with {@code -prof gc} for the allocation per operation ({@code gc.alloc.rate.norm}).
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(org.openjdk.jmh.annotations.Scope.Benchmark)
-public class TelemetryOverheadBenchmark {
+public class TelemetryOverheadBenchmark extends AverageTimeBenchmark {
   /** The request both server cells see. */
   record Request(String method, String path, String route, Map<String, String> headers) {}
 

@@ -28,13 +28,11 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
@@ -53,51 +51,20 @@ import org.jspecify.annotations.Nullable;
  * (the production shape). The plain variants do no screening, no credential filtering and no
  * size budgeting: the difference is what those cost.
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Benchmark)
-public class TracePropagationBenchmark {
+public class TracePropagationBenchmark extends AverageTimeBenchmark {
   private static final TextMapPropagator PLAIN = TextMapPropagator.composite(
       W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
   private static final TextMapSetter<Map<String, String>> MAP_SET = (m, k, v) -> m.put(k, v);
-  private static final TextMapGetter<Map<String, String>> MAP_GET = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> m) {
-      return m.keySet();
-    }
-
-    @Override
-    public @Nullable String get(@Nullable Map<String, String> m, String k) {
-      return m == null ? null : m.get(k);
-    }
-  };
+  private static final TextMapGetter<Map<String, String>> MAP_GET = getter(k -> k, v -> v);
   private static final TextMapSetter<Map<String, String>> ENV_SET =
       (m, k, v) -> m.put(k.toUpperCase(Locale.ROOT), v);
-  private static final TextMapGetter<Map<String, String>> ENV_GET = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> m) {
-      return m.keySet();
-    }
-
-    @Override
-    public @Nullable String get(@Nullable Map<String, String> m, String k) {
-      return m == null ? null : m.get(k.toUpperCase(Locale.ROOT));
-    }
-  };
+  private static final TextMapGetter<Map<String, String>> ENV_GET =
+      getter(k -> k.toUpperCase(Locale.ROOT), v -> v);
   private static final TextMapSetter<Map<String, MessageAttributeValue>> SQS_SET = (m, k, v) ->
       m.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build());
-  private static final TextMapGetter<Map<String, MessageAttributeValue>> SQS_GET = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, MessageAttributeValue> m) {
-      return m.keySet();
-    }
-
-    @Override
-    public @Nullable String get(@Nullable Map<String, MessageAttributeValue> m, String k) {
-      MessageAttributeValue v = m == null ? null : m.get(k);
-      return v == null ? null : v.stringValue();
-    }
-  };
+  private static final TextMapGetter<Map<String, MessageAttributeValue>> SQS_GET =
+      getter(k -> k, MessageAttributeValue::stringValue);
 
   private Context context;
   private SqsCarrier sqs;
@@ -214,6 +181,23 @@ public class TracePropagationBenchmark {
     Span s = tracerWithout.spanBuilder("child").setParent(context).startSpan();
     s.end();
     return s;
+  }
+
+  /** What hand-written plain-OpenTelemetry code reads a map carrier with: its keys, a value by key. */
+  private static <V> TextMapGetter<Map<String, V>> getter(UnaryOperator<String> key,
+      Function<V, @Nullable String> value) {
+    return new TextMapGetter<>() {
+      @Override
+      public Iterable<String> keys(Map<String, V> m) {
+        return m.keySet();
+      }
+
+      @Override
+      public @Nullable String get(@Nullable Map<String, V> m, String k) {
+        V v = m == null ? null : m.get(key.apply(k));
+        return v == null ? null : value.apply(v);
+      }
+    };
   }
 
   /** Same shape as ScanIdSpanProcessor minus the work: isolates the scan-id attribute's cost. */
