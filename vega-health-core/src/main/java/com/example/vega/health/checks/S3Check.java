@@ -11,6 +11,7 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.failure.AwsFailures;
 import com.example.vega.health.failure.Caller;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -231,6 +232,9 @@ public final class S3Check implements HealthCheck {
   }
 
   /** Builds an {@link S3Check}; {@link #build()} validates. */
+  /** The longest object key S3 takes, in UTF-8 bytes. */
+  private static final int MAX_KEY_BYTES = 1024;
+
   public static final class Builder extends CallerBuilder<Builder> {
     private final S3Client s3;
     private final Map<Bucket, String> buckets = new LinkedHashMap<>();
@@ -275,7 +279,10 @@ public final class S3Check implements HealthCheck {
      * covers: a policy scoped to another prefix than the probe's would read as denied.
      */
     public Builder readProbe(String key) {
-      this.readProbeKey = Objects.requireNonNull(key, "key");
+      if (key.isBlank() || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+        throw new IllegalArgumentException("readProbe needs an S3 object key of 1 to " + MAX_KEY_BYTES + " bytes");
+      }
+      this.readProbeKey = key;
       return this;
     }
 
@@ -296,8 +303,8 @@ public final class S3Check implements HealthCheck {
       if (writeProbe && !buckets.containsKey(Bucket.ARTIFACTS)) {
         throw new IllegalArgumentException("writeProbe needs the artifacts bucket (VEGA_S3_ARTIFACTS_BUCKET)");
       }
-      if (readProbeKey != null && (!buckets.containsKey(Bucket.SOURCE) || readProbeKey.isBlank())) {
-        throw new IllegalArgumentException("readProbe needs the source bucket (VEGA_S3_SOURCE_BUCKET) and a key");
+      if (readProbeKey != null && !buckets.containsKey(Bucket.SOURCE)) {
+        throw new IllegalArgumentException("readProbe needs the source bucket (VEGA_S3_SOURCE_BUCKET)");
       }
       // The region hints name is also the one a bucket's is compared with.
       return new S3Check(this, buildCaller(Regions.id(s3.serviceClientConfiguration().region())));

@@ -253,5 +253,13 @@ class S3CheckTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one bucket");
     assertThatThrownBy(() -> S3Check.builder(s3).sourceBucket("vega-src").writeProbe(true).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_S3_ARTIFACTS_BUCKET");
+    assertThatThrownBy(() -> S3Check.builder(s3).artifactsBucket("vega-art").readProbe("scans/probe").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_S3_SOURCE_BUCKET");
+    assertThatThrownBy(() -> S3Check.builder(s3).sourceBucket("vega-src").readProbe(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 1024 bytes");
+    // 342 three-byte characters: 1026 bytes, though only 342 chars.
+    assertThatThrownBy(() -> S3Check.builder(s3).sourceBucket("vega-src").readProbe("\u20ac".repeat(342)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 1024 bytes");
+    assertThat(S3Check.builder(s3).sourceBucket("vega-src").readProbe("\u20ac".repeat(341)).build()).isNotNull();
   }
 }
