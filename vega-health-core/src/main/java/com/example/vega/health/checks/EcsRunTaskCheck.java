@@ -48,7 +48,8 @@ public final class EcsRunTaskCheck implements HealthCheck {
     this.ecs = b.ecs;
     this.cluster = b.cluster;
     this.taskDefinition = b.taskDefinition;
-    this.permissions = new RunTaskPermissions(b.ecs, b.iam, b.principalArn, b.passRoleArns, b.cluster, b.probes, who);
+    this.permissions = new RunTaskPermissions(b.ecs, b.iam, b.principalArn, List.copyOf(b.passRoleArns), b.cluster,
+        b.probes, who);
     this.who = who;
   }
 

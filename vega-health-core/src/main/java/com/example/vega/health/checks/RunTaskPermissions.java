@@ -26,8 +26,17 @@ import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
  * whether it is allowed, denied or unknown. IAM policy simulation of the worker's role first, where
  * an IAM client and the role's ARN are given; then harmless calls whose error tells authorized from
  * denied (DescribeTasks and StopTask on a task that does not exist). Nothing is launched or stopped.
+ *
+ * @param ecs the worker's ECS client, for the probes
+ * @param iam the IAM client that simulates, if one is given
+ * @param principalArn the worker's task role, whose policies are simulated
+ * @param passRoleArns the roles RunTask passes; empty for the task definition's own
+ * @param cluster the cluster the probes ask
+ * @param probes whether the probes may run
+ * @param who the caller hints name
  */
-final class RunTaskPermissions {
+record RunTaskPermissions(EcsClient ecs, @Nullable IamClient iam, @Nullable String principalArn,
+    List<String> passRoleArns, String cluster, boolean probes, Caller who) {
   static final String RUN_TASK = "ecs:RunTask";
   static final String STOP_TASK = "ecs:StopTask";
   static final String DESCRIBE_TASKS = "ecs:DescribeTasks";
@@ -63,23 +72,8 @@ final class RunTaskPermissions {
     }
   }
 
-  private final EcsClient ecs;
-  private final @Nullable IamClient iam;
-  private final @Nullable String principalArn;
-  private final List<String> passRoleArns;
-  private final String cluster;
-  private final boolean probes;
-  private final Caller who;
-
-  RunTaskPermissions(EcsClient ecs, @Nullable IamClient iam, @Nullable String principalArn,
-      Set<String> passRoleArns, String cluster, boolean probes, Caller who) {
-    this.ecs = ecs;
-    this.iam = iam;
-    this.principalArn = principalArn;
-    this.passRoleArns = List.copyOf(passRoleArns);
-    this.cluster = cluster;
-    this.probes = probes;
-    this.who = who;
+  RunTaskPermissions {
+    passRoleArns = List.copyOf(passRoleArns);
   }
 
   /**
