@@ -69,7 +69,7 @@ public final class VegaOpenTelemetry {
     return new Builder(service.serviceId(), service.version(), service.environment());
   }
 
-  /** Configuration, validated at {@link #build()}. */
+  /** Configuration; the service name is checked when the builder is made, the rest at {@link #build()}. */
   public static final class Builder {
     private final String serviceName;
     private final @Nullable String version;
@@ -78,7 +78,10 @@ public final class VegaOpenTelemetry {
     private boolean shutdownHook = true;
 
     private Builder(String serviceName, @Nullable String version, @Nullable String environmentName) {
-      this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+      if (serviceName.isBlank()) {
+        throw new IllegalArgumentException("serviceName must not be blank (e.g. vega-worker)");
+      }
+      this.serviceName = serviceName;
       this.version = version;
       this.environmentName = environmentName;
     }
@@ -99,9 +102,6 @@ public final class VegaOpenTelemetry {
     }
 
     public OpenTelemetrySdk build() {
-      if (serviceName.isBlank()) {
-        throw new IllegalArgumentException("serviceName must not be blank (e.g. vega-worker)");
-      }
       Map<String, String> env = environment != null ? environment : System.getenv();
       Map<String, String> defaults = new HashMap<>();
       defaults.put("otel.service.name", serviceName);

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckRegistration;
@@ -148,5 +149,17 @@ class ProviderKeyCheckTest {
   void withoutTheUrlSettingTheProviderIsNeverCalled() {
     settings.remove("VEGA_PROVIDER_KEY_CHECK_URL");
     assertThat(profile()).extracting(CheckRegistration::name).containsExactly("config", "jvm-deadlock", "secrets");
+  }
+
+  @Test
+  void aHeaderOrSecretIdGivenInCodeIsCheckedByItsSettingWhereItIsGiven() {
+    java.net.URI url = java.net.URI.create("https://api.provider.test/v1/models");
+    HttpClient http = HttpClient.newHttpClient();
+    assertThatThrownBy(() -> ProviderKeyCheck.builder(secrets, http, "vega/provider key", url))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_PROVIDER_SECRET_ID");
+    ProviderKeyCheck.Builder b = ProviderKeyCheck.builder(secrets, http, "vega/provider-key", url);
+    assertThatThrownBy(() -> b.header("x api key")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VEGA_PROVIDER_KEY_HEADER");
+    assertThat(b.header("x-api-key").build()).isNotNull();
   }
 }
