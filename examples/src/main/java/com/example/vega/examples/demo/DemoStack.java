@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -72,11 +73,12 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
   /** Starts everything; {@code step} hears each stage. Throws when a service cannot start. */
   public static DemoStack start(Options o, Path logs, Consumer<String> step) throws Exception {
     step.accept("starting PostgreSQL (embedded)");
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    // PostgreSQL starts in its own processes: the JVM starts the AWS emulators meanwhile.
+    CompletableFuture<EmbeddedPostgres> starting = CompletableFuture.supplyAsync(DemoStack::startPostgres);
     List<AutoCloseable> open = new ArrayList<>(); // what to stop should a later part fail to start
+    open.add(() -> starting.thenAccept(DemoStack::closeQuietly));
     LocalAws localAws = null;
     try {
-      String dbUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       Map<String, String> base = new HashMap<>(o.aws());
       boolean external = !o.aws().isEmpty();
       if (external) {
@@ -92,6 +94,9 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
         base.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString());
         base.put("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString());
       }
+      EmbeddedPostgres pg = join(starting);
+      open.set(0, () -> closeQuietly(pg));
+      String dbUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       TraceCollector traces = new TraceCollector();
       open.add(traces);
       FakeProvider provider = new FakeProvider("provider-key-" + Long.toHexString(System.nanoTime()));
@@ -187,8 +192,33 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
       stack.awaitFirstResults();
       return stack;
     } catch (Exception | Error e) {
-      closeAll(open, pg);
+      closeAll(open);
       throw e;
+    }
+  }
+
+  private static EmbeddedPostgres startPostgres() {
+    try {
+      return EmbeddedPostgres.builder().start();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("PostgreSQL did not start", e);
+    }
+  }
+
+  /** The started PostgreSQL, or what stopped it from starting. */
+  private static EmbeddedPostgres join(CompletableFuture<EmbeddedPostgres> starting) throws Exception {
+    try {
+      return starting.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof Exception x ? x : e;
+    }
+  }
+
+  private static void closeQuietly(EmbeddedPostgres pg) {
+    try {
+      pg.close();
+    } catch (Exception ignored) {
+      // already stopped by a fault
     }
   }
 
@@ -225,25 +255,22 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
   @Override
   public void close() {
     List<AutoCloseable> open = new ArrayList<>();
+    open.add(() -> closeQuietly(postgres));
     if (localAws != null) {
       open.add(localAws);
     }
     open.addAll(List.of(traces, provider, proxy, worker, api));
-    closeAll(open, postgres);
+    closeAll(open);
   }
 
-  private static void closeAll(List<AutoCloseable> open, EmbeddedPostgres pg) {
+  /** Closes in reverse order of starting: the services before what they use. */
+  private static void closeAll(List<AutoCloseable> open) {
     for (int i = open.size() - 1; i >= 0; i--) {
       try {
         open.get(i).close();
       } catch (Exception ignored) {
         // shutting down
       }
-    }
-    try {
-      pg.close();
-    } catch (Exception ignored) {
-      // already stopped by a fault
     }
   }
 }

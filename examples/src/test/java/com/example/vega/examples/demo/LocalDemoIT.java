@@ -2,12 +2,11 @@ package com.example.vega.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.TestJvm;
 import com.example.vega.health.testing.ZipkinServer;
 import com.example.vega.health.testing.ZipkinServer.StoredSpan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LocalDemoIT {
 
   private static Result demo(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), LocalDemo.class.getName()));
+    List<String> cmd = TestJvm.command();
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalDemo.class.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("AWS_ENDPOINT_URL"); // embedded defaults, whatever the CI box has

@@ -1,11 +1,11 @@
 package com.example.vega.examples.testing;
 
+import com.example.vega.health.testing.TestJvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +52,8 @@ public final class DoctorProcess {
 
   public static Report run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
     // The report's arrows are UTF-8 whatever the locale of this machine (JDK 17 and 19+ properties).
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dsun.stdout.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-jar", jar().toString(), "doctor"));
+    List<String> cmd = TestJvm.command();
+    cmd.addAll(List.of("-Dsun.stdout.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-jar", jar().toString(), "doctor"));
     cmd.addAll(List.of(args));
     cmd.add("--json");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

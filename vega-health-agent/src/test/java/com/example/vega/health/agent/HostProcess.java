@@ -2,6 +2,7 @@ package com.example.vega.health.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.TestJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,8 +58,7 @@ public final class HostProcess implements AutoCloseable {
   }
 
   static HostProcess attach(Map<String, String> env, String... jvmArgs) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java());
+    List<String> cmd = TestJvm.command();
     cmd.add("-javaagent:" + agentJar().toAbsolutePath());
     cmd.addAll(List.of(jvmArgs));
     cmd.add("-cp");
@@ -68,7 +68,8 @@ public final class HostProcess implements AutoCloseable {
   }
 
   public static HostProcess doctor(Map<String, String> env, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", agentJar().toAbsolutePath().toString(), "doctor"));
+    List<String> cmd = TestJvm.command();
+    cmd.addAll(List.of("-jar", agentJar().toAbsolutePath().toString(), "doctor"));
     cmd.addAll(List.of(args));
     return start(cmd, env);
   }

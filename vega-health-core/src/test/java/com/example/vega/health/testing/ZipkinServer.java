@@ -50,11 +50,10 @@ public final class ZipkinServer implements AutoCloseable {
           + " (exec) to target/zipkin in pre-integration-test; run this test through Maven (failsafe)");
     }
     int port = MotoServer.freePort();
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
-        "--armeria.ports[0].port=" + port, "--armeria.ports[0].ip=127.0.0.1",
-        "--armeria.ports[0].protocols[0]=http")
+    List<String> cmd = TestJvm.command();
+    cmd.addAll(List.of("-Xmx256m", "-jar", jar, "--armeria.ports[0].port=" + port,
+        "--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].protocols[0]=http"));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("STORAGE_TYPE", "mem");
     ZipkinServer z = new ZipkinServer(pb.start(), port);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.testing.PostgresServer;
+import com.example.vega.health.testing.TestJvm;
 import com.example.vega.health.testing.ZipkinServer;
 import com.example.vega.health.testing.ZipkinServer.StoredSpan;
 import com.example.vega.health.trace.ClientSpans;
@@ -358,9 +359,8 @@ class ScanTraceIT {
   }
 
   private static Process java(Class<?> main, Map<String, String> env, Path log, String... jvmArgs) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+    List<String> cmd = TestJvm.command();
+    cmd.add("-Xmx256m");
     cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
