@@ -84,4 +84,20 @@ class LogCorrelationTest {
         + " vega.scan.id=scan-42");
     assertThat(lines.get(1)).endsWith(" - idle");
   }
+
+  /** A warning while configuring makes Logback print its whole internal status at every start. */
+  @Test
+  void bothShapesConfigureWithoutAWarningSoNothingButTheLogIsPrinted() throws Exception {
+    for (String format : new String[] {null, "text", "json"}) {
+      if (format == null) {
+        System.clearProperty("VEGA_LOG_FORMAT");
+      } else {
+        System.setProperty("VEGA_LOG_FORMAT", format);
+      }
+      configure();
+      LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+      assertThat(new ch.qos.logback.core.status.StatusUtil(ctx).getHighestLevel(0)).as(String.valueOf(format))
+          .isLessThan(ch.qos.logback.core.status.Status.WARN);
+    }
+  }
 }

@@ -100,6 +100,7 @@ class AgentAttachIT {
     env.put("OTEL_TRACES_EXPORTER", "none");
     env.put("OTEL_METRICS_EXPORTER", "none");
     env.put("OTEL_LOGS_EXPORTER", "none");
+    env.put("HOST_AWAIT_RECORDING", "1");
     try (HostProcess host = HostProcess.attach(env)) {
       assertThat(host.awaitOutput("host: trace", Duration.ofSeconds(20))).isTrue();
       assertThat(host.awaitOutput("host: span", Duration.ofSeconds(20))).isTrue();
@@ -118,7 +119,8 @@ class AgentAttachIT {
 
   @Test
   void withoutTracingSettingsTheHostKeepsTheNoopApi() throws Exception {
-    Map<String, String> env = Map.of("VEGA_HEALTH_PORT", "0");
+    // The host waits its 5 s for the span to record: long after the agent would have built an SDK.
+    Map<String, String> env = Map.of("VEGA_HEALTH_PORT", "0", "HOST_AWAIT_RECORDING", "1");
     try (HostProcess host = HostProcess.attach(env)) {
       assertThat(host.awaitOutput("host: span", Duration.ofSeconds(20))).isTrue();
       assertThat(host.finish()).isZero();
