@@ -15,6 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,8 +103,13 @@ class LocalDemoIT {
         Arguments.of("artifacts-bucket-missing", "vega-v16-runner", "s3", "VEGA_S3_ARTIFACTS_BUCKET"));
   }
 
+  /**
+   * Each a demo of its own, two at a time: a run is a child JVM that spends most of its time
+   * starting (13 s alone; two side by side took 19 s on 2 vCPUs, 2026-12-01).
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("faults")
+  @Execution(ExecutionMode.CONCURRENT)
   void eachBrokenDependencyIsReportedByTheServiceThatNeedsIt(String fault, String service, String check,
       String hint) throws Exception {
     Result r = demo("--break", fault);
