@@ -127,6 +127,9 @@ final class ChecksRun {
         .service(new ServiceInfo(role.serviceName(), "doctor", "doctor", "vega doctor", ctx.environment))
         .registerAll(regs)
         .secretValues(secrets.toArray(String[]::new))
+        // One run, as a command: every check at once. Spreading first runs is for a fleet of
+        // long-running monitors; here it only delays the answer, past a short --timeout too.
+        .startSpread(Duration.ZERO)
         .build()
         .start();
     try {
