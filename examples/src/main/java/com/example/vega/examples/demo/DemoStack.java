@@ -133,8 +133,6 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
       base.put("VEGA_FILE_STORAGE_BACKEND", "s3");
       base.put("VEGA_SCAN_WORKER_EXECUTION_MODE", "local");
       base.put("VEGA_AUTH_PROVIDER", "local");
-      // One task of each service on one machine: nothing to spread, and the demo waits for first results.
-      base.put("VEGA_HEALTH_START_SPREAD", "0");
       base.put("VEGA_HEALTH_INTERVAL", "PT1S"); // the demo wants answers in seconds
       if (!o.otel().isEmpty()) {
         // Any OTLP backend: spans, meters (vega.health.*) and log records go there, as OTEL_* says.
