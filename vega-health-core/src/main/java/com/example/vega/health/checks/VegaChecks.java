@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * HealthMonitor monitor = HealthMonitor.builder()
  *     .service(ServiceInfo.of("vega-worker"))
  *     .registerAll(VegaChecks.forRole(VegaRole.WORKER, settings,
- *         VegaChecks.Clients.builder().sqs(sqs).ecs(ecs).dataSource(dataSource).build()))
+ *         VegaChecks.Clients.builder().aws(sqs, ecs).dataSource(dataSource).build()))
  *     .secretValues(VegaChecks.secretValues(settings).toArray(String[]::new))
  *     .build()
  *     .start();
