@@ -168,18 +168,20 @@ public final class VegaChecks {
       @Nullable HttpClient http,
       @Nullable URI cognitoIssuerBase) {
 
+    private static final String SQS = "software.amazon.awssdk.services.sqs.SqsClient";
+    private static final String S3 = "software.amazon.awssdk.services.s3.S3Client";
+    private static final String SECRETS = "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient";
+    private static final String ECS = "software.amazon.awssdk.services.ecs.EcsClient";
+    private static final String IAM = "software.amazon.awssdk.services.iam.IamClient";
+    private static final String CLOUDWATCH = "software.amazon.awssdk.services.cloudwatch.CloudWatchClient";
+    private static final String COGNITO =
+        "software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient";
+
     /**
      * The AWS SDK client interfaces the checks use, by class name (a module may be absent): what
      * {@link Builder#aws} takes.
      */
-    public static final List<String> AWS_CLIENT_TYPES = List.of(
-        "software.amazon.awssdk.services.sqs.SqsClient",
-        "software.amazon.awssdk.services.s3.S3Client",
-        "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
-        "software.amazon.awssdk.services.ecs.EcsClient",
-        "software.amazon.awssdk.services.iam.IamClient",
-        "software.amazon.awssdk.services.cloudwatch.CloudWatchClient",
-        "software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient");
+    public static final List<String> AWS_CLIENT_TYPES = List.of(SQS, S3, SECRETS, ECS, IAM, CLOUDWATCH, COGNITO);
 
     /** No clients: only the checks that need none (config, the JVM, Cognito and the LLM proxy over HTTP). */
     public static Clients none() {
@@ -220,26 +222,36 @@ public final class VegaChecks {
         return this;
       }
 
-      // Each case names a constant, which javac inlines: a client class is loaded only when a client
-      // of its service is given, so its module is there.
+      // Routed by the name of the client interface it implements, found on the client's own class:
+      // a client class is loaded only when a client of it is given, so its module is there. A
+      // stand-in (a mock, a proxy) is routed by its interface too, whatever serviceName() answers.
       private void add(SdkClient c) {
-        switch (c.serviceName()) {
-          case SqsClient.SERVICE_NAME -> sqs = once(sqs, c, SqsClient.class);
-          case S3Client.SERVICE_NAME -> s3 = once(s3, c, S3Client.class);
-          case SecretsManagerClient.SERVICE_NAME -> secrets = once(secrets, c, SecretsManagerClient.class);
-          case EcsClient.SERVICE_NAME -> ecs = once(ecs, c, EcsClient.class);
-          case IamClient.SERVICE_NAME -> iam = once(iam, c, IamClient.class);
-          case CloudWatchClient.SERVICE_NAME -> cloudWatch = once(cloudWatch, c, CloudWatchClient.class);
-          case CognitoIdentityProviderClient.SERVICE_NAME ->
-              cognito = once(cognito, c, CognitoIdentityProviderClient.class);
+        switch (clientType(c.getClass())) {
+          case SQS -> sqs = once(sqs, c, SqsClient.class);
+          case S3 -> s3 = once(s3, c, S3Client.class);
+          case SECRETS -> secrets = once(secrets, c, SecretsManagerClient.class);
+          case ECS -> ecs = once(ecs, c, EcsClient.class);
+          case IAM -> iam = once(iam, c, IamClient.class);
+          case CLOUDWATCH -> cloudWatch = once(cloudWatch, c, CloudWatchClient.class);
+          case COGNITO -> cognito = once(cognito, c, CognitoIdentityProviderClient.class);
           default -> throw unused(c);
         }
       }
 
-      private static <T> T once(@Nullable T current, SdkClient given, Class<T> type) {
-        if (!type.isInstance(given)) {
-          throw unused(given);
+      /** The one of {@link #AWS_CLIENT_TYPES} that {@code type} implements, or "". */
+      private static String clientType(@Nullable Class<?> type) {
+        for (Class<?> t = type; t != null; t = t.getSuperclass()) {
+          for (Class<?> i : t.getInterfaces()) {
+            String found = AWS_CLIENT_TYPES.contains(i.getName()) ? i.getName() : clientType(i);
+            if (!found.isEmpty()) {
+              return found;
+            }
+          }
         }
+        return "";
+      }
+
+      private static <T> T once(@Nullable T current, SdkClient given, Class<T> type) {
         if (current != null && current != given) {
           throw new IllegalArgumentException("two " + type.getSimpleName() + "s given: pass the one the service uses");
         }
@@ -247,8 +259,8 @@ public final class VegaChecks {
       }
 
       private static IllegalArgumentException unused(SdkClient c) {
-        return new IllegalArgumentException("no check uses a client of " + c.serviceName() + " ("
-            + c.getClass().getName() + "); the checks take " + String.join(", ", AWS_CLIENT_TYPES));
+        return new IllegalArgumentException("no check uses a " + c.getClass().getName()
+            + ": the checks take " + String.join(", ", AWS_CLIENT_TYPES));
       }
 
       public Builder dataSource(DataSource d) {

@@ -183,11 +183,21 @@ class VegaChecksTest {
         var async = software.amazon.awssdk.services.sqs.SqsAsyncClient.builder()
             .region(software.amazon.awssdk.regions.Region.US_WEST_1).build()) {
       assertThatThrownBy(() -> VegaChecks.Clients.builder().aws(sts)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("no check uses a client of sts").hasMessageContaining("SqsClient");
+          .hasMessageContaining("no check uses a software.amazon.awssdk.services.sts.").hasMessageContaining("SqsClient");
       assertThatThrownBy(() -> VegaChecks.Clients.builder().aws(async)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("no check uses a client of sqs");
+          .hasMessageContaining("no check uses a software.amazon.awssdk.services.sqs.DefaultSqsAsyncClient");
     }
     assertThatThrownBy(() -> VegaChecks.Clients.builder().aws(aws.sqs(), aws.sqs()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two SqsClients");
+  }
+
+  /** A stand-in the application's tests give (a mock, a proxy) goes by the interface it implements. */
+  @Test
+  void aStandInClientWhoseServiceNameIsNullIsRoutedByItsInterface() {
+    software.amazon.awssdk.services.sqs.SqsClient standIn = (software.amazon.awssdk.services.sqs.SqsClient)
+        java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {software.amazon.awssdk.services.sqs.SqsClient.class}, (proxy, m, args) -> null);
+    assertThat(standIn.serviceName()).isNull();
+    assertThat(VegaChecks.Clients.builder().aws(standIn).build().sqs()).isSameAs(standIn);
   }
 }

@@ -81,5 +81,8 @@ class VegaOpenTelemetryTest {
   void blankServiceNameIsRejectedWithTheSettingsName() {
     assertThatThrownBy(() -> VegaOpenTelemetry.builder(" ").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serviceName");
+    // Where it is given, not later at build().
+    assertThatThrownBy(() -> VegaOpenTelemetry.builder(""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serviceName must not be blank");
   }
 }
