@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.SdkClient;
@@ -225,17 +226,23 @@ public final class VegaChecks {
       // Routed by the name of the client interface it implements, found on the client's own class:
       // a client class is loaded only when a client of it is given, so its module is there. A
       // stand-in (a mock, a proxy) is routed by its interface too, whatever serviceName() answers.
+      // Not a switch on the name: the agent's jar relocates the SDK, and the shade plugin rewrites
+      // the names but not the hash codes a string switch compiles to.
+      private final Map<String, Consumer<SdkClient>> routes = Map.of(
+          SQS, c -> sqs = once(sqs, c, SqsClient.class),
+          S3, c -> s3 = once(s3, c, S3Client.class),
+          SECRETS, c -> secrets = once(secrets, c, SecretsManagerClient.class),
+          ECS, c -> ecs = once(ecs, c, EcsClient.class),
+          IAM, c -> iam = once(iam, c, IamClient.class),
+          CLOUDWATCH, c -> cloudWatch = once(cloudWatch, c, CloudWatchClient.class),
+          COGNITO, c -> cognito = once(cognito, c, CognitoIdentityProviderClient.class));
+
       private void add(SdkClient c) {
-        switch (clientType(c.getClass())) {
-          case SQS -> sqs = once(sqs, c, SqsClient.class);
-          case S3 -> s3 = once(s3, c, S3Client.class);
-          case SECRETS -> secrets = once(secrets, c, SecretsManagerClient.class);
-          case ECS -> ecs = once(ecs, c, EcsClient.class);
-          case IAM -> iam = once(iam, c, IamClient.class);
-          case CLOUDWATCH -> cloudWatch = once(cloudWatch, c, CloudWatchClient.class);
-          case COGNITO -> cognito = once(cognito, c, CognitoIdentityProviderClient.class);
-          default -> throw unused(c);
+        Consumer<SdkClient> route = routes.get(clientType(c.getClass()));
+        if (route == null) {
+          throw unused(c);
         }
+        route.accept(c);
       }
 
       /** The one of {@link #AWS_CLIENT_TYPES} that {@code type} implements, or "". */
