@@ -25,12 +25,15 @@ final class CheckScheduler {
   private final Duration heartbeatTimeout;
   private final List<ScheduledCheck> checks;
   private final Spread spread;
+  private final Duration startupDeadline;
+  private volatile long startNanos;
   private volatile long lastHeartbeatNanos;
   private volatile boolean closed;
 
   CheckScheduler(@Nullable Scheduler given, @Nullable Executor runExecutor, Duration heartbeatTimeout,
-      Spread spread, MonitorState state, List<CheckRegistration> registrations) {
+      Spread spread, Duration startupDeadline, MonitorState state, List<CheckRegistration> registrations) {
     this.spread = spread;
+    this.startupDeadline = startupDeadline;
     this.ownsScheduler = given == null;
     this.scheduler = given != null ? given : new ExecutorScheduler("vega-health-scheduler");
     Executor executor;
@@ -62,9 +65,20 @@ final class CheckScheduler {
   void start() {
     heartbeat();
     long now = scheduler.nanoTime();
+    startNanos = now;
     for (ScheduledCheck c : checks) {
-      c.start(now, spread);
+      c.start(now, spread, startupDeadline);
     }
+  }
+
+  /** The scheduler's time now, in nanoseconds. */
+  long nanoTime() {
+    return scheduler.nanoTime();
+  }
+
+  /** When the startup deadline ends on the scheduler's time (valid once started). */
+  long startupEndNanos() {
+    return startNanos + startupDeadline.toNanos();
   }
 
   /** The scheduler thread is alive and took its last heartbeat within the timeout. */

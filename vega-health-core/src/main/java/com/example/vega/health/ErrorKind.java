@@ -36,5 +36,24 @@ public enum ErrorKind {
   /** Not enough evidence to say either way. */
   NO_EVIDENCE,
   /** Anything else: the message says what. */
-  OTHER
+  OTHER;
+
+  /**
+   * Whether a failure of this kind is evidence of a fault by itself, so that asking again will not
+   * change the answer: refused, unknown host, bad credentials, denied, missing, inactive, a
+   * migration missing, expired, misconfigured. A timeout, throttling, a 5xx, a full pool or a
+   * failure without evidence is not: the service may only be starting, or the dependency busy.
+   */
+  public boolean conclusive() {
+    return switch (this) {
+      case CONNECTION_REFUSED, UNKNOWN_HOST, AUTHENTICATION, ACCESS_DENIED, NOT_FOUND, INACTIVE,
+          MIGRATION_MISSING, EXPIRED, MISCONFIGURED -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether this is "no answer in time": a connect or an answer that did not come within the timeout. */
+  public boolean timeout() {
+    return this == TIMEOUT || this == CONNECT_TIMEOUT;
+  }
 }

@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HealthMonitor implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
+  /** The default startup deadline: how long first timeouts are retried before they count. */
+  public static final Duration DEFAULT_STARTUP_DEADLINE = Duration.ofSeconds(30);
 
   private final MonitorState state;
   private final CheckScheduler checks;
@@ -43,10 +48,11 @@ public final class HealthMonitor implements AutoCloseable {
   private volatile boolean closed;
 
   private HealthMonitor(Builder b) {
-    this.state = new MonitorState(b.service, b.clock, Redactor.of(b.secrets), b.listeners, b.registrations);
+    this.state = new MonitorState(b.service, b.clock, Redactor.of(b.secrets), b.listeners, b.registrations,
+        b.failOpen);
     String id = b.instanceId != null ? b.instanceId : Spread.detectInstanceId(System::getenv);
     this.checks = new CheckScheduler(b.scheduler, b.runExecutor, b.heartbeatTimeout, new Spread(id, b.startSpread),
-        state, b.registrations);
+        b.startupDeadline, state, b.registrations);
     this.size = b.registrations.size();
   }
 
@@ -74,6 +80,96 @@ public final class HealthMonitor implements AutoCloseable {
     LOG.log(System.Logger.Level.INFO, "vega-health: monitoring {0} checks for {1}", size,
         state.service().serviceId());
     return this;
+  }
+
+  /**
+   * Why a service may not start: the first check feeding readiness (in registration order) whose
+   * failure is evidence of a fault by its kind, or that still failed at the end of the startup
+   * deadline.
+   *
+   * @param check the check's name
+   * @param status DOWN or UNKNOWN
+   * @param kind why; {@link ErrorKind#conclusive()} when it stopped the start before the deadline
+   * @param message what the check found
+   * @param hint the runbook's next step
+   */
+  public record StartupFailure(String check, Status status, ErrorKind kind, String message, String hint) {
+    /** One log line: {@code check s3 DOWN: <message> (next: <hint>)}. */
+    public String line() {
+      return "check " + check + " " + status + ": " + message + " (next: " + hint + ")";
+    }
+  }
+
+  /** {@link #awaitReady(Predicate)} with no failure tolerated. */
+  public Optional<StartupFailure> awaitReady() throws InterruptedException {
+    return awaitReady(r -> false);
+  }
+
+  /**
+   * Waits, from start, until this service is ready or evidently cannot be, judged on evidence: for
+   * a process nobody restarts (an ECS RunTask task) that must decide once whether to do its work.
+   *
+   * <p>Every check feeding readiness must answer UP or DEGRADED. A failure that is evidence of a
+   * fault by its kind ({@link ErrorKind#conclusive()}: refused, denied, not found, bad credentials,
+   * a migration missing…) stops the wait at once. Anything else (a timeout above all: a cold JVM's
+   * first call is often slower than a check's timeout) is retried by the monitor with more time
+   * until the startup deadline ({@link Builder#startupDeadline}, 30 s by default), and stops the
+   * start only if it still fails then. Returns within the deadline plus the longest timeout.
+   *
+   * @param tolerated failing results that do not stop the start (maintenance: a missing migration
+   *     is what it is about to apply)
+   * @return empty when ready; otherwise the first failing check
+   * @throws IllegalStateException when the monitor has not been started
+   */
+  public Optional<StartupFailure> awaitReady(Predicate<CheckResult> tolerated) throws InterruptedException {
+    Objects.requireNonNull(tolerated, "tolerated");
+    if (!started) {
+      throw new IllegalStateException("start the monitor before waiting for it to be ready");
+    }
+    // The last retry may end up to its timeout after the deadline; then the scheduler reports it.
+    long longest = 0;
+    for (CheckState c : snapshot().checks()) {
+      if (feedsReadiness(c)) {
+        longest = Math.max(longest, c.registration().policy().timeout().toNanos());
+      }
+    }
+    long giveUp = checks.startupEndNanos() + longest + TimeUnit.MILLISECONDS.toNanos(500);
+    while (true) {
+      HealthSnapshot s = snapshot();
+      boolean over = checks.nanoTime() - giveUp >= 0;
+      boolean pending = false;
+      for (CheckState c : s.checks()) {
+        if (!feedsReadiness(c)) {
+          continue;
+        }
+        CheckResult r = c.lastResult();
+        if (r == null) {
+          if (over) {
+            return Optional.of(new StartupFailure(c.name(), Status.UNKNOWN, ErrorKind.NO_EVIDENCE,
+                "no result by the end of the startup deadline",
+                "the check never finished a run: see this service's log for what it waits on"));
+          }
+          pending = true;
+        } else if (r.status() != Status.UP && r.status() != Status.DEGRADED && !tolerated.test(r)) {
+          if (r.errorKind().conclusive() || over) {
+            return Optional.of(new StartupFailure(c.name(), r.status(), r.errorKind(), r.message(), r.hint()));
+          }
+          pending = true;
+        }
+      }
+      if (!pending) {
+        return Optional.empty();
+      }
+      if (closed) {
+        throw new IllegalStateException("the monitor was closed while waiting for it to be ready");
+      }
+      state.awaitNewer(s.sequence(), 50);
+    }
+  }
+
+  private static boolean feedsReadiness(CheckState c) {
+    return c.registration().policy().feeds(HealthProbe.READINESS)
+        || c.registration().policy().feeds(HealthProbe.LIVENESS);
   }
 
   /** The latest published snapshot. Never blocks, never calls a dependency. */
@@ -123,6 +219,8 @@ public final class HealthMonitor implements AutoCloseable {
     private @Nullable String instanceId;
     private Duration startSpread = Spread.DEFAULT_START_SPREAD;
     private @Nullable Duration maxBackoff; // VEGA_HEALTH_MAX_BACKOFF, applied at build
+    private Duration startupDeadline = DEFAULT_STARTUP_DEADLINE;
+    private boolean failOpen = true;
 
     private Builder() {}
 
@@ -147,6 +245,33 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public Builder startSpread(Duration startSpread) {
       this.startSpread = upToMaxDuration(startSpread, "startSpread");
+      return this;
+    }
+
+    /**
+     * How long after start a check whose runs have only timed out is retried, with more time each
+     * run, instead of reported DOWN (VEGA_HEALTH_STARTUP_DEADLINE; default 30 s). A cold JVM's first
+     * SDK call (class loading, credentials, connections) often takes longer than a check's timeout
+     * on a small Fargate task; that is not evidence that the network is broken. Until then such a
+     * check reports UNKNOWN ("starting"), which keeps a new task out of readiness; a failure that is
+     * evidence by its kind (refused, denied, not found…) is reported at once. Zero: every timeout
+     * is reported as it happens.
+     */
+    public Builder startupDeadline(Duration deadline) {
+      this.startupDeadline = upToMaxDuration(deadline, "startupDeadline");
+      return this;
+    }
+
+    /**
+     * Whether readiness fails open once the task has been ready (default true): a dependency every
+     * task shares then no longer fails {@code /ready}, only a check of the task itself does
+     * ({@link ComponentType#SYSTEM}); see {@link HealthSnapshot#status(HealthProbe)}. ECS replaces
+     * every service task that fails its target group's health check, so strict readiness turns a
+     * shared database outage into the replacement of every task. False: readiness follows every
+     * critical check all the time (an orchestrator that only stops routing, never replaces).
+     */
+    public Builder failOpen(boolean failOpen) {
+      this.failOpen = failOpen;
       return this;
     }
 
@@ -236,9 +361,14 @@ public final class HealthMonitor implements AutoCloseable {
       Objects.requireNonNull(settings, "settings");
       Validated<String> spread = Setting.HEALTH_START_SPREAD.read(settings);
       Validated<String> backoff = Setting.HEALTH_MAX_BACKOFF.read(settings);
-      Validated<?> both = spread.and(backoff);
-      if (!both.isValid()) {
-        throw new IllegalArgumentException(both.messages());
+      Validated<String> startup = Setting.HEALTH_STARTUP_DEADLINE.read(settings);
+      Validated<?> all = spread.and(backoff).and(startup);
+      if (!all.isValid()) {
+        throw new IllegalArgumentException(all.messages());
+      }
+      String deadline = startup.get();
+      if (deadline != null) {
+        startupDeadline(Duration.ofSeconds(Long.parseLong(deadline)));
       }
       String seconds = spread.get();
       if (seconds != null) {

@@ -1,6 +1,7 @@
 package com.example.vega.health;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -12,11 +13,21 @@ import org.jspecify.annotations.Nullable;
  * @param checks every check, in registration order
  * @param time when this snapshot was published
  * @param sequence increases with each published snapshot
+ * @param readySince when every check feeding readiness first answered UP or DEGRADED (this task
+ *     has served since), or null while it has not
+ * @param failOpen whether, once ready, a dependency every task shares no longer fails readiness
+ *     (see {@link #status(HealthProbe)})
  */
-public record HealthSnapshot(ServiceInfo service, List<CheckState> checks, Instant time, long sequence) {
+public record HealthSnapshot(ServiceInfo service, List<CheckState> checks, Instant time, long sequence,
+    @Nullable Instant readySince, boolean failOpen) {
 
   public HealthSnapshot {
     checks = List.copyOf(checks);
+  }
+
+  /** A snapshot of a task that has not been ready yet (fail-open readiness). */
+  public HealthSnapshot(ServiceInfo service, List<CheckState> checks, Instant time, long sequence) {
+    this(service, checks, time, sequence, null, true);
   }
 
   /**
@@ -41,17 +52,63 @@ public record HealthSnapshot(ServiceInfo service, List<CheckState> checks, Insta
   /**
    * The status a probe reports: DOWN when a check feeding it is DOWN, or is UNKNOWN because it has
    * not reported yet or could not gather evidence; UP otherwise (DEGRADED still serves traffic).
+   *
+   * <p>Readiness fails open once the task has been ready ({@link #readySince()} set, with
+   * {@link #failOpen()}): from then on only a check of the task itself ({@link ComponentType#SYSTEM}:
+   * the JVM, its settings) fails it. A dependency every task shares (the database, a queue, a
+   * bucket) that goes down no longer takes this task out of the load balancer: ECS replaces every
+   * task that fails its target group's health check, so a shared outage would otherwise become a
+   * fleet-wide restart loop against a dependency trying to recover. {@link #status()} still says
+   * DOWN, and {@link #heldOpen()} names what readiness is overlooking.
    */
   public Status status(HealthProbe probe) {
+    boolean served = probe == HealthProbe.READINESS && failOpen && readySince != null;
     for (CheckState c : checks) {
-      if (!c.registration().policy().feeds(probe)) {
+      if (!c.registration().policy().feeds(probe) || !failing(c)) {
         continue;
       }
-      if (c.status() == Status.DOWN || c.status() == Status.UNKNOWN) {
+      if (!served || local(c)) {
         return Status.DOWN;
       }
     }
     return Status.UP;
+  }
+
+  /**
+   * The checks feeding readiness that fail while readiness stays UP because this task has served
+   * and they watch a dependency every task shares; empty when readiness is strict or nothing fails.
+   */
+  public List<CheckState> heldOpen() {
+    if (!failOpen || readySince == null) {
+      return List.of();
+    }
+    List<CheckState> out = new ArrayList<>(0);
+    for (CheckState c : checks) {
+      if (c.registration().policy().feeds(HealthProbe.READINESS) && failing(c) && !local(c)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Whether every check feeding readiness, and liveness, answers UP or DEGRADED, without fail-open. */
+  boolean strictlyReady() {
+    for (CheckState c : checks) {
+      if ((c.registration().policy().feeds(HealthProbe.READINESS)
+          || c.registration().policy().feeds(HealthProbe.LIVENESS)) && failing(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean failing(CheckState c) {
+    return c.status() == Status.DOWN || c.status() == Status.UNKNOWN;
+  }
+
+  /** A check of the task itself (the JVM, its settings): its failure is this task's own. */
+  private static boolean local(CheckState c) {
+    return c.registration().componentType() == ComponentType.SYSTEM;
   }
 
   /** The state of the named check, or null. */

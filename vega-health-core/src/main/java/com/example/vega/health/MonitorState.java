@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the monitor knows: each check's reported status (flap-damped), the published snapshot, and
@@ -24,13 +25,17 @@ final class MonitorState {
   private final List<CheckRegistration> registrations;
   private final StateMachine[] machines; // guarded by this
   private final CheckState[] states; // guarded by this
+  private final boolean failOpen;
   private long sequence; // guarded by this
   private boolean closed; // guarded by this
+  private @Nullable Instant readySince; // guarded by this
+  private List<String> heldOpen = List.of(); // guarded by this
   private volatile HealthSnapshot snapshot;
 
   MonitorState(ServiceInfo service, Clock clock, Redactor redactor, List<StatusListener> listeners,
-      List<CheckRegistration> registrations) {
+      List<CheckRegistration> registrations, boolean failOpen) {
     this.service = service;
+    this.failOpen = failOpen;
     this.clock = clock;
     this.redactor = redactor;
     this.listeners = new CopyOnWriteArrayList<>(listeners);
@@ -71,6 +76,17 @@ final class MonitorState {
    */
   synchronized void close() {
     closed = true;
+    notifyAll();
+  }
+
+  /**
+   * Waits at most {@code millis} for a snapshot newer than {@code sequence} (or the close): what
+   * {@link HealthMonitor#awaitReady} sleeps on between looks.
+   */
+  synchronized void awaitNewer(long sequence, long millis) throws InterruptedException {
+    if (!closed && snapshot.sequence() == sequence && millis > 0) {
+      wait(millis);
+    }
   }
 
   /**
@@ -80,8 +96,12 @@ final class MonitorState {
    * @param runs runs of the check started so far
    * @param timeouts runs abandoned at their deadline so far
    * @param next when the check runs next: its backoff and how far off the run is
+   * @param warming a timeout while the service starts, before the check has had any other answer:
+   *     not evidence of a fault (a cold JVM's first call is often slow), so it is reported UNKNOWN
+   *     and kept out of flap damping, whose first result is then still taken at once
    */
-  synchronized void record(int index, CheckResult raw, Duration took, long runs, long timeouts, Next next) {
+  synchronized void record(int index, CheckResult raw, Duration took, long runs, long timeouts, Next next,
+      boolean warming) {
     if (closed) {
       return;
     }
@@ -89,11 +109,20 @@ final class MonitorState {
     CheckResult r = redactor.redact(raw).timed(took, now);
     CheckRegistration reg = registrations.get(index);
     CheckState prev = states[index];
-    boolean changed = machines[index].accept(r.status());
-    CheckState cur = new CheckState(reg, machines[index].reported(), changed ? now : prev.since(), r,
+    Status reported;
+    boolean changed;
+    if (warming) {
+      reported = Status.UNKNOWN;
+      changed = prev.status() != Status.UNKNOWN;
+    } else {
+      changed = machines[index].accept(r.status());
+      reported = machines[index].reported();
+    }
+    CheckState cur = new CheckState(reg, reported, changed ? now : prev.since(), r,
         runs, timeouts, prev.changes() + (changed ? 1 : 0), next.backoff(), now.plusNanos(next.inNanos()));
     states[index] = cur;
     snapshot = publish(now);
+    notifyAll();
     if (changed) {
       LOG.log(cur.status() == Status.UP ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
           "vega-health: {0} is {1}: {2}{3}", reg.name(), cur.status(), r.message(),
@@ -114,11 +143,35 @@ final class MonitorState {
   /** A check's next run as its schedule stands when a result is recorded. */
   record Next(long backoff, long inNanos) {}
 
+  /**
+   * Guarded by this. Latches {@code readySince} the first time the task is ready, and logs when
+   * readiness starts or stops holding open for a shared dependency that fails.
+   */
   private HealthSnapshot publish(Instant now) {
     List<CheckState> all = new ArrayList<>(states.length);
     for (CheckState s : states) {
       all.add(s);
     }
-    return new HealthSnapshot(service, all, now, sequence++);
+    HealthSnapshot s = new HealthSnapshot(service, all, now, sequence++, readySince, failOpen);
+    if (readySince == null && s.strictlyReady()) {
+      readySince = now;
+      s = new HealthSnapshot(service, all, now, s.sequence(), now, failOpen);
+    }
+    List<String> held = new ArrayList<>(0);
+    for (CheckState c : s.heldOpen()) {
+      held.add(c.name());
+    }
+    if (!held.equals(heldOpen)) {
+      if (held.isEmpty()) {
+        LOG.log(System.Logger.Level.INFO, "vega-health: readiness no longer held open: {0} answer again",
+            String.join(", ", heldOpen));
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "vega-health: {0} failing, a dependency every task shares: readiness "
+            + "stays UP (fail open) so that the load balancer and ECS do not replace healthy tasks; "
+            + "/v1/healthz says fail with the hint", String.join(", ", held));
+      }
+      heldOpen = List.copyOf(held);
+    }
+    return s;
   }
 }

@@ -42,6 +42,10 @@ final class ScheduledCheck {
   private long anchorNanos; // guarded by this: the phase point all runs after the first fall on
   private long nextDue; // guarded by this
   private int backedOffResults; // guarded by this: throttled or 5xx results in a row
+  private long startupEndNanos; // guarded by this: until then a first timeout is retried, not a fault
+  private boolean answered; // guarded by this: a result other than a timeout was recorded
+  private int warmingTimeouts; // guarded by this: timeouts of runs before the first answer, at start
+  private boolean retryWhenReturned; // guarded by this: a warming run timed out; retry once it returns
 
   ScheduledCheck(int index, CheckRegistration reg, Scheduler scheduler, Executor executor, MonitorState state,
       BooleanSupplier closed) {
@@ -57,12 +61,30 @@ final class ScheduledCheck {
    * Schedules the first run on the check's phase within the start spread, and every later run on
    * its phase point one interval (or, backing off, several) after the one before.
    */
-  void start(long startNanos, Spread spread) {
+  void start(long startNanos, Spread spread, Duration startupDeadline) {
     Duration interval = reg.policy().interval();
     double phase = spread.phase(reg.name());
     synchronized (this) {
+      startupEndNanos = startNanos + startupDeadline.toNanos();
       anchorNanos = startNanos + Spread.anchorOffsetNanos(phase, interval);
       scheduleAt(startNanos + spread.firstDelayNanos(phase, interval));
+    }
+    if (!startupDeadline.isZero()) {
+      scheduler.schedule(this::startupEnded, startupDeadline.toNanos());
+    }
+  }
+
+  /**
+   * The startup deadline passed: a check whose only runs timed out and whose last run is still
+   * stuck is reported DOWN now, with its timeout's hint, rather than at its next tick.
+   */
+  private void startupEnded() {
+    Run stuck;
+    synchronized (this) {
+      stuck = !answered && warmingTimeouts > 0 ? inFlight : null;
+    }
+    if (stuck != null && stuck.state.get() == RunState.ABANDONED && !closed.getAsBoolean()) {
+      reportStillStuck(stuck);
     }
   }
 
@@ -108,7 +130,7 @@ final class ScheduledCheck {
       scheduleAt(phasePoint(Math.max(due + reg.policy().interval().toNanos(), now)));
       stuck = inFlight;
       if (stuck == null) {
-        run = new Run(now, due, nextDue);
+        run = new Run(now, due, nextDue, runTimeoutNanos(now));
         inFlight = run;
         runs++;
       } else {
@@ -121,7 +143,7 @@ final class ScheduledCheck {
       }
       return; // never a second run beside one that has not returned
     }
-    Scheduler.Cancellable deadline = scheduler.schedule(() -> onDeadline(run), reg.policy().timeout().toNanos());
+    Scheduler.Cancellable deadline = scheduler.schedule(() -> onDeadline(run), run.timeoutNanos);
     run.deadline = deadline;
     try {
       executor.execute(run.task);
@@ -137,6 +159,22 @@ final class ScheduledCheck {
     }
   }
 
+  /**
+   * Guarded by this. The run's timeout: the policy's, except while the service starts and every
+   * run so far timed out, when each retry gets twice the time of the one before (a cold JVM's first
+   * SDK call loads classes, resolves credentials and opens connections), never past the end of the
+   * startup deadline (but never below the policy's timeout). It may exceed the interval: the ticks
+   * that fall within a run in flight start nothing.
+   */
+  private long runTimeoutNanos(long now) {
+    long t = reg.policy().timeout().toNanos();
+    if (answered || warmingTimeouts == 0 || now >= startupEndNanos) {
+      return t;
+    }
+    long grown = t << Math.min(warmingTimeouts, 16);
+    return Math.max(t, Math.min(grown, startupEndNanos - now));
+  }
+
   /** Still stuck after being abandoned: the last timeout again, with how long; nothing new starts. */
   private void reportStillStuck(Run stuck) {
     Duration stuckFor = Duration.ofNanos(scheduler.nanoTime() - stuck.startNanos).truncatedTo(ChronoUnit.SECONDS);
@@ -145,7 +183,7 @@ final class ScheduledCheck {
       last = lastTimeout != null ? lastTimeout : genericTimeout();
     }
     record(null, last.withText(last.message() + " (still no answer after " + seconds(stuckFor) + ")",
-        last.hint(), last.observations()), reg.policy().timeout());
+        last.hint(), last.observations()), Duration.ofNanos(stuck.timeoutNanos));
   }
 
   private void execute(Run run) {
@@ -158,7 +196,7 @@ final class ScheduledCheck {
     CheckResult result;
     try {
       CheckResult r = reg.check().check(
-          new CheckContext(reg.policy().timeout(), run.startNanos, scheduler::nanoTime, state.clock()));
+          new CheckContext(Duration.ofNanos(run.timeoutNanos), run.startNanos, scheduler::nanoTime, state.clock()));
       result = r != null ? r : CheckResult.unknown("the check returned no result", "this is a bug in the check");
     } catch (InterruptedException e) {
       result = CheckResult.unknown("the check was interrupted", "");
@@ -199,38 +237,57 @@ final class ScheduledCheck {
         || !run.state.compareAndSet(was, RunState.ABANDONED)) {
       return; // finished in time, or the monitor is closing
     }
-    CheckResult described = describeTimeout();
+    Duration timeout = Duration.ofNanos(run.timeoutNanos);
+    CheckResult described = describeTimeout(timeout);
     synchronized (this) {
       timeouts++;
       lastTimeout = described;
     }
-    record(run, described, reg.policy().timeout());
+    record(run, described, timeout);
     run.task.cancel(true);
     if (was == RunState.QUEUED) {
       returned(run); // no thread ran it, and none will
     }
   }
 
-  private CheckResult describeTimeout() {
+  private CheckResult describeTimeout(Duration timeout) {
     try {
-      CheckResult r = reg.check().onTimeout(reg.policy().timeout());
-      return r != null ? r : genericTimeout();
+      CheckResult r = reg.check().onTimeout(timeout);
+      return r != null ? r : genericTimeout(timeout);
     } catch (RuntimeException e) {
-      return genericTimeout();
+      return genericTimeout(timeout);
     }
   }
 
   private CheckResult genericTimeout() {
-    return CheckResult.down(ErrorKind.TIMEOUT,
-        "no answer within " + seconds(reg.policy().timeout()),
-        "the dependency did not answer in time: check that it is up and that this task's "
-            + "security group and routes reach it");
+    return genericTimeout(reg.policy().timeout());
   }
 
+  // Abandoned at the deadline, the run says nothing of where it was stuck (connecting or waiting
+  // for an answer), so the hint does not guess at a security group.
+  private static CheckResult genericTimeout(Duration timeout) {
+    return CheckResult.down(ErrorKind.TIMEOUT,
+        "no answer within " + seconds(timeout),
+        "the dependency did not answer in time (connecting or answering: not told apart): check that it "
+            + "is up and answering, then that this task reaches it; a task short of CPU is slow at everything");
+  }
+
+  /**
+   * The run's thread returned. A run that timed out while the service starts is retried now (or
+   * at the end of its own timeout, for one that gave up early), not an interval later.
+   */
   private void returned(Run run) {
     synchronized (this) {
       if (inFlight == run) {
         inFlight = null;
+      }
+      if (retryWhenReturned && inFlight == null && !closed.getAsBoolean()) {
+        retryWhenReturned = false;
+        Scheduler.Cancellable n = next;
+        if (n != null) {
+          n.cancel();
+        }
+        scheduleAt(Math.max(scheduler.nanoTime(), run.startNanos + run.timeoutNanos));
       }
     }
   }
@@ -247,9 +304,17 @@ final class ScheduledCheck {
     long ts;
     long backoff;
     long untilNext;
+    boolean warming;
     synchronized (this) {
       rs = runs;
       ts = timeouts;
+      warming = !answered && r.errorKind().timeout() && scheduler.nanoTime() < startupEndNanos;
+      if (!r.errorKind().timeout()) {
+        answered = true;
+      } else if (warming && run != null) {
+        warmingTimeouts++;
+        retryWhenReturned = true;
+      }
       boolean backOff = r.errorKind() == ErrorKind.THROTTLED || r.errorKind() == ErrorKind.SERVER_ERROR;
       backedOffResults = backOff ? backedOffResults + 1 : 0;
       backoff = reg.policy().backoffFactor(backedOffResults);
@@ -263,7 +328,21 @@ final class ScheduledCheck {
       }
       untilNext = Math.max(0, nextDue - scheduler.nanoTime());
     }
-    state.record(index, r, took, rs, ts, new MonitorState.Next(backoff, untilNext));
+    state.record(index, warming ? starting(r) : r, took, rs, ts, new MonitorState.Next(backoff, untilNext),
+        warming);
+  }
+
+  /** A timeout while the service starts, said as what it is: no evidence yet, retried. */
+  private CheckResult starting(CheckResult timedOut) {
+    long left;
+    synchronized (this) {
+      left = Math.max(0, startupEndNanos - scheduler.nanoTime());
+    }
+    return CheckResult.unknown("starting: " + timedOut.message() + "; retried with more time for up to "
+            + seconds(Duration.ofNanos(left).truncatedTo(ChronoUnit.SECONDS)) + " more",
+        "nothing to do yet: a first call from a cold JVM is often slow; if it still times out at the end of "
+            + "the startup deadline (VEGA_HEALTH_STARTUP_DEADLINE) it is reported DOWN with what to check")
+        .with(timedOut.observations());
   }
 
   private static String seconds(Duration d) {
@@ -276,15 +355,17 @@ final class ScheduledCheck {
     final long startNanos;
     final long due;
     final long plannedNext;
+    final long timeoutNanos;
     final FutureTask<Void> task;
     final AtomicReference<RunState> state = new AtomicReference<>(RunState.QUEUED);
     volatile Scheduler.@Nullable Cancellable deadline;
 
     /** Started at {@code startNanos} for the tick due at {@code due}, which planned the next at {@code plannedNext}. */
-    Run(long startNanos, long due, long plannedNext) {
+    Run(long startNanos, long due, long plannedNext, long timeoutNanos) {
       this.startNanos = startNanos;
       this.due = due;
       this.plannedNext = plannedNext;
+      this.timeoutNanos = timeoutNanos;
       this.task = new FutureTask<>(() -> execute(this), null);
     }
   }

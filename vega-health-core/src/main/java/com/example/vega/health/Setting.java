@@ -96,6 +96,14 @@ public enum Setting {
   // Fleet scale: how a task's checks spread their runs and back off (HealthMonitor.Builder.settings).
   HEALTH_START_SPREAD("VEGA_HEALTH_START_SPREAD", Use.MODULE, "\\d{1,5}",
       "seconds within which the checks' first runs are spread after start (default 5; 0 turns spreading off)"),
+  HEALTH_STARTUP_DEADLINE("VEGA_HEALTH_STARTUP_DEADLINE", Use.MODULE, "\\d{1,5}",
+      "seconds after start during which a check that only timed out is retried rather than reported DOWN "
+          + "(default 30; 0 reports every timeout at once)"),
+  // The agent only: whether main waits for readiness (the runner: an ECS RunTask task nobody restarts).
+  HEALTH_AWAIT_READY("VEGA_HEALTH_AWAIT_READY", Use.MODULE_WORD, "off|wait|exit",
+      "off (main starts at once), wait (main starts once the checks answered, or failed with evidence, or "
+          + "the startup deadline passed; the default for the runner role) or exit (the same, but a failing "
+          + "check stops the JVM with exit 3 and its hint before main)"),
   HEALTH_MAX_BACKOFF("VEGA_HEALTH_MAX_BACKOFF", Use.MODULE, "\\d{1,5}",
       "the longest wait in seconds between runs of a check whose dependency throttles or fails with 5xx "
           + "(default the smaller of 8 intervals and 300; at most the interval turns backoff off)"),

@@ -119,7 +119,7 @@ class HealthMonitorTest {
         }
       }
     };
-    try (HealthMonitor m = monitor().runExecutor(pool)
+    try (HealthMonitor m = monitor().startupDeadline(Duration.ZERO).runExecutor(pool)
         .register("db", stubborn, policy(1, 1)).build().start()) {
       scheduler.runDue();
       assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
@@ -168,7 +168,7 @@ class HealthMonitorTest {
       }
       return CheckResult.up("back");
     };
-    try (HealthMonitor m = monitor().runExecutor(pool).register("db", check, policy(1, 1))
+    try (HealthMonitor m = monitor().startupDeadline(Duration.ZERO).runExecutor(pool).register("db", check, policy(1, 1))
         .build().start()) {
       scheduler.runDue();
       assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
@@ -267,7 +267,7 @@ class HealthMonitorTest {
     CheckPolicy critical = policy(1, 1);
     CheckPolicy optional = CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT)
         .failureThreshold(1).successThreshold(1).build();
-    try (HealthMonitor m = monitor()
+    try (HealthMonitor m = monitor().failOpen(false)
         .register("db", sequence(Status.UP, Status.DOWN), critical)
         .register("cache", sequence(Status.DOWN), optional)
         .build()) {

@@ -24,7 +24,7 @@ class ScheduledCheckTest {
   private final Executor pool = queued::add;
 
   private HealthMonitor monitor(HealthCheck check) {
-    return HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-test")).scheduler(scheduler)
+    return HealthMonitor.builder().startSpread(Duration.ZERO).startupDeadline(Duration.ZERO).service(ServiceInfo.of("vega-test")).scheduler(scheduler)
         .clock(scheduler.clock()).runExecutor(pool)
         .register("db", check, CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT)
             .failureThreshold(1).successThreshold(1).build())

@@ -150,8 +150,15 @@ public final class AwsFailures {
    * and either may win.
    */
   public static CheckResult timeout(String service, String action, Caller who) {
+    // A call that ran out of time says nothing of where it was stuck (resolving credentials, the
+    // connection, or the answer), and on a cold or CPU-starved task the first call is often slow:
+    // the hint does not point at a security group on this evidence.
     return CheckResult.down(ErrorKind.TIMEOUT,
-        "no answer from " + service + " calling " + action + " in time", endpointHint(service, who));
+        "no answer from " + service + " calling " + action + " in time",
+        service + " did not answer in time (the connection and the answer are not told apart): if it persists, "
+            + "look at the " + who.role() + " task's CPU and memory (raise the task definition's limits if it is "
+            + "starved), then at its route to the " + service + " endpoint in " + who.region()
+            + " (VPC endpoint or NAT, AWS_ENDPOINT_URL if set)");
   }
 
   /** {@code action} denied on {@code resource}: which task role, and where its policy is. */

@@ -23,7 +23,7 @@ class CallerBuilderTest {
     assertThat(proxy).contains("--cluster vega-prod", "--region eu-west-1");
     String secrets = SecretsCheck.builder(AWS.secrets()).secret("vega/prod/key").caller(CALLER).build()
         .onTimeout(Duration.ofSeconds(3)).hint();
-    assertThat(secrets).contains("the api task's security group");
+    assertThat(secrets).contains("the api task's CPU and memory");
   }
 
   @Test
