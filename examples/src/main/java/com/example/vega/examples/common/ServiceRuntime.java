@@ -20,6 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import com.example.vega.health.CheckResult;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.Status;
 import java.util.function.ToIntFunction;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
@@ -31,6 +36,12 @@ import org.jspecify.annotations.Nullable;
  * probe port of their own, and OpenTelemetry configured by the standard {@code OTEL_*} variables.
  */
 public final class ServiceRuntime implements AutoCloseable {
+  /**
+   * The exit code of a service that stopped at start because a dependency failed its check with
+   * evidence of a fault, or still failed at the end of the startup deadline.
+   */
+  public static final int NOT_READY = 3;
+  private static final System.Logger LOG = System.getLogger(ServiceRuntime.class.getName());
   private final VegaRole role;
   private final Env env;
   private final OpenTelemetrySdk otel;
@@ -90,6 +101,7 @@ public final class ServiceRuntime implements AutoCloseable {
   public HealthMonitor startHealth(VegaChecks.Clients clients) throws IOException {
     HealthMonitor m = HealthMonitor.builder()
         .service(service)
+        .settings(settings()) // VEGA_HEALTH_START_SPREAD, _MAX_BACKOFF, _STARTUP_DEADLINE
         // meters, status-change log records and check-run spans, exported as OTEL_* says
         .registerAll(telemetry.instrument(tuned(VegaChecks.forRole(role, settings(), clients))))
         .listener(telemetry)
@@ -133,6 +145,26 @@ public final class ServiceRuntime implements AutoCloseable {
       out.add(r.withPolicy(p));
     }
     return out;
+  }
+
+  /**
+   * Waits until the service's critical checks answer, judged on evidence (see
+   * {@link HealthMonitor#awaitReady}); logs every failing check with its hint when one stops the
+   * start. Empty when ready.
+   */
+  public Optional<HealthMonitor.StartupFailure> awaitReady(Predicate<CheckResult> tolerated)
+      throws InterruptedException {
+    Optional<HealthMonitor.StartupFailure> failure = monitor().awaitReady(tolerated);
+    if (failure.isPresent()) {
+      for (CheckState c : monitor().snapshot().checks()) {
+        CheckResult r = c.lastResult();
+        if (r != null && r.status() != Status.UP) {
+          LOG.log(System.Logger.Level.WARNING, "check " + c.name() + " " + r.status() + ": " + r.message()
+              + " (next: " + r.hint() + ")");
+        }
+      }
+    }
+    return failure;
   }
 
   public HealthMonitor monitor() {

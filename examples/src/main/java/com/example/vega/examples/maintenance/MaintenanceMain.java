@@ -2,7 +2,7 @@ package com.example.vega.examples.maintenance;
 
 import com.example.vega.examples.common.Database;
 import com.example.vega.examples.common.ServiceRuntime;
-import com.example.vega.examples.common.StartupGate;
+import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -36,12 +35,13 @@ public final class MaintenanceMain {
     try (ServiceRuntime runtime = new ServiceRuntime(VegaRole.MAINTENANCE, env);
         HikariDataSource db = Database.pool(runtime.env().require("VEGA_DATABASE_URL"), "vega-maintenance", 2)) {
       runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).build());
-      StartupGate.Failure notReady = StartupGate.await(runtime.monitor(), Duration.ofSeconds(10),
-          r -> r.errorKind() == ErrorKind.MIGRATION_MISSING);
+      // A missing migration is what it is here to apply; anything else stops it before the schema.
+      HealthMonitor.StartupFailure notReady = runtime.awaitReady(r -> r.errorKind() == ErrorKind.MIGRATION_MISSING)
+          .orElse(null);
       if (notReady != null) {
-        LOG.log(System.Logger.Level.ERROR, "vega-maintenance stops before migrating, exit " + StartupGate.NOT_READY
+        LOG.log(System.Logger.Level.ERROR, "vega-maintenance stops before migrating, exit " + ServiceRuntime.NOT_READY
             + ": " + notReady.line());
-        return StartupGate.NOT_READY;
+        return ServiceRuntime.NOT_READY;
       }
       Span migrate = runtime.tracing().tracer().spanBuilder("vega-maintenance migrate").setParent(Context.root())
           .startSpan();

@@ -4,9 +4,7 @@ import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Database;
 import com.example.vega.examples.common.ScanTokenHandoff;
 import com.example.vega.examples.common.ServiceRuntime;
-import com.example.vega.examples.common.StartupGate;
-import com.example.vega.health.CheckState;
-import com.example.vega.health.Status;
+import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.trace.ClientSpans;
@@ -51,7 +49,7 @@ public final class RunnerMain {
 
   /**
    * The runner's whole life in this environment: 0 when the scan is done, 1 when it failed,
-   * 2 when a setting is wrong, {@link StartupGate#NOT_READY} when a dependency failed its check
+   * 2 when a setting is wrong, {@link ServiceRuntime#NOT_READY} when a dependency failed its check
    * at start (the check's hint is logged; the scan row says failed with it).
    */
   static int run(Map<String, String> environment) {
@@ -59,9 +57,9 @@ public final class RunnerMain {
     try {
       env = ScanTokenHandoff.resolved(environment); // the token, read once from where the worker put it
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + StartupGate.NOT_READY
+      LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + ServiceRuntime.NOT_READY
           + ": " + e.getMessage());
-      return StartupGate.NOT_READY;
+      return ServiceRuntime.NOT_READY;
     }
     try (ServiceRuntime runtime = new ServiceRuntime(VegaRole.RUNNER, env)) {
       return run(runtime, env);
@@ -85,17 +83,17 @@ public final class RunnerMain {
         S3Client s3 = aws.s3()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       runtime.startHealth(VegaChecks.Clients.builder().dataSource(db).aws(s3).http(http).build());
-      // Checked once: ECS never replaces a RunTask task, so a runner that cannot work stops here.
-      StartupGate.Failure notReady = StartupGate.await(runtime.monitor(), Duration.ofSeconds(10), r -> false);
-      reportFailingChecks(runtime);
+      // Checked once: ECS never replaces a RunTask task, so a runner that cannot work stops here;
+      // a cold first call that timed out is retried until the startup deadline, not a reason to stop.
+      HealthMonitor.StartupFailure notReady = runtime.awaitReady(r -> false).orElse(null);
       if (notReady != null) {
-        String reason = "not ready: " + notReady.name() + " " + notReady.status() + ": " + notReady.message()
+        String reason = "not ready: " + notReady.check() + " " + notReady.status() + ": " + notReady.message()
             + "; next: " + notReady.hint();
-        LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + StartupGate.NOT_READY
+        LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + ServiceRuntime.NOT_READY
             + ": " + reason);
         ClientSpans.fail(Span.current(), new IllegalStateException(reason));
         markFailed(db, scanId, reason);
-        return StartupGate.NOT_READY;
+        return ServiceRuntime.NOT_READY;
       }
       try {
         update(db, spans, database, "UPDATE scans SET status = 'running', updated_at = now() WHERE id = ?", scanId);
@@ -149,16 +147,6 @@ public final class RunnerMain {
       ps.executeUpdate();
     } catch (Exception ignoredToo) {
       // the database is what failed; the log says so
-    }
-  }
-
-  /** Logs every check not UP, with its hint (the demo and a person reading the task's log see them). */
-  private static void reportFailingChecks(ServiceRuntime runtime) {
-    for (CheckState c : runtime.monitor().snapshot().checks()) {
-      if (c.lastResult() != null && c.lastResult().status() != Status.UP) {
-        LOG.log(System.Logger.Level.WARNING, "check " + c.name() + " " + c.lastResult().status() + ": "
-            + c.lastResult().message() + " (next: " + c.lastResult().hint() + ")");
-      }
     }
   }
 

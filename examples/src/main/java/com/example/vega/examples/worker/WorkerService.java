@@ -105,6 +105,17 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private void poll() {
+    // Scans are taken off the queue once the worker's dependencies have answered (or could not
+    // by the startup deadline: the worker then polls anyway, and /v1/healthz says what is wrong).
+    try {
+      runtime.awaitReady(r -> false).ifPresent(f -> LOG.log(System.Logger.Level.ERROR,
+          "vega-worker is not ready, polling anyway: " + f.line()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (IllegalStateException e) {
+      return; // closed while starting
+    }
     ReceiveMessageRequest receive = SqsCarrier.withTraceAttributes(ReceiveMessageRequest.builder()
         .queueUrl(queueUrl).maxNumberOfMessages(5).waitTimeSeconds(1).build());
     while (running) {

@@ -3,7 +3,7 @@ package com.example.vega.examples.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.examples.common.LocalAws;
-import com.example.vega.examples.common.StartupGate;
+import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.examples.demo.TraceCollector;
 import com.example.vega.examples.testing.ChildJvm;
 import com.example.vega.health.testing.PostgresServer;
@@ -85,7 +85,7 @@ class MaintenanceMainIT {
     ChildJvm.Result r = ChildJvm.run(MaintenanceMain.class,
         env("jdbc:postgresql://127.0.0.1:" + closed + "/vega?user=vega"), Duration.ofSeconds(60));
 
-    assertThat(r.exit()).as(r.out()).isEqualTo(StartupGate.NOT_READY);
+    assertThat(r.exit()).as(r.out()).isEqualTo(ServiceRuntime.NOT_READY);
     assertThat(r.out()).contains("vega-maintenance stops before migrating, exit 3: check postgres DOWN")
         .contains("next: check VEGA_DATABASE_URL and the database security group");
     Set<String> names = traces.spans().subList(before, traces.spans().size()).stream()

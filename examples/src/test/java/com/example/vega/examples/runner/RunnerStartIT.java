@@ -3,7 +3,7 @@ package com.example.vega.examples.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.examples.common.LocalAws;
-import com.example.vega.examples.common.StartupGate;
+import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.examples.testing.ChildJvm;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,7 +38,7 @@ class RunnerStartIT {
 
     ChildJvm.Result r = ChildJvm.run(RunnerMain.class, env, Duration.ofSeconds(60));
 
-    assertThat(r.exit()).as(r.out()).isEqualTo(StartupGate.NOT_READY);
+    assertThat(r.exit()).as(r.out()).isEqualTo(ServiceRuntime.NOT_READY);
     // The first failing check in the runbook's order, with its next step; and no scan work began.
     assertThat(r.out()).contains("vega-v16-runner stops before the scan, exit 3: not ready: postgres DOWN")
         .contains("next: check VEGA_DATABASE_URL and the database security group")

@@ -24,6 +24,8 @@ public final class VegaAgent {
   private static volatile @Nullable LateOpenTelemetry lateOtel;
   private static volatile @Nullable String continuedTrace;
   private static volatile @Nullable Thread sdkBuilder;
+  /** The exit code when VEGA_HEALTH_AWAIT_READY=exit stops the JVM: a dependency failed its check at start. */
+  static final int NOT_READY = 3;
 
   private VegaAgent() {}
 
@@ -58,9 +60,56 @@ public final class VegaAgent {
       Thread t = new Thread(new Starter(), "vega-health-agent-start");
       t.setDaemon(true);
       t.start();
+      if (beforeMain) {
+        awaitReady(t, env);
+      }
     } catch (Throwable e) {
       warn("could not start: " + e + ". The application runs on without /v1/healthz.");
     }
+  }
+
+  /**
+   * VEGA_HEALTH_AWAIT_READY (default {@code wait} for the runner role, {@code off} otherwise): main
+   * starts once the checks feeding readiness answered, or one failed with evidence of a fault, or
+   * the startup deadline passed ({@link com.example.vega.health.HealthMonitor#awaitReady}). With
+   * {@code exit}, a failing check stops the JVM with exit 3 and its hint before main: what a RunTask
+   * runner, which ECS never replaces, should do rather than start a scan it cannot finish.
+   */
+  private static void awaitReady(Thread starter, Map<String, String> env) throws InterruptedException {
+    String mode = env.get(Setting.HEALTH_AWAIT_READY.key());
+    String role = env.get(Setting.HEALTH_ROLE.key());
+    if (mode == null || mode.isBlank()) {
+      mode = role != null && role.trim().equalsIgnoreCase("runner") ? "wait" : "off";
+    }
+    mode = mode.trim();
+    if (!Setting.HEALTH_AWAIT_READY.accepts(mode)) {
+      warn(Setting.HEALTH_AWAIT_READY.key() + " is malformed: expected " + Setting.HEALTH_AWAIT_READY.shape()
+          + "; main starts without waiting");
+      return;
+    }
+    if (mode.equals("off")) {
+      return;
+    }
+    long started = System.nanoTime();
+    starter.join(60_000);
+    AgentRuntime r = runtime;
+    if (r == null) {
+      warn("main starts without waiting for readiness: the health monitor did not start (see above)");
+      return;
+    }
+    java.util.Optional<com.example.vega.health.HealthMonitor.StartupFailure> failure = r.monitor().awaitReady();
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    if (failure.isEmpty()) {
+      log(System.Logger.Level.INFO, "ready after " + ms + " ms; main starts");
+      return;
+    }
+    if (mode.equals("exit")) {
+      log(System.Logger.Level.ERROR, "not ready after " + ms + " ms, exit " + NOT_READY + " before main: "
+          + failure.get().line());
+      System.exit(NOT_READY);
+    }
+    warn("not ready after " + ms + " ms, main starts anyway (" + Setting.HEALTH_AWAIT_READY.key()
+        + "=exit stops it instead): " + failure.get().line());
   }
 
   private static void tracing(Map<String, String> env) {

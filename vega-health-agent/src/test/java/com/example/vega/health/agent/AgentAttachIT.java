@@ -131,6 +131,41 @@ class AgentAttachIT {
   }
 
   @Test
+  void awaitReadyExitStopsTheJvmBeforeMainOnAFailureProvenByItsKind() throws Exception {
+    String wrong = "postgresql://" + PostgresServer.USER + ":not-the-Pa55word@127.0.0.1:" + pg.port() + "/"
+        + PostgresServer.DATABASE;
+    Map<String, String> env = Map.of("VEGA_DATABASE_URL", wrong, "VEGA_HEALTH_PORT", "0",
+        "VEGA_HEALTH_AWAIT_READY", "exit");
+    try (HostProcess host = HostProcess.attach(env)) {
+      assertThat(host.waitExit(Duration.ofSeconds(60))).as(host.stderr()).isEqualTo(VegaAgent.NOT_READY);
+      assertThat(host.stdout()).doesNotContain("host: main started");
+      assertThat(host.stderr()).contains("not ready after", "exit 3 before main: check postgres DOWN",
+          "(next: ").doesNotContain("not-the-Pa55word");
+    }
+  }
+
+  @Test
+  void awaitReadyWaitStartsMainOnceTheChecksAnswered() throws Exception {
+    Map<String, String> env = Map.of("VEGA_DATABASE_URL", libpqUrl(), "VEGA_HEALTH_PORT", "0",
+        "VEGA_HEALTH_AWAIT_READY", "wait");
+    try (HostProcess host = HostProcess.attach(env)) {
+      assertThat(host.awaitOutput("host: main started", Duration.ofSeconds(30))).as(host.stderr()).isTrue();
+      assertThat(host.stderr()).contains("vega-health-agent: ready after");
+      assertThat(host.finish()).isZero();
+    }
+  }
+
+  @Test
+  void aMalformedAwaitReadyIsNamedAndMainStartsAtOnce() throws Exception {
+    Map<String, String> env = Map.of("VEGA_HEALTH_PORT", "0", "VEGA_HEALTH_AWAIT_READY", "forever");
+    try (HostProcess host = HostProcess.attach(env)) {
+      assertThat(host.awaitOutput("host: main started", Duration.ofSeconds(30))).isTrue();
+      assertThat(host.finish()).isZero();
+      assertThat(host.stderr()).contains("VEGA_HEALTH_AWAIT_READY is malformed: expected off (main starts at once)");
+    }
+  }
+
+  @Test
   void portInUseIsLoggedOnceAndTheHostRunsOn() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Map<String, String> env = Map.of("VEGA_HEALTH_ROLE", "maintenance", "VEGA_ENVIRONMENT", "test",
