@@ -72,14 +72,32 @@ final class CheckTuning {
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(
-          "vega.health.checks." + name, describe(t), e.getMessage());
+      // A bare number used to be milliseconds here (Boot's default unit): timeout=500 is now 500 s,
+      // which this refuses above the interval; the reason says how to write what was meant.
+      String reason = e.getMessage()
+          + (t.getInterval() != null || t.getTimeout() != null ? "; " + BARE_SECONDS : "");
+      throw new InvalidConfigurationPropertyValueException("vega.health.checks." + name, describe(t), reason);
     }
   }
 
+  /** Appended where a duration is refused: the unit a bare number has since it became seconds. */
+  static final String BARE_SECONDS = "a duration without a unit is seconds (write 500ms for milliseconds)";
+
+  /** The values set by property, by their keys' last segment. */
   private static String describe(VegaHealthProperties.Check t) {
-    return "interval=" + t.getInterval() + ", timeout=" + t.getTimeout()
-        + ", failure-threshold=" + t.getFailureThreshold()
-        + ", success-threshold=" + t.getSuccessThreshold();
+    List<String> set = new ArrayList<>();
+    if (t.getInterval() != null) {
+      set.add("interval=" + t.getInterval());
+    }
+    if (t.getTimeout() != null) {
+      set.add("timeout=" + t.getTimeout());
+    }
+    if (t.getFailureThreshold() != null) {
+      set.add("failure-threshold=" + t.getFailureThreshold());
+    }
+    if (t.getSuccessThreshold() != null) {
+      set.add("success-threshold=" + t.getSuccessThreshold());
+    }
+    return String.join(", ", set);
   }
 }

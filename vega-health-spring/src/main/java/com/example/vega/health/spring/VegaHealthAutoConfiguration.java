@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -94,13 +95,14 @@ public final class VegaHealthAutoConfiguration {
         .registerAll(t == null ? tuned : t.instrument(tuned))
         .settings(settings); // VEGA_HEALTH_START_SPREAD and VEGA_HEALTH_MAX_BACKOFF, as properties or variables
     // vega.health.start-spread and vega.health.max-backoff, when set, win over the VEGA_* names.
+    // A bare number in either is seconds (@DurationUnit), as in the variables.
     Duration spread = properties.getStartSpread();
     if (spread != null) {
-      builder.startSpread(spread);
+      withKey("vega.health.start-spread", spread, () -> builder.startSpread(spread));
     }
     Duration backoff = properties.getMaxBackoff();
     if (backoff != null) {
-      builder.maxBackoff(backoff);
+      withKey("vega.health.max-backoff", backoff, () -> builder.maxBackoff(backoff));
     }
     if (t != null) {
       builder.listener(t); // check runs as spans, status changes as log records
@@ -112,6 +114,16 @@ public final class VegaHealthAutoConfiguration {
     // VegaHealthCustomizer bean; nothing here needs to change for it.
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
+  }
+
+  /** Applies a bound duration; one the builder refuses stops startup naming its key. */
+  private static void withKey(String key, Duration value, Runnable apply) {
+    try {
+      apply.run();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationPropertyValueException(
+          key, value, e.getMessage() + "; " + CheckTuning.BARE_SECONDS);
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import com.example.vega.health.http.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -63,7 +64,9 @@ final class VegaHealthLifecycle implements SmartLifecycle {
     try {
       return with.apply(base, value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(key, value, e.getMessage());
+      String reason = value instanceof Duration
+          ? e.getMessage() + "; " + CheckTuning.BARE_SECONDS : e.getMessage();
+      throw new InvalidConfigurationPropertyValueException(key, value, reason);
     }
   }
 

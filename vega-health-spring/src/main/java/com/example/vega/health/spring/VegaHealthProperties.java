@@ -1,6 +1,7 @@
 package com.example.vega.health.spring;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import com.example.vega.health.http.HealthServer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -18,6 +20,12 @@ import org.springframework.util.unit.DataSize;
  * with Spring's relaxed binding ({@code VEGA_HEALTH_SERVER_PORT}); the settings the services
  * already have ({@code VEGA_ROLE}, {@code VEGA_ENVIRONMENT}, {@code VEGA_EXPECTED_MIGRATION}) are
  * honoured when the matching key is not set.
+ *
+ * <p>Every duration takes a bare number as seconds ({@code 60}), as {@code VEGA_HEALTH_START_SPREAD}
+ * does in core and the agent, or a number with a unit ({@code 500ms}, {@code 60s}, {@code 2m}).
+ * Boot's default unit for a bare number is milliseconds: without {@link DurationUnit} the variable
+ * {@code VEGA_HEALTH_START_SPREAD=60}, relaxed-bound onto {@code vega.health.start-spread}, would be
+ * 60 ms here and 60 s everywhere else.
  */
 @ConfigurationProperties("vega.health")
 public class VegaHealthProperties {
@@ -36,16 +44,19 @@ public class VegaHealthProperties {
 
   /**
    * The window after start within which the checks' first runs are spread, so that the tasks of a
-   * deployment do not call AWS in step; 0 turns spreading off. Falls back to
-   * VEGA_HEALTH_START_SPREAD (seconds), then 5s.
+   * deployment do not call AWS in step; 0 turns spreading off. A bare number is seconds. Falls back
+   * to VEGA_HEALTH_START_SPREAD (whole seconds), then 5s.
    */
+  @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration startSpread;
 
   /**
    * The longest wait between runs of a check whose dependency throttles or fails with 5xx, never
-   * below the check's interval (the interval itself turns backoff off). Falls back to
-   * VEGA_HEALTH_MAX_BACKOFF (seconds), then the smaller of 8 intervals and 300s per check.
+   * below the check's interval (the interval itself turns backoff off). A bare number is seconds.
+   * Falls back to VEGA_HEALTH_MAX_BACKOFF (whole seconds), then the smaller of 8 intervals and 300s
+   * per check.
    */
+  @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration maxBackoff;
 
   private final Service service = new Service();
@@ -180,10 +191,15 @@ public class VegaHealthProperties {
     /** Whether the check is registered. */
     private boolean enabled = true;
 
-    /** Time between the starts of two runs, e.g. 15s. */
+    /** Time between the starts of two runs, e.g. 15s; a bare number is seconds. */
+    @DurationUnit(ChronoUnit.SECONDS)
     private @Nullable Duration interval;
 
-    /** A run not finished by then is abandoned and reported DOWN, e.g. 2s. At most the interval. */
+    /**
+     * A run not finished by then is abandoned and reported DOWN, e.g. 2s (a bare number is
+     * seconds). At most the interval.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
     private @Nullable Duration timeout;
 
     /** Consecutive worse results before the reported status gets worse. */
@@ -339,8 +355,10 @@ public class VegaHealthProperties {
 
     /**
      * A connection that has not sent a complete request this long after opening, or after its
-     * previous request, is closed (silent, slow and half-open clients). 100ms to 60s.
+     * previous request, is closed (silent, slow and half-open clients). 100ms to 60s; a bare number
+     * is seconds.
      */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration requestTimeout = HealthServer.Options.defaults().requestTimeout();
 
     /** Open connections at most; at the cap a new connection closes the oldest one. 1 to 65536. */

@@ -237,7 +237,8 @@ class VegaHealthAutoConfigurationTest {
   @Test
   void malformedStartSpreadPropertyFailsNamingTheKey() {
     runner.withPropertyValues("vega.health.start-spread=-5s").run(ctx ->
-        assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("startSpread"));
+        assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("startSpread")
+            .hasStackTraceContaining("Property vega.health.start-spread with value"));
   }
 
   @Test
