@@ -47,7 +47,8 @@ class FailOpenReadinessTest {
       assertThat(endpoints.live().status()).isEqualTo(200);
       assertThat(endpoints.healthz(true, null).status()).isEqualTo(503);
       assertThat(new String(endpoints.healthz(true, null).body(), java.nio.charset.StandardCharsets.UTF_8))
-          .contains("check the database");
+          .contains("check the database")
+          .contains("\"readiness\":\"held open: postgres failing is shared by every task");
       assertThat(m.snapshot().heldOpen()).extracting(CheckState::name).containsExactly("postgres");
 
       db.set(CheckResult.up("fine"));

@@ -95,6 +95,16 @@ public final class HealthJson {
       }
       j.field("output", String.join(", ", notUp), MAX_OUTPUT);
     }
+    List<CheckState> held = snapshot.heldOpen();
+    if (!held.isEmpty()) {
+      // Our extension: why /ready still answers 200 while this says fail.
+      List<String> names = new ArrayList<>(held.size());
+      for (CheckState c : held) {
+        names.add(c.name());
+      }
+      j.field("readiness", "held open: " + String.join(", ", names) + " failing is shared by every task, so "
+          + "/v1/healthz/ready stays 200 (fail open) and the load balancer and ECS keep this task", MAX_OUTPUT);
+    }
     j.name("checks").beginObject();
     for (CheckState c : checks) {
       if (cache != null) {

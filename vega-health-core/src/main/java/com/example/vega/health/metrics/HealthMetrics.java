@@ -43,6 +43,12 @@ public final class HealthMetrics implements MeterBinder {
   public static final String DURATION = "vega.health.check.duration";
   public static final String CHANGES = "vega.health.check.changes";
   public static final String TIMEOUTS = "vega.health.check.timeouts";
+  /**
+   * Failing checks of shared dependencies that readiness overlooks because the task has served
+   * (fail open, {@link com.example.vega.health.HealthSnapshot#heldOpen()}); 0 when none. Alarm on
+   * it: it is above 0 exactly while the fleet stays in service through a shared outage.
+   */
+  public static final String HELD_OPEN = "vega.health.readiness.held_open";
 
   private final HealthMonitor monitor;
   private final String role;
@@ -81,6 +87,10 @@ public final class HealthMetrics implements MeterBinder {
           .description("Duration of each run of the check").register(registry);
       timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
     }
+    Gauge.builder(HELD_OPEN, monitor, m -> m.snapshot().heldOpen().size()).tags("role", role)
+        .strongReference(true)
+        .description("Failing shared-dependency checks that readiness overlooks because the task has served")
+        .register(registry);
     synchronized (lock) {
       if (!listening) {
         monitor.addListener(new Recorder());

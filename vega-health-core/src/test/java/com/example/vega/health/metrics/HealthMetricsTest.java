@@ -34,6 +34,20 @@ class HealthMetricsTest {
   }
 
   @Test
+  void heldOpenCountsTheSharedChecksReadinessOverlooksOnceTheTaskServed() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (HealthMonitor m = monitor()) {
+      new HealthMetrics(m, "api").bindTo(registry);
+      m.start();
+      scheduler.runDue();
+      assertThat(registry.get(HealthMetrics.HELD_OPEN).tag("role", "api").gauge().value()).isZero();
+      answer.set(Status.DOWN);
+      scheduler.advance(INTERVAL);
+      assertThat(registry.get(HealthMetrics.HELD_OPEN).tag("role", "api").gauge().value()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void statusGaugeDurationTimerAndChangeCounterPerCheckTaggedWithRole() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (HealthMonitor m = monitor()) {
