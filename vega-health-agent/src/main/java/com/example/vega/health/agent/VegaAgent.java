@@ -17,9 +17,18 @@ import org.jspecify.annotations.Nullable;
  * logged once with what to fix, and {@code main} runs anyway.
  *
  * <p>premain is kept to plain JDK calls on purpose (no lambda, no logger, no core class unless
- * tracing is configured): each of those costs the host milliseconds before its {@code main}.
+ * tracing is configured): each of those costs the host milliseconds before its {@code main}. The
+ * methods declared here take and return JDK types only: the JVM finds premain by reflection, which
+ * loads every class named in a declared method's signature.
+ *
+ * <p>In a JVM whose main is the agent's own ({@link Probe}, the ECS container health check, or
+ * {@link Main}, the doctor), which {@code JAVA_TOOL_OPTIONS=-javaagent:...} reaches too, it does
+ * nothing at all: there is no application to watch, and a second health server would contend for
+ * the application's port.
  */
 public final class VegaAgent {
+  /** The running agent, reachable for the JVM's life (and findable in a heap dump). */
+  @SuppressWarnings("UnusedVariable")
   private static volatile @Nullable AgentRuntime runtime;
   private static volatile @Nullable LateOpenTelemetry lateOtel;
   private static volatile @Nullable String continuedTrace;
@@ -44,6 +53,9 @@ public final class VegaAgent {
 
   private static void start(boolean beforeMain) {
     try {
+      if (ownMain(System.getProperty("sun.java.command"), System.getProperty("java.class.path"))) {
+        return; // silent: the probe's one line on stderr is what the ECS health check shows
+      }
       Map<String, String> env = System.getenv();
       if (beforeMain && (env.containsKey("TRACEPARENT") || env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
           || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") || env.containsKey("OTEL_TRACES_EXPORTER")
@@ -61,10 +73,48 @@ public final class VegaAgent {
       t.setDaemon(true);
       t.start();
       if (beforeMain) {
-        awaitReady(t, env);
+        Readiness.await(t, env);
       }
     } catch (Throwable e) {
       warn("could not start: " + e + ". The application runs on without /v1/healthz.");
+    }
+  }
+
+  /**
+   * Whether the JVM's main is {@link Probe} or {@link Main}, by name (the agent's package is not
+   * relocated in the shaded jar, and the names are built from this class's package, so they would
+   * follow if it were): {@code sun.java.command} starts with the main class for
+   * {@code java -cp ... Probe}, and with the jar, which then heads the class path, for
+   * {@code java -jar}: that jar's Main-Class decides. Unknown (another JVM, no such property, an
+   * unreadable jar) is "no", and the agent starts as it always did.
+   */
+  static boolean ownMain(@Nullable String command, @Nullable String classPath) {
+    if (command == null || command.isEmpty()) {
+      return false;
+    }
+    // With -jar the class path starts with that jar (an agent's jar may be appended after it).
+    String jar = classPath == null ? "" : classPath;
+    int separator = jar.indexOf(java.io.File.pathSeparatorChar);
+    if (separator >= 0) {
+      jar = jar.substring(0, separator);
+    }
+    String main;
+    if (!jar.isEmpty() && (command.equals(jar) || command.startsWith(jar + " "))) {
+      main = manifestMain(jar);
+    } else {
+      int space = command.indexOf(' ');
+      main = space < 0 ? command : command.substring(0, space);
+    }
+    String own = VegaAgent.class.getPackageName() + ".";
+    return main != null && (main.equals(own + "Probe") || main.equals(own + "Main"));
+  }
+
+  private static @Nullable String manifestMain(String jarPath) {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jarPath, false)) {
+      java.util.jar.Manifest manifest = jar.getManifest();
+      return manifest == null ? null : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.MAIN_CLASS);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
     }
   }
 
@@ -73,43 +123,48 @@ public final class VegaAgent {
    * starts once the checks feeding readiness answered, or one failed with evidence of a fault, or
    * the startup deadline passed ({@link com.example.vega.health.HealthMonitor#awaitReady}). With
    * {@code exit}, a failing check stops the JVM with exit 3 and its hint before main: what a RunTask
-   * runner, which ECS never replaces, should do rather than start a scan it cannot finish.
+   * runner, which ECS never replaces, should do rather than start a scan it cannot finish. A class
+   * of its own, so that verifying {@code VegaAgent} in a Probe JVM loads none of the classes it uses.
    */
-  private static void awaitReady(Thread starter, Map<String, String> env) throws InterruptedException {
-    String mode = env.get(Setting.HEALTH_AWAIT_READY.key());
-    String role = env.get(Setting.HEALTH_ROLE.key());
-    if (mode == null || mode.isBlank()) {
-      mode = role != null && role.trim().equalsIgnoreCase("runner") ? "wait" : "off";
+  private static final class Readiness {
+    private Readiness() {}
+
+    static void await(Thread starter, Map<String, String> env) throws InterruptedException {
+      String mode = env.get(Setting.HEALTH_AWAIT_READY.key());
+      String role = env.get(Setting.HEALTH_ROLE.key());
+      if (mode == null || mode.isBlank()) {
+        mode = role != null && role.trim().equalsIgnoreCase("runner") ? "wait" : "off";
+      }
+      mode = mode.trim();
+      if (!Setting.HEALTH_AWAIT_READY.accepts(mode)) {
+        warn(Setting.HEALTH_AWAIT_READY.key() + " is malformed: expected " + Setting.HEALTH_AWAIT_READY.shape()
+            + "; main starts without waiting");
+        return;
+      }
+      if (mode.equals("off")) {
+        return;
+      }
+      long started = System.nanoTime();
+      starter.join(60_000);
+      AgentRuntime r = runtime;
+      if (r == null) {
+        warn("main starts without waiting for readiness: the health monitor did not start (see above)");
+        return;
+      }
+      java.util.Optional<com.example.vega.health.HealthMonitor.StartupFailure> failure = r.monitor().awaitReady();
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      if (failure.isEmpty()) {
+        log(System.Logger.Level.INFO, "ready after " + ms + " ms; main starts");
+        return;
+      }
+      if (mode.equals("exit")) {
+        log(System.Logger.Level.ERROR, "not ready after " + ms + " ms, exit " + NOT_READY + " before main: "
+            + failure.get().line());
+        System.exit(NOT_READY);
+      }
+      warn("not ready after " + ms + " ms, main starts anyway (" + Setting.HEALTH_AWAIT_READY.key()
+          + "=exit stops it instead): " + failure.get().line());
     }
-    mode = mode.trim();
-    if (!Setting.HEALTH_AWAIT_READY.accepts(mode)) {
-      warn(Setting.HEALTH_AWAIT_READY.key() + " is malformed: expected " + Setting.HEALTH_AWAIT_READY.shape()
-          + "; main starts without waiting");
-      return;
-    }
-    if (mode.equals("off")) {
-      return;
-    }
-    long started = System.nanoTime();
-    starter.join(60_000);
-    AgentRuntime r = runtime;
-    if (r == null) {
-      warn("main starts without waiting for readiness: the health monitor did not start (see above)");
-      return;
-    }
-    java.util.Optional<com.example.vega.health.HealthMonitor.StartupFailure> failure = r.monitor().awaitReady();
-    long ms = (System.nanoTime() - started) / 1_000_000;
-    if (failure.isEmpty()) {
-      log(System.Logger.Level.INFO, "ready after " + ms + " ms; main starts");
-      return;
-    }
-    if (mode.equals("exit")) {
-      log(System.Logger.Level.ERROR, "not ready after " + ms + " ms, exit " + NOT_READY + " before main: "
-          + failure.get().line());
-      System.exit(NOT_READY);
-    }
-    warn("not ready after " + ms + " ms, main starts anyway (" + Setting.HEALTH_AWAIT_READY.key()
-        + "=exit stops it instead): " + failure.get().line());
   }
 
   private static void tracing(Map<String, String> env) {
@@ -174,21 +229,21 @@ public final class VegaAgent {
             + ". The application runs on without it.");
       }
     }
-  }
 
-  /**
-   * The SDK built from OTEL_*, once its builder (started beside this thread) is done, so the health
-   * meters bind to it rather than to the no-op it replaces; null without one (or after 10 s).
-   */
-  private static io.opentelemetry.api.@Nullable OpenTelemetry builtSdk() throws InterruptedException {
-    Thread b = sdkBuilder;
-    LateOpenTelemetry late = lateOtel;
-    if (b == null || late == null) {
-      return null;
+    /**
+     * The SDK built from OTEL_*, once its builder (started beside this thread) is done, so the health
+     * meters bind to it rather than to the no-op it replaces; null without one (or after 10 s).
+     */
+    private static io.opentelemetry.api.@Nullable OpenTelemetry builtSdk() throws InterruptedException {
+      Thread b = sdkBuilder;
+      LateOpenTelemetry late = lateOtel;
+      if (b == null || late == null) {
+        return null;
+      }
+      b.join(10_000);
+      io.opentelemetry.api.OpenTelemetry sdk = late.delegate();
+      return sdk == io.opentelemetry.api.OpenTelemetry.noop() ? null : sdk;
     }
-    b.join(10_000);
-    io.opentelemetry.api.OpenTelemetry sdk = late.delegate();
-    return sdk == io.opentelemetry.api.OpenTelemetry.noop() ? null : sdk;
   }
 
   private static void warn(String message) {
@@ -201,10 +256,5 @@ public final class VegaAgent {
     } catch (Throwable ignored) {
       // logging itself failed; the host must still start
     }
-  }
-
-  /** The running agent, for tests in the same JVM. */
-  static @Nullable AgentRuntime runtime() {
-    return runtime;
   }
 }

@@ -10,10 +10,11 @@ import java.util.LinkedHashSet;
 /**
  * Caps the probe server's open connections. At the cap a new connection closes the oldest open
  * one rather than being refused: a refused probe is a failed health check, while the oldest
- * connection is the one that has lingered longest without being answered and closed. Every
+ * connection is the one that has lingered longest without being answered and closed. Every probe
  * request is answered in the event-loop task that decoded it, on the thread that also runs this
- * handler, so the oldest connection never has a complete request waiting for its answer: it is
- * idle between keep-alive requests, still sending one, or not reading what it was sent. An honest
+ * handler, so the oldest connection never has a probe request waiting for its answer: it is idle
+ * between keep-alive requests, still sending one, not reading what it was sent, or waiting (at
+ * most half the request timeout) for {@code /v1/healthz} detail from the server's pool. An honest
  * probe sends its request as soon as it connects and is answered within microseconds, so it
  * cannot be the oldest unless the cap is smaller than the number of probes in flight.
  */

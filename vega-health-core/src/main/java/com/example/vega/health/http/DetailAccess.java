@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Who may see every check rather than the top-level status only. Defaults to loopback callers.
  * Combine with {@link #or}.
+ *
+ * <p>The probe server ({@link HealthServer}) calls a rule of your own on a small pool of its own,
+ * never on the thread that answers {@code /live} and {@code /ready}: a slow rule (one that asks
+ * another service about a token) delays {@code /v1/healthz} only. A rule that has not answered
+ * within half the server's request timeout counts as "no", like one that throws. The rules built
+ * here are pure functions of the address and headers and run where the request is read.
  */
 @FunctionalInterface
 public interface DetailAccess {
@@ -25,15 +31,17 @@ public interface DetailAccess {
   boolean allows(InetAddress remote, Function<String, @Nullable String> header);
 
   static DetailAccess never() {
-    return (remote, header) -> false;
+    return new BuiltInAccess((remote, header) -> false);
   }
 
   static DetailAccess always() {
-    return (remote, header) -> true;
+    return new BuiltInAccess((remote, header) -> true);
   }
 
+  /** Either rule; built-in when both are. */
   default DetailAccess or(DetailAccess other) {
-    return (remote, header) -> allows(remote, header) || other.allows(remote, header);
+    DetailAccess either = (remote, header) -> allows(remote, header) || other.allows(remote, header);
+    return this instanceof BuiltInAccess && other instanceof BuiltInAccess ? new BuiltInAccess(either) : either;
   }
 
   /** Callers from these networks, e.g. {@code "127.0.0.0/8", "10.0.0.0/16"}. */
@@ -42,7 +50,7 @@ public interface DetailAccess {
     for (String cidr : cidrs) {
       nets.add(parseCidr(cidr));
     }
-    return (remote, header) -> {
+    return new BuiltInAccess((remote, header) -> {
       byte[] a = remote.getAddress();
       for (byte[][] net : nets) {
         if (matches(a, net[0], net[1])) {
@@ -50,12 +58,12 @@ public interface DetailAccess {
         }
       }
       return false;
-    };
+    });
   }
 
   /** Loopback only: the default, so a person on the box (or an ECS health check) sees detail. */
   static DetailAccess loopback() {
-    return (remote, header) -> remote.isLoopbackAddress();
+    return new BuiltInAccess((remote, header) -> remote.isLoopbackAddress());
   }
 
   /**
@@ -68,13 +76,13 @@ public interface DetailAccess {
       throw new IllegalArgumentException("the detail token must be at least 16 characters");
     }
     byte[] expected = sha256(token);
-    return (remote, header) -> {
+    return new BuiltInAccess((remote, header) -> {
       String auth = header.apply("Authorization");
       if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
         return false;
       }
       return MessageDigest.isEqual(expected, sha256(auth.substring(7).trim()));
-    };
+    });
   }
 
   private static byte[] sha256(String s) {

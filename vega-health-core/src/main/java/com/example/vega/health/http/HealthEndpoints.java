@@ -82,6 +82,25 @@ public final class HealthEndpoints {
   }
 
   /**
+   * The detail answer of {@link #healthz} when the current snapshot's body is already rendered
+   * (as JSON, or as the page a browser asks for), else null: lets the probe server answer on its
+   * event loop without rendering there.
+   */
+  @Nullable Response renderedDetail(@Nullable String accept) {
+    HealthSnapshot s = monitor.snapshot();
+    Rendered r = rendered;
+    if (r.sequence != s.sequence()) {
+      return null;
+    }
+    int code = HealthJson.httpStatus(s.status());
+    if (wantsHtml(accept)) {
+      byte[] html = r.html;
+      return html == null ? null : new Response(code, "text/html; charset=utf-8", html, detailCache);
+    }
+    return new Response(code, HealthJson.CONTENT_TYPE, r.json, detailCache);
+  }
+
+  /**
    * {@code GET /v1/healthz/live}: the monitor thread is alive and the process-local checks (such
    * as the deadlock check) pass. Never depends on Postgres or AWS.
    */

@@ -25,7 +25,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -45,12 +48,20 @@ import org.jspecify.annotations.Nullable;
  *       half-open clients hold nothing for long;
  *   <li>the request line and the headers are bounded (414 and 431 beyond the limits, then closed);
  *   <li>open connections are capped; at the cap a new connection closes the oldest one, which can
- *       only be idle, still sending, or not reading its answers (see docs/benchmarks.md section 8);
+ *       only be idle, still sending, not reading its answers, or waiting for
+ *       {@code /v1/healthz} detail from the pool below (see docs/benchmarks.md section 8);
  *   <li>{@code TCP_NODELAY} is set on every accepted socket; no JVM-wide property is read or set;
  *   <li>HTTP/1.1 keep-alive and pipelining, {@code HEAD}, 405 with {@code Allow}, 404,
  *       {@code Connection: close} and HTTP/1.0 clients;
- *   <li>answers come only from {@link HealthEndpoints}' cached bodies, on one named daemon thread
- *       ({@code vega-health-http-1}) started with the server: it never keeps the JVM alive.
+ *   <li>{@code /live} and {@code /ready} are answered from {@link HealthEndpoints}' cached bodies on
+ *       one named daemon thread ({@code vega-health-http-1}), which runs no code of the user's;
+ *   <li>{@code /v1/healthz} runs a {@link DetailAccess} of the user's, and renders detail, on a pool
+ *       of two daemon threads ({@code vega-health-detail-1}, {@code -2}) with at most 16 requests
+ *       waiting: beyond that it answers 503 with {@code Retry-After: 1}; an answer not ready within
+ *       half the request timeout is the top-level status only. The rules {@link DetailAccess}
+ *       builds, and detail already rendered, are answered on the first thread;
+ *   <li>all three threads start with the server and end with {@link #close()}, which interrupts a
+ *       rule still running rather than waiting for it; they never keep the JVM alive.
  * </ul>
  *
  * <p>Built on Netty's HTTP codec and NIO transport (no native library).
@@ -58,21 +69,28 @@ import org.jspecify.annotations.Nullable;
 public final class HealthServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HealthServer.class.getName());
   /**
-   * One thread accepts and serves every connection. Each request is answered in the event-loop
-   * task that decoded it, so when the connection cap is checked (on that same thread) no
-   * connection has a complete request waiting for its answer: the one evicted never owes one.
+   * One thread accepts and serves every connection. Each probe request is answered in the
+   * event-loop task that decoded it, so when the connection cap is checked (on that same thread)
+   * no connection owes a probe answer: the one evicted owes none, or at most a {@code /v1/healthz}
+   * answer still on the detail pool.
    */
   private static final int THREADS = 1;
   private static final String THREAD_NAME = "vega-health-http-";
+  /** Detail is for people and dashboards, a request or two at a time; a flood gets 503 at once. */
+  static final int DETAIL_THREADS = 2;
+  static final int DETAIL_QUEUE = 16;
+  private static final String DETAIL_THREAD_NAME = "vega-health-detail-";
   /** Answers are small; a client past this much unread output is not reading them. */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
   private final EventLoopGroup group;
+  private final ExecutorService detailPool;
   private final Channel channel;
   private final int port;
 
-  private HealthServer(EventLoopGroup group, Channel channel) {
+  private HealthServer(EventLoopGroup group, ExecutorService detailPool, Channel channel) {
     this.group = group;
+    this.detailPool = detailPool;
     this.channel = channel;
     this.port = ((InetSocketAddress) channel.localAddress()).getPort();
   }
@@ -112,7 +130,14 @@ public final class HealthServer implements AutoCloseable {
         .setMaxInitialLineLength(options.maxRequestLineBytes())
         .setMaxHeaderSize(options.maxHeaderBytes());
     long timeoutMillis = options.requestTimeout().toMillis();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, daemonThreads(), NioIoHandler.newFactory());
+    // Half the request timeout: the answer leaves before the read timeout could close the connection.
+    Duration detailDeadline = options.requestTimeout().dividedBy(2);
+    // Started now, so the server's thread count never changes while it serves.
+    ThreadPoolExecutor detailPool = new ThreadPoolExecutor(DETAIL_THREADS, DETAIL_THREADS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(DETAIL_QUEUE), daemonThreads(DETAIL_THREAD_NAME, Thread::new));
+    detailPool.prestartAllCoreThreads();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, daemonThreads(THREAD_NAME, FastThreadLocalThread::new),
+        NioIoHandler.newFactory());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -127,16 +152,17 @@ public final class HealthServer implements AutoCloseable {
                 // request byte by byte does not reset it.
                 .addLast(new ReadTimeoutHandler(timeoutMillis, TimeUnit.MILLISECONDS))
                 .addLast(new HttpServerKeepAliveHandler())
-                .addLast(new ProbeHandler(endpoints, access));
+                .addLast(new ProbeHandler(endpoints, access, detailPool, detailDeadline));
           }
         });
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
+      detailPool.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       Throwable e = bound.cause();
       throw new IOException("cannot listen on " + address + " for /v1/healthz: " + e.getMessage(), e);
     }
-    HealthServer server = new HealthServer(group, bound.channel());
+    HealthServer server = new HealthServer(group, detailPool, bound.channel());
     LOG.log(System.Logger.Level.INFO, "vega-health: serving {0} on {1} (request timeout {2} ms, at most {3} connections)",
         HealthEndpoints.BASE_PATH, bound.channel().localAddress(), String.valueOf(timeoutMillis),
         String.valueOf(options.maxConnections()));
@@ -144,23 +170,31 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /** Named daemon threads, so a thread dump says whose they are and they never keep the JVM alive. */
-  private static ThreadFactory daemonThreads() {
+  private static ThreadFactory daemonThreads(String prefix, ThreadConstructor constructor) {
     ThreadGroup threadGroup = Thread.currentThread().getThreadGroup();
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     return r -> {
-      Thread t = new FastThreadLocalThread(threadGroup, r, THREAD_NAME + n.incrementAndGet());
+      Thread t = constructor.create(threadGroup, r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
+  }
+
+  private interface ThreadConstructor {
+    Thread create(ThreadGroup group, Runnable task, String name);
   }
 
   public int port() {
     return port;
   }
 
-  /** Stops listening, closes every connection and ends the server's thread. */
+  /**
+   * Stops listening, closes every connection and ends the server's threads. A detail access rule
+   * still running is interrupted, not waited for.
+   */
   @Override
   public void close() {
+    detailPool.shutdownNow();
     channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
   }

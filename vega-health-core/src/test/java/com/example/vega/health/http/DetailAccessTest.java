@@ -34,4 +34,15 @@ class DetailAccessTest {
     assertThat(allows(a, "8.8.8.8", Map.of())).isFalse();
     assertThatThrownBy(() -> DetailAccess.bearerToken("short")).hasMessageContaining("16 characters");
   }
+
+  @Test
+  void onlyTheRulesBuiltHereMayRunOnTheEventLoop() {
+    DetailAccess own = (remote, header) -> true;
+    assertThat(DetailAccess.loopback().or(DetailAccess.bearerToken("0123456789abcdef-token"))
+        .or(DetailAccess.fromNetworks("10.0.0.0/8")).or(DetailAccess.never()).or(DetailAccess.always()))
+        .isInstanceOf(BuiltInAccess.class);
+    assertThat(own).isNotInstanceOf(BuiltInAccess.class);
+    assertThat(DetailAccess.loopback().or(own)).isNotInstanceOf(BuiltInAccess.class);
+    assertThat(own.or(DetailAccess.loopback())).isNotInstanceOf(BuiltInAccess.class);
+  }
 }
