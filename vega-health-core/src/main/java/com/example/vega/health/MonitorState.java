@@ -123,7 +123,10 @@ final class MonitorState {
     states[index] = cur;
     snapshot = publish(now);
     notifyAll();
-    if (changed) {
+    if (warming) {
+      // Not a change of status (UNKNOWN until the first answer), but worth a line: why it waits.
+      LOG.log(System.Logger.Level.INFO, "vega-health: {0} is UNKNOWN: {1}", reg.name(), r.message());
+    } else if (changed) {
       LOG.log(cur.status() == Status.UP ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
           "vega-health: {0} is {1}: {2}{3}", reg.name(), cur.status(), r.message(),
           r.hint().isEmpty() ? "" : " (hint: " + r.hint() + ")");
