@@ -138,6 +138,9 @@ public final class HealthMonitor implements AutoCloseable {
       HealthSnapshot s = snapshot();
       boolean over = checks.nanoTime() - giveUp >= 0;
       boolean pending = false;
+      // The first failure in registration order (the runbook's): a later check's evidence waits
+      // until every check before it has answered once.
+      boolean earlierUnanswered = false;
       for (CheckState c : s.checks()) {
         if (!feedsReadiness(c)) {
           continue;
@@ -150,8 +153,9 @@ public final class HealthMonitor implements AutoCloseable {
                 "the check never finished a run: see this service's log for what it waits on"));
           }
           pending = true;
+          earlierUnanswered = true;
         } else if (r.status() != Status.UP && r.status() != Status.DEGRADED && !tolerated.test(r)) {
-          if (r.errorKind().conclusive() || over) {
+          if ((r.errorKind().conclusive() && !earlierUnanswered) || over) {
             return Optional.of(new StartupFailure(c.name(), r.status(), r.errorKind(), r.message(), r.hint()));
           }
           pending = true;

@@ -166,6 +166,30 @@ class StartupTest {
   }
 
   @Test
+  void theFirstFailureInRegistrationOrderIsReportedOnceTheChecksBeforeItAnswered() throws Exception {
+    CountDownLatch databaseAnswers = new CountDownLatch(1);
+    HealthCheck refused = ctx -> {
+      databaseAnswers.await(10, TimeUnit.SECONDS); // the runbook's first hop answers last
+      return CheckResult.down(ErrorKind.CONNECTION_REFUSED, "refused", "check the database");
+    };
+    HealthCheck missing = ctx -> CheckResult.down(ErrorKind.MISCONFIGURED, "token missing", "pass the token");
+    try (HealthMonitor m = monitor().runExecutor(pool).register("postgres", refused, critical())
+        .register("llm-proxy", missing, critical()).build().start()) {
+      Future<Optional<HealthMonitor.StartupFailure>> waited = pool.submit(() -> m.awaitReady());
+      scheduler.runDue();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (m.snapshot().check("llm-proxy").lastResult() == null && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(200); // awaitReady looks every 50 ms at most: it has seen llm-proxy's failure
+      assertThat(waited).as("postgres, before it in order, has not answered yet").isNotDone();
+      databaseAnswers.countDown();
+      assertThat(waited.get(5, TimeUnit.SECONDS)).get().extracting(HealthMonitor.StartupFailure::check)
+          .isEqualTo("postgres");
+    }
+  }
+
+  @Test
   void aToleratedFailureDoesNotStopTheStart() throws Exception {
     HealthCheck migration = ctx -> CheckResult.down(ErrorKind.MIGRATION_MISSING, "004 not applied", "run it");
     try (HealthMonitor m = monitor().runExecutor(Runnable::run).register("db", migration, critical()).build().start()) {
