@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.HealthProbe;
+import com.example.vega.health.Status;
 import com.example.vega.health.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,6 +100,52 @@ class DurationsFromEnvironmentTest {
           }
           assertThat(seconds).as("seconds until the first run").isGreaterThan(30).isLessThanOrEqualTo(60);
         });
+  }
+
+  @Test
+  void startupDeadlineVariableIsSecondsAndZeroReportsATimeoutAtOnce() {
+    CheckResult timedOut = CheckResult.down(ErrorKind.TIMEOUT, "no answer within 2s", "check the network");
+    for (String deadline : new String[] {"0", "45"}) {
+      ManualScheduler scheduler = new ManualScheduler();
+      withVariables("VEGA_HEALTH_STARTUP_DEADLINE=" + deadline, "VEGA_HEALTH_START_SPREAD=0")
+          .withBean("slowCheck", CheckRegistration.class,
+              () -> VegaHealthAutoConfigurationTest.sharedCheck("slow", new AtomicReference<>(timedOut)))
+          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+              .runExecutor(Runnable::run).instanceId("task-env"))
+          .run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            scheduler.runDue();
+            CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+            if (deadline.equals("0")) {
+              assertThat(slow.status()).isEqualTo(Status.DOWN);
+            } else {
+              assertThat(slow.status()).isEqualTo(Status.UNKNOWN);
+              assertThat(slow.lastResult().message()).contains("for up to 45s more");
+            }
+          });
+    }
+  }
+
+  @Test
+  void failOpenVariableFalseMakesASharedOutageFailReadiness() {
+    for (String failOpen : new String[] {"false", "true"}) {
+      ManualScheduler scheduler = new ManualScheduler();
+      AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
+      withVariables("VEGA_HEALTH_READINESS_FAIL_OPEN=" + failOpen, "VEGA_HEALTH_START_SPREAD=0")
+          .withBean("dbCheck", CheckRegistration.class, () -> VegaHealthAutoConfigurationTest.sharedCheck("db", db))
+          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+              .runExecutor(Runnable::run).instanceId("task-env"))
+          .run(ctx -> {
+            HealthMonitor m = ctx.getBean(HealthMonitor.class);
+            scheduler.runDue();
+            assertThat(m.snapshot().readySince()).isNotNull();
+            db.set(CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused", "check the database"));
+            scheduler.advance(Duration.ofSeconds(10));
+            assertThat(m.snapshot().check("db").status()).isEqualTo(Status.DOWN);
+            assertThat(m.snapshot().status(HealthProbe.READINESS)).as("fail-open=" + failOpen)
+                .isEqualTo(failOpen.equals("false") ? Status.DOWN : Status.UP);
+          });
+    }
   }
 
   @Test

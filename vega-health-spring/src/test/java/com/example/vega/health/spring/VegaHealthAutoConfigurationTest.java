@@ -7,6 +7,7 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -232,6 +234,116 @@ class VegaHealthAutoConfigurationTest {
           scheduler.advance(Duration.ofSeconds(10)); // a phase is within one interval
           assertThat(m.snapshot().check("jvm-deadlock").runs()).isEqualTo(1);
         });
+  }
+
+  /** A critical check of a dependency (not the task's own) that answers what {@code result} holds. */
+  static CheckRegistration sharedCheck(String name, AtomicReference<CheckResult> result) {
+    return CheckRegistration.of(name, c -> result.get(), CheckPolicy.builder().critical(true)
+        .interval(Duration.ofSeconds(10)).failureThreshold(1).successThreshold(1).build());
+  }
+
+  private static final CheckResult TIMED_OUT =
+      CheckResult.down(ErrorKind.TIMEOUT, "no answer within 2s", "check the security group");
+
+  @Test
+  void startupDeadlinePropertyDecidesWhetherAFirstTimeoutIsDownOrStarting() {
+    ManualScheduler zero = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(zero))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s", "vega.health.startup-deadline=0")
+        .run(ctx -> {
+          zero.runDue();
+          CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+          assertThat(slow.runs()).isEqualTo(1);
+          assertThat(slow.status()).as("deadline 0: a timeout counts at once").isEqualTo(Status.DOWN);
+        });
+    ManualScheduler bare = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(bare))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s", "vega.health.startup-deadline=45")
+        .run(ctx -> {
+          bare.runDue();
+          CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+          assertThat(slow.runs()).isEqualTo(1);
+          assertThat(slow.status()).isEqualTo(Status.UNKNOWN);
+          // 45 is seconds, as in VEGA_HEALTH_STARTUP_DEADLINE: the whole window is still ahead.
+          assertThat(slow.lastResult().message()).startsWith("starting: ").contains("for up to 45s more");
+        });
+    ManualScheduler unset = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(unset))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s")
+        .run(ctx -> {
+          unset.runDue();
+          CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+          assertThat(slow.status()).as("default 30 s: retried, not DOWN").isEqualTo(Status.UNKNOWN);
+          assertThat(slow.lastResult().message()).contains("for up to 30s more");
+        });
+  }
+
+  @Test
+  void startupDeadlinePropertyWinsOverTheVegaSetting() {
+    ManualScheduler scheduler = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(scheduler))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s", "VEGA_HEALTH_STARTUP_DEADLINE=600",
+            "vega.health.startup-deadline=0s")
+        .run(ctx -> {
+          scheduler.runDue();
+          assertThat(ctx.getBean(HealthMonitor.class).snapshot().check("slow").status()).isEqualTo(Status.DOWN);
+        });
+  }
+
+  @Test
+  void startupDeadlineOutOfRangeFailsNamingTheKey() {
+    runner.withPropertyValues("vega.health.startup-deadline=-5s").run(ctx ->
+        assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("startupDeadline")
+            .hasStackTraceContaining("Property vega.health.startup-deadline with value"));
+  }
+
+  /**
+   * What the probe port's /v1/healthz/ready answers once the task has been ready and then a
+   * critical dependency every task shares (not a SYSTEM check) went DOWN.
+   */
+  private int readyAfterASharedOutage(String... properties) {
+    ManualScheduler scheduler = new ManualScheduler();
+    AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
+    int[] code = new int[1];
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(scheduler))
+        .withBean("dbCheck", CheckRegistration.class, () -> sharedCheck("db", db))
+        .withPropertyValues("vega.health.server.port=0", "vega.health.server.address=127.0.0.1",
+            "vega.health.start-spread=0s")
+        .withPropertyValues(properties)
+        .run(ctx -> {
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          int port = ctx.getBean(VegaHealthLifecycle.class).probePort();
+          scheduler.runDue();
+          assertThat(m.snapshot().readySince()).as("ready once").isNotNull();
+          assertThat(get(port, "/v1/healthz/ready")).isEqualTo(200);
+          db.set(CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused", "check the database"));
+          scheduler.advance(Duration.ofSeconds(10));
+          assertThat(m.snapshot().check("db").status()).isEqualTo(Status.DOWN);
+          assertThat(get(port, "/v1/healthz")).as("the detail still fails").isEqualTo(503);
+          code[0] = get(port, "/v1/healthz/ready");
+        });
+    return code[0];
+  }
+
+  private static int get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void readinessFailsOpenForASharedDependencyByDefault() {
+    assertThat(readyAfterASharedOutage()).isEqualTo(200);
+    assertThat(readyAfterASharedOutage("vega.health.readiness.fail-open=true")).isEqualTo(200);
+  }
+
+  @Test
+  void failOpenFalseMakesReadinessFollowEveryCriticalCheck() {
+    assertThat(readyAfterASharedOutage("vega.health.readiness.fail-open=false")).isEqualTo(503);
   }
 
   @Test
