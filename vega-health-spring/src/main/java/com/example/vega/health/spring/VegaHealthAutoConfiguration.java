@@ -59,6 +59,8 @@ public final class VegaHealthAutoConfiguration {
   @Bean
   ResolvedSettings vegaHealthSettings(
       VegaHealthProperties properties, VegaSettings settings, Environment environment) {
+    // Before anything uses a duration: every bean of ours depends on these settings.
+    AmbiguousDurations.refuse(environment, properties.getChecks().keySet());
     return ResolvedSettings.resolve(properties, settings, environment.getProperty("spring.application.name"));
   }
 

@@ -208,11 +208,70 @@ class DurationsFromEnvironmentTest {
 
   @Test
   void oldMillisecondRequestTimeoutIsRefusedNamingTheKey() {
-    withVariables("VEGA_HEALTH_SERVER_PORT=0", "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT=2000")
+    withVariables("VEGA_HEALTH_SERVER_PORT=0", "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT=200")
         .run(ctx -> assertThat(ctx).getFailure()
             .hasStackTraceContaining("vega.health.server.request-timeout")
             .hasStackTraceContaining("from 100ms to 60s")
             .hasStackTraceContaining("without a unit is seconds"));
+  }
+
+  @Test
+  void fourDigitVariableIsRefusedNamingTheKeyAndTheUnitsToWrite() {
+    withVariables("VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=15000")
+        .withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("Property vega.health.checks.postgres.interval with value '15000' is invalid")
+            .hasStackTraceContaining("could be read two ways")
+            .hasStackTraceContaining("write the unit: 15000ms or 15000s"));
+    withVariables("VEGA_HEALTH_SERVER_PORT=0", "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT=2000")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("vega.health.server.request-timeout")
+            .hasStackTraceContaining("2000ms or 2000s"));
+  }
+
+  @Test
+  void fourDigitVariableWithAUnitIsTaken() {
+    withVariables("VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=15000ms", "VEGA_HEALTH_CHECKS_POSTGRES_TIMEOUT=2500ms")
+        .withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          CheckPolicy postgres = policy(ctx.getBean(HealthMonitor.class), "postgres");
+          assertThat(postgres.interval()).isEqualTo(Duration.ofSeconds(15));
+          assertThat(postgres.timeout()).isEqualTo(Duration.ofMillis(2500));
+        });
+  }
+
+  @Test
+  void coreFleetVariablesKeepTheirWholeSecondsAtAnySize() {
+    // VEGA_HEALTH_MAX_BACKOFF is core's setting, whole seconds only wherever it is read: 1200 has one
+    // meaning and no unit can be written there, so the variable is taken as 1200 s, not refused.
+    withVariables("VEGA_HEALTH_MAX_BACKOFF=1200", "VEGA_HEALTH_STARTUP_DEADLINE=1000", "VEGA_HEALTH_START_SPREAD=1000")
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          assertThat(policy(ctx.getBean(HealthMonitor.class), "jvm-deadlock").maxBackoff())
+              .isEqualTo(Duration.ofSeconds(1200));
+        });
+    // The same number as the Spring property (or its relaxed variable) is refused.
+    withVariables().withPropertyValues("vega.health.max-backoff=1200")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("vega.health.max-backoff").hasStackTraceContaining("1200ms or 1200s"));
+  }
+
+  @Test
+  void startupFailureReportForAFourDigitVariableNamesTheKeyAndTheVariable(CapturedOutput output) {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().replace(ENV,
+        new SystemEnvironmentPropertySource(ENV, variables("VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=2000")));
+    SpringApplicationBuilder app = new SpringApplicationBuilder(App.class)
+        .web(WebApplicationType.NONE).environment(environment);
+    try {
+      app.run().close();
+    } catch (RuntimeException expected) {
+      // Boot reports the failure analysis before rethrowing.
+    }
+    assertThat(output.toString())
+        .contains("APPLICATION FAILED TO START", "vega.health.checks.postgres.interval", "VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL",
+            "2000ms or 2000s");
   }
 
   @Test

@@ -354,6 +354,64 @@ class VegaHealthAutoConfigurationTest {
   }
 
   @Test
+  void bareNumberOfFourDigitsInACheckDurationIsRefusedNamingTheKeyAndBothReadings() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.checks.postgres.interval=15000") // 15 s once, 4h10m now
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("Property vega.health.checks.postgres.interval with value '15000' is invalid")
+            .hasStackTraceContaining("could be read two ways")
+            .hasStackTraceContaining("4h10m as seconds").hasStackTraceContaining("15s as milliseconds")
+            .hasStackTraceContaining("write the unit: 15000ms or 15000s"));
+  }
+
+  @Test
+  void bareNumberOfFourDigitsIsRefusedInEveryDuration() {
+    for (String property : new String[] {"vega.health.start-spread=1000", "vega.health.max-backoff=3600",
+        "vega.health.startup-deadline=1000", "vega.health.server.request-timeout=2000",
+        "vega.health.checks.jvm-deadlock.timeout=+02000", "vega.health.checks.cache.interval= 60000 "}) {
+      String key = property.substring(0, property.indexOf('='));
+      runner.withBean("cacheCheck", CheckRegistration.class,
+              () -> CheckRegistration.of("cache", c -> CheckResult.up("ok"), CheckPolicy.DEFAULT))
+          .withPropertyValues(property)
+          .run(ctx -> assertThat(ctx).as(property).hasFailed().getFailure()
+              .hasStackTraceContaining("Property " + key + " with value")
+              .hasStackTraceContaining("could be read two ways"));
+    }
+  }
+
+  @Test
+  void aNumberFromYamlIsRefusedLikeAString() {
+    // YAML gives an Integer, not a String, for "interval: 15000".
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+            new org.springframework.core.env.MapPropertySource("yaml",
+                java.util.Map.of("vega.health.checks.postgres.interval", 15000))))
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("vega.health.checks.postgres.interval")
+            .hasStackTraceContaining("15000ms or 15000s"));
+  }
+
+  @Test
+  void durationsWithAUnitOfAnySizeAndBareNumbersBelowAThousandAreTaken() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.checks.postgres.interval=15000ms", "vega.health.checks.postgres.timeout=1500ms",
+            "vega.health.checks.jvm-deadlock.interval=86400s", "vega.health.checks.jvm-deadlock.timeout=999",
+            "vega.health.max-backoff=PT100000S", "vega.health.start-spread=3600s",
+            "vega.health.startup-deadline=999")
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          CheckPolicy pg = m.snapshot().check("postgres").registration().policy();
+          assertThat(pg.interval()).isEqualTo(Duration.ofSeconds(15));
+          assertThat(pg.timeout()).isEqualTo(Duration.ofMillis(1500));
+          assertThat(pg.maxBackoff()).isEqualTo(Duration.ofSeconds(100_000));
+          CheckPolicy jvm = m.snapshot().check("jvm-deadlock").registration().policy();
+          assertThat(jvm.interval()).isEqualTo(Duration.ofDays(1));
+          assertThat(jvm.timeout()).isEqualTo(Duration.ofSeconds(999));
+        });
+  }
+
+  @Test
   void customizersSeeTheBuilder() {
     runner.withBean(VegaHealthCustomizer.class,
             () -> b -> b.register("extra", ctx -> CheckResult.up("ok"), CheckPolicy.DEFAULT))
