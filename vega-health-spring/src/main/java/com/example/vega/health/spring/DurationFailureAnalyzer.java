@@ -40,11 +40,13 @@ final class DurationFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
     return new FailureAnalysis(description.toString(), action, cause);
   }
 
-  /** The two fleet settings are also core's variables, which take whole seconds only (as in the agent). */
+  /** The three fleet settings are also core's variables, which take whole seconds only (as in the agent). */
   private static String variableNote(String key) {
     return switch (key) {
       case "vega.health.start-spread" -> " The variable VEGA_HEALTH_START_SPREAD takes whole seconds only (60).";
       case "vega.health.max-backoff" -> " The variable VEGA_HEALTH_MAX_BACKOFF takes whole seconds only (300).";
+      case "vega.health.startup-deadline" ->
+          " The variable VEGA_HEALTH_STARTUP_DEADLINE takes whole seconds only (30).";
       default -> "";
     };
   }

@@ -21,28 +21,27 @@ import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 
 /**
- * Adds the checks to Spring Boot's {@code liveness} and {@code readiness} health groups as
- * DESIGN.md section 3 says: liveness gets the process-local checks only, readiness the local
- * checks plus those critical for the role. Must run after Boot's own availability-probes post
- * processor, which otherwise replaces the probe groups' membership.
+ * Adds Vega Health to Spring Boot's {@code liveness} and {@code readiness} health groups as
+ * DESIGN.md section 3 says: liveness gets the process-local checks; readiness gets one member,
+ * {@link ReadinessHealthIndicator}, which answers what {@code /v1/healthz/ready} answers (fail-open
+ * once the task has served), not the checks themselves, whose DOWN would fail the group during a
+ * shared outage. Must run after Boot's own availability-probes post processor, which otherwise
+ * replaces the probe groups' membership.
+ *
+ * @param contributorName the composite holding one contributor per check ({@code vega})
+ * @param readinessName the readiness indicator ({@code vegaReadiness})
  */
-record ProbeGroups(String contributorName, HealthMonitor monitor) implements HealthEndpointGroupsPostProcessor {
+record ProbeGroups(String contributorName, String readinessName, HealthMonitor monitor)
+    implements HealthEndpointGroupsPostProcessor {
   static final String LIVENESS = "liveness";
   static final String READINESS = "readiness";
 
   @Override
   public HealthEndpointGroups postProcessHealthEndpointGroups(HealthEndpointGroups groups) {
     Set<String> live = new HashSet<>();
-    Set<String> ready = new HashSet<>();
-    List<CheckState> checks = monitor.snapshot().checks();
-    for (CheckState c : checks) {
-      String member = contributorName + "/" + c.name();
+    for (CheckState c : monitor.snapshot().checks()) {
       if (c.registration().policy().feeds(HealthProbe.LIVENESS)) {
-        live.add(member);
-        ready.add(member); // /v1/healthz/ready includes liveness too
-      }
-      if (c.registration().policy().feeds(HealthProbe.READINESS)) {
-        ready.add(member);
+        live.add(contributorName + "/" + c.name());
       }
     }
     Map<String, HealthEndpointGroup> replaced = new HashMap<>();
@@ -52,7 +51,7 @@ record ProbeGroups(String contributorName, HealthMonitor monitor) implements Hea
     }
     HealthEndpointGroup r = groups.get(READINESS);
     if (r != null) {
-      replaced.put(READINESS, new WithMembers(r, ready));
+      replaced.put(READINESS, new WithMembers(r, Set.of(readinessName)));
     }
     return replaced.isEmpty() ? groups : new Groups(groups, replaced);
   }

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -16,7 +17,8 @@ import org.springframework.core.annotation.Order;
 
 /**
  * The Actuator bridge: every check under {@code /actuator/health/vega/<check>}, read from the
- * monitor's snapshot, and the checks added to Boot's liveness and readiness groups.
+ * monitor's snapshot; the process-local checks in Boot's liveness group, and the monitor's
+ * fail-open readiness ({@code vegaReadiness}) in its readiness group.
  */
 @AutoConfiguration(
     after = VegaHealthAutoConfiguration.class,
@@ -26,6 +28,8 @@ import org.springframework.core.annotation.Order;
 public final class VegaHealthActuatorAutoConfiguration {
   /** Boot names a contributor bean after its name less the HealthContributor suffix: "vega". */
   static final String CONTRIBUTOR = "vega";
+  /** The same rule for {@code vegaReadinessHealthIndicator}. */
+  static final String READINESS = "vegaReadiness";
 
   @Bean
   CompositeHealthContributor vegaHealthContributor(HealthMonitor monitor) {
@@ -36,6 +40,11 @@ public final class VegaHealthActuatorAutoConfiguration {
     return CompositeHealthContributor.fromMap(byCheck);
   }
 
+  @Bean
+  HealthIndicator vegaReadinessHealthIndicator(HealthMonitor monitor) {
+    return new ReadinessHealthIndicator(monitor);
+  }
+
   /** Only with the health endpoint itself (spring-boot-actuator), where the groups live. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
@@ -44,7 +53,7 @@ public final class VegaHealthActuatorAutoConfiguration {
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE) // ties with Boot's probes post-processor; registered after it
     ProbeGroups vegaProbeGroups(HealthMonitor monitor) {
-      return new ProbeGroups(CONTRIBUTOR, monitor);
+      return new ProbeGroups(CONTRIBUTOR, READINESS, monitor);
     }
   }
 }

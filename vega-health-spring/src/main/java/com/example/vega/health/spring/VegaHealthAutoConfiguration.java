@@ -59,6 +59,8 @@ public final class VegaHealthAutoConfiguration {
   @Bean
   ResolvedSettings vegaHealthSettings(
       VegaHealthProperties properties, VegaSettings settings, Environment environment) {
+    // Before anything uses a duration: every bean of ours depends on these settings.
+    AmbiguousDurations.refuse(environment, properties.getChecks().keySet());
     return ResolvedSettings.resolve(properties, settings, environment.getProperty("spring.application.name"));
   }
 
@@ -93,9 +95,11 @@ public final class VegaHealthAutoConfiguration {
     HealthMonitor.Builder builder = HealthMonitor.builder()
         .service(resolved.service())
         .registerAll(t == null ? tuned : t.instrument(tuned))
-        .settings(settings); // VEGA_HEALTH_START_SPREAD and VEGA_HEALTH_MAX_BACKOFF, as properties or variables
-    // vega.health.start-spread and vega.health.max-backoff, when set, win over the VEGA_* names.
-    // A bare number in either is seconds (@DurationUnit), as in the variables.
+        // VEGA_HEALTH_START_SPREAD, _MAX_BACKOFF and _STARTUP_DEADLINE, as properties or variables
+        .settings(settings)
+        .failOpen(properties.getReadiness().isFailOpen());
+    // vega.health.start-spread, max-backoff and startup-deadline, when set, win over the VEGA_*
+    // names. A bare number in each is seconds (@DurationUnit), as in the variables.
     Duration spread = properties.getStartSpread();
     if (spread != null) {
       withKey("vega.health.start-spread", spread, () -> builder.startSpread(spread));
@@ -103,6 +107,10 @@ public final class VegaHealthAutoConfiguration {
     Duration backoff = properties.getMaxBackoff();
     if (backoff != null) {
       withKey("vega.health.max-backoff", backoff, () -> builder.maxBackoff(backoff));
+    }
+    Duration deadline = properties.getStartupDeadline();
+    if (deadline != null) {
+      withKey("vega.health.startup-deadline", deadline, () -> builder.startupDeadline(deadline));
     }
     if (t != null) {
       builder.listener(t); // check runs as spans, status changes as log records

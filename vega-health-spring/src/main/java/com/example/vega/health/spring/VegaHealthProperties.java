@@ -59,7 +59,18 @@ public class VegaHealthProperties {
   @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration maxBackoff;
 
+  /**
+   * How long after start a check whose runs have only timed out is retried with more time and
+   * reported UNKNOWN ("starting") instead of DOWN: a cold JVM's first call is often slower than a
+   * check's timeout. 0 reports every timeout at once. A bare number is seconds. Falls back to
+   * VEGA_HEALTH_STARTUP_DEADLINE (whole seconds), then 30s.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration startupDeadline;
+
   private final Service service = new Service();
+
+  private final Readiness readiness = new Readiness();
 
   /**
    * Per-check switches and tuning, keyed by check name (postgres, jvm-deadlock, and the AWS
@@ -115,8 +126,20 @@ public class VegaHealthProperties {
     this.maxBackoff = maxBackoff;
   }
 
+  public @Nullable Duration getStartupDeadline() {
+    return startupDeadline;
+  }
+
+  public void setStartupDeadline(@Nullable Duration startupDeadline) {
+    this.startupDeadline = startupDeadline;
+  }
+
   public Service getService() {
     return service;
+  }
+
+  public Readiness getReadiness() {
+    return readiness;
   }
 
   public Map<String, Check> getChecks() {
@@ -274,6 +297,26 @@ public class VegaHealthProperties {
 
     public void setExpectedMigrations(List<String> expectedMigrations) {
       this.expectedMigrations = expectedMigrations;
+    }
+  }
+
+  /** What /v1/healthz/ready (and Boot's readiness group) answers once the task has served. */
+  public static class Readiness {
+    /**
+     * Whether readiness fails open once the task has been ready: from then on a dependency every
+     * task shares (postgres, a queue, a bucket) no longer fails it, only a check of the task itself
+     * (jvm-deadlock, Spring's readiness state). ECS replaces every task failing its target group's
+     * health check, so strict readiness turns a shared outage into the replacement of every task.
+     * False: every critical check fails readiness at all times.
+     */
+    private boolean failOpen = true;
+
+    public boolean isFailOpen() {
+      return failOpen;
+    }
+
+    public void setFailOpen(boolean failOpen) {
+      this.failOpen = failOpen;
     }
   }
 

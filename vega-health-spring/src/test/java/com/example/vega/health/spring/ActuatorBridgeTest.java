@@ -7,11 +7,17 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.testing.ManualScheduler;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -26,11 +32,11 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** Checks under /actuator/health, read from the snapshot, and in Boot's probe groups. */
+/** Checks under /actuator/health, read from the snapshot, and Boot's probe groups following the monitor. */
 class ActuatorBridgeTest {
   private static final AtomicInteger CRITICAL_CALLS = new AtomicInteger();
 
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+  private final ApplicationContextRunner actuator = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(
           ApplicationAvailabilityAutoConfiguration.class,
           HealthContributorAutoConfiguration.class,
@@ -42,7 +48,9 @@ class ActuatorBridgeTest {
           VegaHealthActuatorAutoConfiguration.class))
       .withPropertyValues("vega.health.server.port=-1",
           "management.endpoint.health.show-components=always",
-          "management.endpoint.health.show-details=always")
+          "management.endpoint.health.show-details=always");
+
+  private final ApplicationContextRunner runner = actuator
       .withBean("databaseCheck", CheckRegistration.class, () -> CheckRegistration.of("database",
           c -> {
             CRITICAL_CALLS.incrementAndGet();
@@ -83,7 +91,7 @@ class ActuatorBridgeTest {
   }
 
   @Test
-  void livenessGroupGetsLocalChecksOnlyAndReadinessAddsCriticalOnes() {
+  void livenessGroupGetsLocalChecksOnlyAndReadinessTheMonitorsReadiness() {
     runner.run(ctx -> {
       awaitFirstResults(ctx.getBean(HealthMonitor.class));
       HealthEndpoint endpoint = ctx.getBean(HealthEndpoint.class);
@@ -94,10 +102,12 @@ class ActuatorBridgeTest {
       assertThat(vega(live).getStatus()).isEqualTo(Status.UP);
 
       CompositeHealthDescriptor ready = (CompositeHealthDescriptor) endpoint.healthForPath("readiness");
-      assertThat(ready.getComponents()).containsKeys("readinessState", "vega");
-      assertThat(((CompositeHealthDescriptor) vega(ready)).getComponents())
-          .containsOnlyKeys("database", "jvm-deadlock", "app-readiness");
-      assertThat(vega(ready).getStatus()).isEqualTo(Status.DOWN);
+      assertThat(ready.getComponents()).containsOnlyKeys("readinessState", "vegaReadiness");
+      IndicatedHealthDescriptor vegaReady = (IndicatedHealthDescriptor) ready.getComponents().get("vegaReadiness");
+      // Never ready: the critical database was refused from the first run.
+      assertThat(vegaReady.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(vegaReady.getDetails()).containsEntry("checks",
+          Map.of("database", "DOWN", "jvm-deadlock", "UP", "app-readiness", "DOWN"));
     });
   }
 
@@ -108,9 +118,68 @@ class ActuatorBridgeTest {
           awaitFirstResults(ctx.getBean(HealthMonitor.class));
           CompositeHealthDescriptor ready =
               (CompositeHealthDescriptor) ctx.getBean(HealthEndpoint.class).healthForPath("readiness");
-          assertThat(ready.getComponents()).containsOnlyKeys("readinessState", "ping", "vega");
-          assertThat(((CompositeHealthDescriptor) vega(ready)).getComponents())
-              .containsOnlyKeys("database", "jvm-deadlock", "app-readiness");
+          assertThat(ready.getComponents()).containsOnlyKeys("readinessState", "ping", "vegaReadiness");
+        });
+  }
+
+  /**
+   * A task that has been ready: a shared dependency going DOWN leaves Boot's readiness group UP
+   * (as /v1/healthz/ready: ECS would replace every task otherwise) while /actuator/health says
+   * DOWN; the task's own readiness state refusing traffic takes it DOWN.
+   */
+  @Test
+  void readinessGroupFailsOpenForASharedDependencyButNotForTheTasksOwnState() {
+    ManualScheduler scheduler = new ManualScheduler();
+    AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
+    actuator.withBean("databaseCheck", CheckRegistration.class,
+            () -> VegaHealthAutoConfigurationTest.sharedCheck("database", db))
+        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+            .runExecutor(Runnable::run).instanceId("task-a"))
+        .withPropertyValues("vega.health.start-spread=0s")
+        .run(ctx -> {
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          HealthEndpoint endpoint = ctx.getBean(HealthEndpoint.class);
+          AvailabilityChangeEvent.publish(ctx, ReadinessState.ACCEPTING_TRAFFIC);
+          scheduler.runDue();
+          assertThat(m.snapshot().readySince()).as("the task has been ready").isNotNull();
+          assertThat(endpoint.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
+
+          db.set(CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused", "check the database"));
+          scheduler.advance(Duration.ofSeconds(10));
+          assertThat(m.snapshot().check("database").status()).isEqualTo(com.example.vega.health.Status.DOWN);
+          assertThat(endpoint.health().getStatus()).as("/actuator/health").isEqualTo(Status.DOWN);
+          assertThat(endpoint.healthForPath("vega", "database").getStatus()).isEqualTo(Status.DOWN);
+          CompositeHealthDescriptor ready = (CompositeHealthDescriptor) endpoint.healthForPath("readiness");
+          assertThat(ready.getStatus()).as("/actuator/health/readiness fails open").isEqualTo(Status.UP);
+          assertThat(((IndicatedHealthDescriptor) ready.getComponents().get("vegaReadiness")).getDetails())
+              .containsEntry("heldOpen", List.of("database"));
+
+          AvailabilityChangeEvent.publish(ctx, ReadinessState.REFUSING_TRAFFIC);
+          scheduler.advance(Duration.ofSeconds(1)); // app-readiness reads Boot's state every second
+          ready = (CompositeHealthDescriptor) endpoint.healthForPath("readiness");
+          assertThat(ready.getStatus()).isEqualTo(Status.DOWN);
+          assertThat(ready.getComponents().get("vegaReadiness").getStatus())
+              .as("ours, not only Boot's readinessState").isEqualTo(Status.DOWN);
+        });
+  }
+
+  @Test
+  void readinessGroupIsStrictWithFailOpenOff() {
+    ManualScheduler scheduler = new ManualScheduler();
+    AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
+    actuator.withBean("databaseCheck", CheckRegistration.class,
+            () -> VegaHealthAutoConfigurationTest.sharedCheck("database", db))
+        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+            .runExecutor(Runnable::run).instanceId("task-a"))
+        .withPropertyValues("vega.health.start-spread=0s", "vega.health.readiness.fail-open=false")
+        .run(ctx -> {
+          HealthEndpoint endpoint = ctx.getBean(HealthEndpoint.class);
+          AvailabilityChangeEvent.publish(ctx, ReadinessState.ACCEPTING_TRAFFIC);
+          scheduler.runDue();
+          assertThat(endpoint.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
+          db.set(CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused", "check the database"));
+          scheduler.advance(Duration.ofSeconds(10));
+          assertThat(endpoint.healthForPath("readiness").getStatus()).isEqualTo(Status.DOWN);
         });
   }
 

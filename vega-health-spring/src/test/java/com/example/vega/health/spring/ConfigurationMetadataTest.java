@@ -25,7 +25,8 @@ class ConfigurationMetadataTest {
         "\"vega.health.endpoints.enabled\"", "\"vega.health.server.port\"", "\"vega.health.server.address\"",
         "\"vega.health.server.request-timeout\"", "\"vega.health.server.max-connections\"",
         "\"vega.health.server.max-request-line-size\"", "\"vega.health.server.max-header-size\"",
-        "\"vega.health.checks.keys\"");
+        "\"vega.health.checks.keys\"", "\"vega.health.start-spread\"", "\"vega.health.max-backoff\"",
+        "\"vega.health.startup-deadline\"", "\"vega.health.readiness.fail-open\"");
   }
 
   @Test

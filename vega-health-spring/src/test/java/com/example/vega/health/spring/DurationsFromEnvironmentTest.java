@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.health.CheckState;
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
+import com.example.vega.health.HealthProbe;
+import com.example.vega.health.Status;
 import com.example.vega.health.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -98,6 +103,52 @@ class DurationsFromEnvironmentTest {
   }
 
   @Test
+  void startupDeadlineVariableIsSecondsAndZeroReportsATimeoutAtOnce() {
+    CheckResult timedOut = CheckResult.down(ErrorKind.TIMEOUT, "no answer within 2s", "check the network");
+    for (String deadline : new String[] {"0", "45"}) {
+      ManualScheduler scheduler = new ManualScheduler();
+      withVariables("VEGA_HEALTH_STARTUP_DEADLINE=" + deadline, "VEGA_HEALTH_START_SPREAD=0")
+          .withBean("slowCheck", CheckRegistration.class,
+              () -> VegaHealthAutoConfigurationTest.sharedCheck("slow", new AtomicReference<>(timedOut)))
+          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+              .runExecutor(Runnable::run).instanceId("task-env"))
+          .run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            scheduler.runDue();
+            CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+            if (deadline.equals("0")) {
+              assertThat(slow.status()).isEqualTo(Status.DOWN);
+            } else {
+              assertThat(slow.status()).isEqualTo(Status.UNKNOWN);
+              assertThat(slow.lastResult().message()).contains("for up to 45s more");
+            }
+          });
+    }
+  }
+
+  @Test
+  void failOpenVariableFalseMakesASharedOutageFailReadiness() {
+    for (String failOpen : new String[] {"false", "true"}) {
+      ManualScheduler scheduler = new ManualScheduler();
+      AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
+      withVariables("VEGA_HEALTH_READINESS_FAIL_OPEN=" + failOpen, "VEGA_HEALTH_START_SPREAD=0")
+          .withBean("dbCheck", CheckRegistration.class, () -> VegaHealthAutoConfigurationTest.sharedCheck("db", db))
+          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+              .runExecutor(Runnable::run).instanceId("task-env"))
+          .run(ctx -> {
+            HealthMonitor m = ctx.getBean(HealthMonitor.class);
+            scheduler.runDue();
+            assertThat(m.snapshot().readySince()).isNotNull();
+            db.set(CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused", "check the database"));
+            scheduler.advance(Duration.ofSeconds(10));
+            assertThat(m.snapshot().check("db").status()).isEqualTo(Status.DOWN);
+            assertThat(m.snapshot().status(HealthProbe.READINESS)).as("fail-open=" + failOpen)
+                .isEqualTo(failOpen.equals("false") ? Status.DOWN : Status.UP);
+          });
+    }
+  }
+
+  @Test
   void unitsStillWorkInVariablesAndProperties() {
     withVariables("VEGA_HEALTH_CHECKS_POSTGRES_TIMEOUT=500ms", "VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=2m")
         .withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
@@ -157,11 +208,70 @@ class DurationsFromEnvironmentTest {
 
   @Test
   void oldMillisecondRequestTimeoutIsRefusedNamingTheKey() {
-    withVariables("VEGA_HEALTH_SERVER_PORT=0", "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT=2000")
+    withVariables("VEGA_HEALTH_SERVER_PORT=0", "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT=200")
         .run(ctx -> assertThat(ctx).getFailure()
             .hasStackTraceContaining("vega.health.server.request-timeout")
             .hasStackTraceContaining("from 100ms to 60s")
             .hasStackTraceContaining("without a unit is seconds"));
+  }
+
+  @Test
+  void fourDigitVariableIsRefusedNamingTheKeyAndTheUnitsToWrite() {
+    withVariables("VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=15000")
+        .withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("Property vega.health.checks.postgres.interval with value '15000' is invalid")
+            .hasStackTraceContaining("could be read two ways")
+            .hasStackTraceContaining("write the unit: 15000ms or 15000s"));
+    withVariables("VEGA_HEALTH_SERVER_PORT=0", "VEGA_HEALTH_SERVER_REQUEST_TIMEOUT=2000")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("vega.health.server.request-timeout")
+            .hasStackTraceContaining("2000ms or 2000s"));
+  }
+
+  @Test
+  void fourDigitVariableWithAUnitIsTaken() {
+    withVariables("VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=15000ms", "VEGA_HEALTH_CHECKS_POSTGRES_TIMEOUT=2500ms")
+        .withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          CheckPolicy postgres = policy(ctx.getBean(HealthMonitor.class), "postgres");
+          assertThat(postgres.interval()).isEqualTo(Duration.ofSeconds(15));
+          assertThat(postgres.timeout()).isEqualTo(Duration.ofMillis(2500));
+        });
+  }
+
+  @Test
+  void coreFleetVariablesKeepTheirWholeSecondsAtAnySize() {
+    // VEGA_HEALTH_MAX_BACKOFF is core's setting, whole seconds only wherever it is read: 1200 has one
+    // meaning and no unit can be written there, so the variable is taken as 1200 s, not refused.
+    withVariables("VEGA_HEALTH_MAX_BACKOFF=1200", "VEGA_HEALTH_STARTUP_DEADLINE=1000", "VEGA_HEALTH_START_SPREAD=1000")
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          assertThat(policy(ctx.getBean(HealthMonitor.class), "jvm-deadlock").maxBackoff())
+              .isEqualTo(Duration.ofSeconds(1200));
+        });
+    // The same number as the Spring property (or its relaxed variable) is refused.
+    withVariables().withPropertyValues("vega.health.max-backoff=1200")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("vega.health.max-backoff").hasStackTraceContaining("1200ms or 1200s"));
+  }
+
+  @Test
+  void startupFailureReportForAFourDigitVariableNamesTheKeyAndTheVariable(CapturedOutput output) {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().replace(ENV,
+        new SystemEnvironmentPropertySource(ENV, variables("VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL=2000")));
+    SpringApplicationBuilder app = new SpringApplicationBuilder(App.class)
+        .web(WebApplicationType.NONE).environment(environment);
+    try {
+      app.run().close();
+    } catch (RuntimeException expected) {
+      // Boot reports the failure analysis before rethrowing.
+    }
+    assertThat(output.toString())
+        .contains("APPLICATION FAILED TO START", "vega.health.checks.postgres.interval", "VEGA_HEALTH_CHECKS_POSTGRES_INTERVAL",
+            "2000ms or 2000s");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.HealthProbe;
 import com.example.vega.health.ServiceInfo;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -234,11 +236,179 @@ class VegaHealthAutoConfigurationTest {
         });
   }
 
+  /** A critical check of a dependency (not the task's own) that answers what {@code result} holds. */
+  static CheckRegistration sharedCheck(String name, AtomicReference<CheckResult> result) {
+    return CheckRegistration.of(name, c -> result.get(), CheckPolicy.builder().critical(true)
+        .interval(Duration.ofSeconds(10)).failureThreshold(1).successThreshold(1).build());
+  }
+
+  private static final CheckResult TIMED_OUT =
+      CheckResult.down(ErrorKind.TIMEOUT, "no answer within 2s", "check the security group");
+
+  @Test
+  void startupDeadlinePropertyDecidesWhetherAFirstTimeoutIsDownOrStarting() {
+    ManualScheduler zero = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(zero))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s", "vega.health.startup-deadline=0")
+        .run(ctx -> {
+          zero.runDue();
+          CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+          assertThat(slow.runs()).isEqualTo(1);
+          assertThat(slow.status()).as("deadline 0: a timeout counts at once").isEqualTo(Status.DOWN);
+        });
+    ManualScheduler bare = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(bare))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s", "vega.health.startup-deadline=45")
+        .run(ctx -> {
+          bare.runDue();
+          CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+          assertThat(slow.runs()).isEqualTo(1);
+          assertThat(slow.status()).isEqualTo(Status.UNKNOWN);
+          // 45 is seconds, as in VEGA_HEALTH_STARTUP_DEADLINE: the whole window is still ahead.
+          assertThat(slow.lastResult().message()).startsWith("starting: ").contains("for up to 45s more");
+        });
+    ManualScheduler unset = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(unset))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s")
+        .run(ctx -> {
+          unset.runDue();
+          CheckState slow = ctx.getBean(HealthMonitor.class).snapshot().check("slow");
+          assertThat(slow.status()).as("default 30 s: retried, not DOWN").isEqualTo(Status.UNKNOWN);
+          assertThat(slow.lastResult().message()).contains("for up to 30s more");
+        });
+  }
+
+  @Test
+  void startupDeadlinePropertyWinsOverTheVegaSetting() {
+    ManualScheduler scheduler = new ManualScheduler();
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(scheduler))
+        .withBean("slowCheck", CheckRegistration.class, () -> sharedCheck("slow", new AtomicReference<>(TIMED_OUT)))
+        .withPropertyValues("vega.health.start-spread=0s", "VEGA_HEALTH_STARTUP_DEADLINE=600",
+            "vega.health.startup-deadline=0s")
+        .run(ctx -> {
+          scheduler.runDue();
+          assertThat(ctx.getBean(HealthMonitor.class).snapshot().check("slow").status()).isEqualTo(Status.DOWN);
+        });
+  }
+
+  @Test
+  void startupDeadlineOutOfRangeFailsNamingTheKey() {
+    runner.withPropertyValues("vega.health.startup-deadline=-5s").run(ctx ->
+        assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("startupDeadline")
+            .hasStackTraceContaining("Property vega.health.startup-deadline with value"));
+  }
+
+  /**
+   * What the probe port's /v1/healthz/ready answers once the task has been ready and then a
+   * critical dependency every task shares (not a SYSTEM check) went DOWN.
+   */
+  private int readyAfterASharedOutage(String... properties) {
+    ManualScheduler scheduler = new ManualScheduler();
+    AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
+    int[] code = new int[1];
+    runner.withBean(VegaHealthCustomizer.class, () -> manualTime(scheduler))
+        .withBean("dbCheck", CheckRegistration.class, () -> sharedCheck("db", db))
+        .withPropertyValues("vega.health.server.port=0", "vega.health.server.address=127.0.0.1",
+            "vega.health.start-spread=0s")
+        .withPropertyValues(properties)
+        .run(ctx -> {
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          int port = ctx.getBean(VegaHealthLifecycle.class).probePort();
+          scheduler.runDue();
+          assertThat(m.snapshot().readySince()).as("ready once").isNotNull();
+          assertThat(get(port, "/v1/healthz/ready")).isEqualTo(200);
+          db.set(CheckResult.down(ErrorKind.CONNECTION_REFUSED, "connection refused", "check the database"));
+          scheduler.advance(Duration.ofSeconds(10));
+          assertThat(m.snapshot().check("db").status()).isEqualTo(Status.DOWN);
+          assertThat(get(port, "/v1/healthz")).as("the detail still fails").isEqualTo(503);
+          code[0] = get(port, "/v1/healthz/ready");
+        });
+    return code[0];
+  }
+
+  private static int get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void readinessFailsOpenForASharedDependencyByDefault() {
+    assertThat(readyAfterASharedOutage()).isEqualTo(200);
+    assertThat(readyAfterASharedOutage("vega.health.readiness.fail-open=true")).isEqualTo(200);
+  }
+
+  @Test
+  void failOpenFalseMakesReadinessFollowEveryCriticalCheck() {
+    assertThat(readyAfterASharedOutage("vega.health.readiness.fail-open=false")).isEqualTo(503);
+  }
+
   @Test
   void malformedStartSpreadPropertyFailsNamingTheKey() {
     runner.withPropertyValues("vega.health.start-spread=-5s").run(ctx ->
         assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("startSpread")
             .hasStackTraceContaining("Property vega.health.start-spread with value"));
+  }
+
+  @Test
+  void bareNumberOfFourDigitsInACheckDurationIsRefusedNamingTheKeyAndBothReadings() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.checks.postgres.interval=15000") // 15 s once, 4h10m now
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("Property vega.health.checks.postgres.interval with value '15000' is invalid")
+            .hasStackTraceContaining("could be read two ways")
+            .hasStackTraceContaining("4h10m as seconds").hasStackTraceContaining("15s as milliseconds")
+            .hasStackTraceContaining("write the unit: 15000ms or 15000s"));
+  }
+
+  @Test
+  void bareNumberOfFourDigitsIsRefusedInEveryDuration() {
+    for (String property : new String[] {"vega.health.start-spread=1000", "vega.health.max-backoff=3600",
+        "vega.health.startup-deadline=1000", "vega.health.server.request-timeout=2000",
+        "vega.health.checks.jvm-deadlock.timeout=+02000", "vega.health.checks.cache.interval= 60000 "}) {
+      String key = property.substring(0, property.indexOf('='));
+      runner.withBean("cacheCheck", CheckRegistration.class,
+              () -> CheckRegistration.of("cache", c -> CheckResult.up("ok"), CheckPolicy.DEFAULT))
+          .withPropertyValues(property)
+          .run(ctx -> assertThat(ctx).as(property).hasFailed().getFailure()
+              .hasStackTraceContaining("Property " + key + " with value")
+              .hasStackTraceContaining("could be read two ways"));
+    }
+  }
+
+  @Test
+  void aNumberFromYamlIsRefusedLikeAString() {
+    // YAML gives an Integer, not a String, for "interval: 15000".
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+            new org.springframework.core.env.MapPropertySource("yaml",
+                java.util.Map.of("vega.health.checks.postgres.interval", 15000))))
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("vega.health.checks.postgres.interval")
+            .hasStackTraceContaining("15000ms or 15000s"));
+  }
+
+  @Test
+  void durationsWithAUnitOfAnySizeAndBareNumbersBelowAThousandAreTaken() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.checks.postgres.interval=15000ms", "vega.health.checks.postgres.timeout=1500ms",
+            "vega.health.checks.jvm-deadlock.interval=86400s", "vega.health.checks.jvm-deadlock.timeout=999",
+            "vega.health.max-backoff=PT100000S", "vega.health.start-spread=3600s",
+            "vega.health.startup-deadline=999")
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          HealthMonitor m = ctx.getBean(HealthMonitor.class);
+          CheckPolicy pg = m.snapshot().check("postgres").registration().policy();
+          assertThat(pg.interval()).isEqualTo(Duration.ofSeconds(15));
+          assertThat(pg.timeout()).isEqualTo(Duration.ofMillis(1500));
+          assertThat(pg.maxBackoff()).isEqualTo(Duration.ofSeconds(100_000));
+          CheckPolicy jvm = m.snapshot().check("jvm-deadlock").registration().policy();
+          assertThat(jvm.interval()).isEqualTo(Duration.ofDays(1));
+          assertThat(jvm.timeout()).isEqualTo(Duration.ofSeconds(999));
+        });
   }
 
   @Test

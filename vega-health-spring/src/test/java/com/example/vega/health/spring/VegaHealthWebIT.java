@@ -32,8 +32,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A real Boot application on a random port with a real PostgreSQL behind a fault proxy and, where
  * moto is installed, the application's own SqsClient against the AWS emulator: when the
- * database refuses connections, readiness fails with the hint in the detail while liveness stays
- * up, on the application's port and on the probe port alike; then it recovers.
+ * database refuses connections after the task has served, the detail fails with the hint while
+ * readiness fails open and liveness stays up, on the application's port and on the probe port
+ * alike; then it recovers.
  */
 @SpringBootTest(
     classes = VegaHealthWebIT.App.class,
@@ -142,8 +143,13 @@ class VegaHealthWebIT {
         "\"componentId\":\"sqs\",\"componentType\":\"component\",\"status\":\"pass\"");
   }
 
+  /**
+   * The task has served, then the database (shared by every task) refuses: the detail fails with
+   * the hint, readiness fails open on both ports and in Boot's readiness group (ECS would replace
+   * every task otherwise), liveness stays up; then it recovers.
+   */
   @Test
-  void refusedDatabaseFailsReadinessWithAHintWhileLivenessStaysUpThenRecovers() throws Exception {
+  void refusedDatabaseFailsTheDetailWithAHintWhileReadinessFailsOpenAndLivenessStaysUp() throws Exception {
     int probePort = lifecycle.probePort();
     assertThat(probePort).isPositive().isNotEqualTo(appPort);
 
@@ -154,22 +160,28 @@ class VegaHealthWebIT {
     assertThat(healthy.statusCode()).isEqualTo(200);
     assertThat(healthy.body()).contains("\"serviceId\":\"vega-api\"", "postgres:responseTime");
     assertThat(healthy.body()).doesNotContain(PostgresServer.PASSWORD);
+    assertThat(get(appPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
 
     PROXY.mode(TcpFaultProxy.Mode.REFUSE);
     try {
       for (int port : new int[] {appPort, probePort}) {
-        HttpResponse<String> ready = await(port, "/v1/healthz/ready", r -> r.statusCode() == 503);
-        assertThat(ready.statusCode()).as("ready on port %d", port).isEqualTo(503);
-        assertThat(get(port, "/v1/healthz/live").statusCode()).as("live on port %d", port).isEqualTo(200);
-        HttpResponse<String> detail = get(port, "/v1/healthz");
-        assertThat(detail.statusCode()).isEqualTo(503);
+        HttpResponse<String> detail = await(port, "/v1/healthz", r -> r.statusCode() == 503);
+        assertThat(detail.statusCode()).as("detail on port %d", port).isEqualTo(503);
         assertThat(detail.body()).contains("\"status\":\"fail\"", "\"hint\"", "\"componentId\":\"postgres\"")
             .doesNotContain(PostgresServer.PASSWORD);
+        assertThat(get(port, "/v1/healthz/ready").statusCode()).as("ready on port %d", port).isEqualTo(200);
+        assertThat(get(port, "/v1/healthz/live").statusCode()).as("live on port %d", port).isEqualTo(200);
       }
-      // The Actuator bridge: Boot's own probe groups say the same, from the same snapshot.
-      assertThat(get(appPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+      // The Actuator bridge says the same, from the same snapshot: the check DOWN in
+      // /actuator/health, Boot's readiness group held open as /v1/healthz/ready is.
+      HttpResponse<String> actuator = get(appPort, "/actuator/health");
+      assertThat(actuator.statusCode()).isEqualTo(503);
+      assertThat(actuator.body()).containsPattern("\"postgres\":\\{\"details\":\\{\"status\":\"DOWN\"")
+          .contains("\"heldOpen\":[\"postgres\"]"); // vegaReadiness says what readiness overlooks
+      HttpResponse<String> actuatorReady = get(appPort, "/actuator/health/readiness");
+      assertThat(actuatorReady.statusCode()).as(actuatorReady.body()).isEqualTo(200);
       HttpResponse<String> actuatorLive = get(appPort, "/actuator/health/liveness");
-      // Membership (jvm-deadlock in liveness, postgres in readiness) is asserted in
+      // Membership (jvm-deadlock in liveness, vegaReadiness in readiness) is asserted in
       // ActuatorBridgeTest; Boot's probe groups do not show their components here.
       assertThat(actuatorLive.statusCode()).as(actuatorLive.body()).isEqualTo(200);
     } finally {
@@ -177,8 +189,8 @@ class VegaHealthWebIT {
     }
 
     for (int port : new int[] {appPort, probePort}) {
-      assertThat(await(port, "/v1/healthz/ready", r -> r.statusCode() == 200).statusCode()).isEqualTo(200);
+      assertThat(await(port, "/v1/healthz", r -> r.statusCode() == 200).statusCode()).isEqualTo(200);
+      assertThat(get(port, "/v1/healthz/ready").statusCode()).isEqualTo(200);
     }
-    assertThat(get(appPort, "/v1/healthz").statusCode()).isEqualTo(200);
   }
 }
