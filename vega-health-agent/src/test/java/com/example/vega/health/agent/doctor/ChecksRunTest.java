@@ -9,6 +9,8 @@ import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.VegaRole;
 
+import com.example.vega.health.agent.AwsSdk;
+import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.token.ScanTokenHandoff;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -72,6 +74,37 @@ class ChecksRunTest {
         assertThat(json.toString()).doesNotContain("token is missing").doesNotContain(token);
         assertThat(Path.of(URI.create(ref))).exists().hasContent(token); // still there for the runner
       }
+    } finally {
+      proxy.stop(0);
+    }
+  }
+
+  /** With a secret reference, the doctor describes the secret (never reads it) with the runner role's client. */
+  @Test
+  void doctorRoleRunnerWithASecretReferenceDescribesTheSecretAndLeavesItUnread() throws Exception {
+    MotoServer moto = MotoServer.shared();
+    moto.reset();
+    HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    proxy.createContext("/", ex -> {
+      ex.sendResponseHeaders(401, -1);
+      ex.close();
+    });
+    proxy.start();
+    String token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln";
+    Map<String, String> env = DoctorIT.aws(moto);
+    try (AwsSdk sdk = new AwsSdk(env::get)) {
+      String arn = ScanTokenHandoff.secrets(sdk.secrets(), "vega/test/scan-tokens/").put("scan-00000000000000b3", token);
+      env.put("VEGA_ENVIRONMENT", "test");
+      env.put("VEGA_SCAN_ID", "scan-00000000000000b3");
+      env.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.getAddress().getPort());
+      env.put("VEGA_LLM_PROXY_TOKEN_REF", arn);
+      Map<String, Object> json = DoctorRun.json(env, "--role", "runner", "--timeout", "5s");
+      Map<String, Object> hop = DoctorRun.hop(json, "vega-v16-runner → llm-proxy");
+      assertThat(DoctorRun.text(hop, "status")).as(hop.toString()).isEqualTo("UP");
+      assertThat(DoctorRun.text(hop, "detail")).contains("is there (DescribeSecret)")
+          .contains("the token itself was not read here");
+      assertThat(json.toString()).doesNotContain("token is missing").doesNotContain(token);
+      assertThat(sdk.secrets().getSecretValue(b -> b.secretId(arn)).secretString()).isEqualTo(token);
     } finally {
       proxy.stop(0);
     }
