@@ -4,6 +4,8 @@ import com.example.vega.health.checks.DatabaseUrl;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.IpLiteral;
+import com.example.vega.health.token.ScanTokenHandoff;
+import com.example.vega.health.token.TokenReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -51,6 +53,13 @@ public enum Setting {
       Setting::httpUrl, "http(s)://host[:port] of vega-llm-proxy"),
   // Any value: the llm-proxy check says what is wrong with a token, without showing it.
   LLM_PROXY_TOKEN("VEGA_LLM_PROXY_TOKEN", Use.SERVICE_SECRET, "(?s).+", "the scan-scoped proxy token (a JWT)"),
+  // Where the runner's token is (ScanTokenHandoff), never the token: what the RunTask overrides carry.
+  // Not a secret itself, but never echoed when malformed (a token pasted here has neither shape).
+  LLM_PROXY_TOKEN_REF(TokenReference.SETTING, Use.SERVICE, "\\p{Graph}{1,2100}", TokenReference::isWellFormed,
+      TokenReference.SHAPE),
+  // The worker's: the name prefix of the per-scan token secrets it creates (ScanTokenHandoff).
+  SCAN_TOKEN_SECRET_PREFIX(ScanTokenHandoff.SECRET_PREFIX, Use.SERVICE, "[A-Za-z0-9/_+=.@-]{1,400}",
+      "a Secrets Manager secret name prefix such as vega/dev/scan-tokens/"),
   FILE_STORAGE_BACKEND("VEGA_FILE_STORAGE_BACKEND", Use.SERVICE_WORD, "[a-z][a-z0-9-]{0,31}",
       "s3 (or local for development)"),
   ARTIFACTS_BUCKET("VEGA_S3_ARTIFACTS_BUCKET", Use.SERVICE, Patterns.BUCKET, "an S3 bucket name"),

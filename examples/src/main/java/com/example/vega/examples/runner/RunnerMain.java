@@ -2,13 +2,14 @@ package com.example.vega.examples.runner;
 
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Database;
-import com.example.vega.examples.common.ScanTokenHandoff;
 import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;
+import com.example.vega.health.token.ScanTokenHandoff;
+import com.example.vega.health.token.TokenReference;
 import com.example.vega.health.trace.HttpCarrier;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.api.trace.Span;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * vega-v16-runner: one scan per process (an ECS RunTask task, or a local child process). Downloads
@@ -55,7 +57,7 @@ public final class RunnerMain {
   static int run(Map<String, String> environment) {
     Map<String, String> env;
     try {
-      env = ScanTokenHandoff.resolved(environment); // the token, read once from where the worker put it
+      env = redeemToken(environment); // the token, read once from where the worker put it
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "vega-v16-runner stops before the scan, exit " + ServiceRuntime.NOT_READY
           + ": " + e.getMessage());
@@ -67,6 +69,20 @@ public final class RunnerMain {
       LOG.log(System.Logger.Level.ERROR, "vega-v16-runner cannot start: " + e.getMessage());
       return 2;
     }
+  }
+
+  /**
+   * The settings with the scan token in place of VEGA_LLM_PROXY_TOKEN_REF, redeemed through core's
+   * hand-off before the checks are built, so the llm-proxy check validates the same token.
+   */
+  static Map<String, String> redeemToken(Map<String, String> environment) {
+    String ref = environment.get(ScanTokenHandoff.REFERENCE);
+    if (ref != null && !ref.isBlank() && TokenReference.parse(ref).kind() == TokenReference.Kind.SECRET_ARN) {
+      try (SecretsManagerClient secrets = new Aws(environment).secrets()) { // the runner task role
+        return ScanTokenHandoff.resolved(environment, secrets);
+      }
+    }
+    return ScanTokenHandoff.resolved(environment);
   }
 
   private record Finding(String severity, String title, String path) {}

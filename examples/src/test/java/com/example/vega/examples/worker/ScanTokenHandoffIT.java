@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Database;
 import com.example.vega.examples.common.ScanToken;
-import com.example.vega.examples.common.ScanTokenHandoff;
 import com.example.vega.examples.maintenance.Migrations;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.testing.PostgresServer;
+import com.example.vega.health.token.ScanTokenHandoff;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpClient;
@@ -109,17 +109,19 @@ class ScanTokenHandoffIT {
       // The runner's side: its task role reads the secret once; the token is one the proxy accepts.
       Map<String, String> runner = new HashMap<>(env);
       runner.put(ScanTokenHandoff.REFERENCE, reference);
-      String token = ScanTokenHandoff.resolved(runner).get("VEGA_LLM_PROXY_TOKEN");
-      assertThat(ScanToken.verify(token, Instant.now(), SIGNING_KEY.getBytes(StandardCharsets.UTF_8)))
-          .isEqualTo("scan-00000000000000a1");
       try (SecretsManagerClient secrets = aws.secrets()) {
+        String token = ScanTokenHandoff.resolved(runner, secrets).get("VEGA_LLM_PROXY_TOKEN");
+        assertThat(ScanToken.verify(token, Instant.now(), SIGNING_KEY.getBytes(StandardCharsets.UTF_8)))
+            .isEqualTo("scan-00000000000000a1");
+        // Gone for anyone else (another task, anyone with the ARN) ...
         assertThatThrownBy(() -> secrets.describeSecret(b -> b.secretId(reference)))
             .isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> secrets.getSecretValue(b -> b.secretId(reference)))
+            .isInstanceOf(ResourceNotFoundException.class);
+        // ... while this process (its checks included) keeps the one token it read.
+        assertThat(ScanTokenHandoff.resolved(runner, secrets)).containsEntry("VEGA_LLM_PROXY_TOKEN", token);
+        assertThat(ScanTokenHandoff.redeemed(reference)).contains(token);
       }
-      assertThatThrownBy(() -> ScanTokenHandoff.resolved(runner))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("check secretsmanager:GetSecretValue on it for the runner task role")
-          .hasMessageNotContaining(token);
     }
   }
 

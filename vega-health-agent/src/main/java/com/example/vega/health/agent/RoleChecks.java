@@ -10,6 +10,7 @@ import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.token.TokenReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -124,6 +125,12 @@ public final class RoleChecks {
       case RUNNER -> {
         if (buckets) {
           b.aws(aws.get().s3());
+        }
+        // The llm-proxy check describes the token's secret (never reads it) when that is all it has.
+        String ref = Setting.LLM_PROXY_TOKEN_REF.read(s).get();
+        if (ref != null && Setting.LLM_PROXY_TOKEN.raw(s) == null
+            && TokenReference.parse(ref).kind() == TokenReference.Kind.SECRET_ARN) {
+          b.aws(aws.get().secrets());
         }
       }
       case LLM_PROXY -> {

@@ -13,6 +13,8 @@ import com.example.vega.health.VegaSettings;
 import com.example.vega.health.failure.Caller;
 import com.example.vega.health.failure.Failures;
 import com.example.vega.health.failure.HttpFailures;
+import com.example.vega.health.token.ScanTokenHandoff;
+import com.example.vega.health.token.TokenReference;
 import java.util.List;
 import java.io.IOException;
 import java.net.URI;
@@ -25,16 +27,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The runner's way to the LLM: vega-llm-proxy reachable at {@code VEGA_LLM_PROXY_BASE_URL}, and the
  * scan-scoped token present, a well-formed JWT, not expired (DEGRADED when it expires soon) and
  * accepted by the proxy. The token never appears in a result, message or log; the proxy's answer
  * body is never read.
+ *
+ * <p>A runner that gets its token through the hand-off ({@link ScanTokenHandoff}) has only its
+ * reference, {@code VEGA_LLM_PROXY_TOKEN_REF}. When the application redeemed it through the same
+ * core (same class loader), this check validates that token as above. Otherwise it never reads the
+ * reference (a read consumes it) and says what it can prove without: the reference is well-formed;
+ * a {@code file:} token file exists and is owner-only, or the secret exists (DescribeSecret, with a
+ * Secrets Manager client); a reference seen present and then gone, or redeemed by another copy of
+ * this core in the JVM (the agent's), was redeemed by the runner; one never seen present is DOWN.
+ * The proxy must answer as well; its messages say the token itself was not read.
  */
 public final class LlmProxyCheck implements HealthCheck {
   private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]+");
@@ -45,8 +58,12 @@ public final class LlmProxyCheck implements HealthCheck {
   private final String origin;
   private final String path;
   private final Supplier<@Nullable String> token;
+  private final Supplier<@Nullable String> reference;
+  private final @Nullable SecretLookup secretLookup;
   private final Duration expiryWarning;
   private final Caller who;
+  /** The reference this check saw present: its disappearance afterwards is the runner's redeem. */
+  private final AtomicReference<@Nullable String> seen = new AtomicReference<>();
 
   private LlmProxyCheck(Builder b, Caller who) {
     this.http = b.http;
@@ -54,6 +71,8 @@ public final class LlmProxyCheck implements HealthCheck {
     this.origin = Http.origin(b.baseUrl);
     this.path = b.path;
     this.token = b.token;
+    this.reference = b.reference;
+    this.secretLookup = b.secretLookup;
     this.expiryWarning = b.expiryWarning;
     this.who = who;
   }
@@ -66,15 +85,32 @@ public final class LlmProxyCheck implements HealthCheck {
     return new Builder(http, baseUrl, token);
   }
 
-  /** In a role profile: needs VEGA_LLM_PROXY_BASE_URL; reads VEGA_LLM_PROXY_TOKEN at each run. */
+  /**
+   * In a role profile: needs VEGA_LLM_PROXY_BASE_URL; reads VEGA_LLM_PROXY_TOKEN, else
+   * VEGA_LLM_PROXY_TOKEN_REF, at each run. A secret reference is described with the service's
+   * SecretsManagerClient; without one, the config check names it.
+   */
   static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
     String base = p.valid(Setting.LLM_PROXY_BASE_URL);
     if (base == null) {
       return null;
     }
     VegaSettings settings = p.settings();
-    return builder(p.http(), URI.create(base), () -> Setting.LLM_PROXY_TOKEN.raw(settings)).caller(p.caller())
-        .build().registration(policy);
+    Builder b = builder(p.http(), URI.create(base), () -> Setting.LLM_PROXY_TOKEN.raw(settings))
+        .tokenReference(() -> Setting.LLM_PROXY_TOKEN_REF.raw(settings)).caller(p.caller());
+    String ref = p.valid(Setting.LLM_PROXY_TOKEN_REF);
+    if (ref != null && Setting.LLM_PROXY_TOKEN.raw(settings) == null && ScanTokenHandoff.redeemed(ref).isEmpty()
+        && TokenReference.parse(ref).kind() == TokenReference.Kind.SECRET_ARN) {
+      // Compared with null before it is used: the SDK's class is loaded only when a client is given.
+      SecretsManagerClient sm = p.clients().secrets();
+      if (sm == null) {
+        p.client(null, "SecretsManagerClient", "the scan token's secret (VEGA_LLM_PROXY_TOKEN_REF) is not "
+            + "described: whether the worker put it is not known");
+      } else {
+        b.referenceSecrets(sm);
+      }
+    }
+    return b.build().registration(policy);
   }
 
   /** Registered as {@code llm-proxy}, a component measured by {@code responseTime}. */
@@ -86,9 +122,19 @@ public final class LlmProxyCheck implements HealthCheck {
   public CheckResult check(CheckContext ctx) throws InterruptedException {
     String t = token.get();
     if (t == null || t.isBlank()) {
-      return CheckResult.down(ErrorKind.MISCONFIGURED, "the scan-scoped proxy token is missing (VEGA_LLM_PROXY_TOKEN)",
-          "the runner needs a valid scan-scoped proxy token; check that the worker passes "
-              + "VEGA_LLM_PROXY_TOKEN to the runner task");
+      String ref = reference.get();
+      if (ref == null || ref.isBlank()) {
+        return CheckResult.down(ErrorKind.MISCONFIGURED,
+            "the scan-scoped proxy token is missing (neither VEGA_LLM_PROXY_TOKEN_REF nor VEGA_LLM_PROXY_TOKEN is set)",
+            "the runner needs its scan-scoped proxy token: check that the worker hands it over with "
+                + "ScanTokenHandoff and passes VEGA_LLM_PROXY_TOKEN_REF (a secret ARN or file: URI the runner "
+                + "reads once) to the runner task; the token itself never goes in the RunTask request");
+      }
+      String mine = ScanTokenHandoff.redeemed(ref).orElse(null);
+      if (mine == null) {
+        return withoutToken(ref, ctx);
+      }
+      t = mine;
     }
     t = t.trim();
     String malformed = malformation(t);
@@ -97,8 +143,7 @@ public final class LlmProxyCheck implements HealthCheck {
       return CheckResult.down(ErrorKind.MISCONFIGURED,
           "the scan-scoped proxy token is not a well-formed JWT ("
               + (malformed == null ? "no numeric exp claim" : malformed) + ")",
-          "the runner needs a valid scan-scoped proxy token; check how the worker issues "
-              + "VEGA_LLM_PROXY_TOKEN");
+          "the runner needs a valid scan-scoped proxy token; check how the worker issues it");
     }
     Instant now = ctx.clock().instant();
     long left = exp - now.getEpochSecond();
@@ -120,34 +165,15 @@ public final class LlmProxyCheck implements HealthCheck {
           "no answer from the LLM proxy at " + origin + " within " + ctx.timeout().toMillis() + "ms",
           unreachableHint()).with("tokenExpiresIn", left, "s");
     } catch (IOException e) {
-      ErrorKind net = Failures.network(e);
-      ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
-      String what = switch (kind) {
-        case UNKNOWN_HOST -> "the LLM proxy host " + baseUrl.getHost() + " does not resolve";
-        case CONNECTION_REFUSED -> "the LLM proxy at " + origin + " refused the connection";
-        default -> "the LLM proxy at " + origin + " is unreachable (" + e.getClass().getSimpleName() + ")";
-      };
-      return CheckResult.down(kind, what, unreachableHint()).with("tokenExpiresIn", left, "s");
+      return unreachable(e).with("tokenExpiresIn", left, "s");
     }
     long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
     int code = response.statusCode();
     // The token is sent, so a 403 is the token rejected; any other 4xx means the base URL leads elsewhere.
     ErrorKind kind = HttpFailures.kind(code, true, ErrorKind.MISCONFIGURED);
-    String logs = who.logsTail("vega-llm-proxy", "30m");
     CheckResult result;
     if (kind != ErrorKind.NONE) {
-      result = switch (kind) {
-        case AUTHENTICATION -> HttpFailures.result(kind, "the LLM proxy rejected the scan-scoped token (" + code + ")",
-            "the runner needs a valid scan-scoped proxy token; see why the proxy refused it: " + logs);
-        case SERVER_ERROR -> HttpFailures.result(kind, "the LLM proxy answered " + code,
-            "check LLM proxy logs for provider authentication errors (" + logs
-                + ") and that the provider API key is correct in Secrets Manager");
-        case THROTTLED -> HttpFailures.result(kind, "the LLM proxy is throttling (429)",
-            "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
-                + "persists, look for rate-limit errors in " + logs);
-        default -> HttpFailures.result(kind, "the LLM proxy at " + origin + " answered " + code + " to " + path,
-            "check VEGA_LLM_PROXY_BASE_URL is the proxy's internal address");
-      };
+      result = answered(kind, code);
     } else if (left <= expiryWarning.toSeconds()) {
       result = CheckResult.degraded(ErrorKind.EXPIRED,
           "the scan-scoped proxy token expires in " + human(left),
@@ -157,6 +183,137 @@ public final class LlmProxyCheck implements HealthCheck {
           + human(left) + ")");
     }
     return result.with("responseTime", ms, "ms").with("tokenExpiresIn", left, "s");
+  }
+
+  /** What the proxy's answer {@code code} of {@code kind} (not NONE) means. */
+  private CheckResult answered(ErrorKind kind, int code) {
+    String logs = who.logsTail("vega-llm-proxy", "30m");
+    return switch (kind) {
+      case AUTHENTICATION -> HttpFailures.result(kind, "the LLM proxy rejected the scan-scoped token (" + code + ")",
+          "the runner needs a valid scan-scoped proxy token; see why the proxy refused it: " + logs);
+      case SERVER_ERROR -> HttpFailures.result(kind, "the LLM proxy answered " + code,
+          "check LLM proxy logs for provider authentication errors (" + logs
+              + ") and that the provider API key is correct in Secrets Manager");
+      case THROTTLED -> HttpFailures.result(kind, "the LLM proxy is throttling (429)",
+          "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
+              + "persists, look for rate-limit errors in " + logs);
+      default -> HttpFailures.result(kind, "the LLM proxy at " + origin + " answered " + code + " to " + path,
+          "check VEGA_LLM_PROXY_BASE_URL is the proxy's internal address");
+    };
+  }
+
+  /**
+   * Only the reference, which this check must not read: what can be proven without the token
+   * (the reference, then whether the proxy answers at all).
+   */
+  private CheckResult withoutToken(String ref, CheckContext ctx) throws InterruptedException {
+    TokenReference r;
+    try {
+      r = TokenReference.parse(ref);
+    } catch (IllegalArgumentException e) {
+      return CheckResult.down(ErrorKind.MISCONFIGURED, Objects.requireNonNullElse(e.getMessage(),
+              TokenReference.SETTING + " is malformed"),
+          "the worker passes the reference ScanTokenHandoff.put returned as VEGA_LLM_PROXY_TOKEN_REF in the "
+              + "runner's RunTask overrides; check the worker's launch code");
+    }
+    String what = r.kind() == TokenReference.Kind.FILE ? "token file " + r : "token secret " + r;
+    String evidence;
+    boolean known = true;
+    if (ScanTokenHandoff.redeemedInThisJvm(r.value())) {
+      evidence = "the runner redeemed its scan token in this JVM (" + what + ")";
+    } else {
+      Presence found = presence(r, ctx);
+      if (found.failure() != null) {
+        return found.failure();
+      }
+      switch (found.state()) {
+        case PRESENT -> {
+          seen.set(r.value());
+          evidence = "the scan " + what + " is there"
+              + (r.kind() == TokenReference.Kind.FILE ? " and owner-only" : " (DescribeSecret)");
+        }
+        case NOT_KNOWN -> {
+          known = false;
+          evidence = "whether the scan " + what + " exists is not known (no SecretsManagerClient given)";
+        }
+        default -> {
+          if (!r.value().equals(seen.get())) {
+            return neverPresent(r, what, found.state());
+          }
+          evidence = "the scan token was redeemed by the runner (the " + what + ", seen before, is gone)";
+        }
+      }
+    }
+
+    long start = System.nanoTime();
+    HttpResponse<Void> response;
+    try {
+      response = Http.send(http, HttpRequest.newBuilder(baseUrl.resolve(path)).GET(),
+          HttpResponse.BodyHandlers.discarding(), ctx);
+    } catch (HttpTimeoutException e) {
+      return CheckResult.down(ErrorKind.TIMEOUT,
+          "no answer from the LLM proxy at " + origin + " within " + ctx.timeout().toMillis() + "ms",
+          unreachableHint());
+    } catch (IOException e) {
+      return unreachable(e);
+    }
+    long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+    int code = response.statusCode();
+    // No token is sent: 401 and 403 are the proxy asking for one, which proves it answers.
+    ErrorKind kind = code == 401 || code == 403 ? ErrorKind.NONE : HttpFailures.kind(code, false, ErrorKind.MISCONFIGURED);
+    if (kind != ErrorKind.NONE) {
+      return answered(kind, code).with("responseTime", ms, "ms");
+    }
+    String message = "LLM proxy at " + origin + " answers (" + code + " without a token); " + evidence
+        + "; the token itself was not read here (the runner reads it once)";
+    CheckResult result = known ? CheckResult.up(message)
+        : CheckResult.unknown(message, "give the checks the runner's SecretsManagerClient (with "
+            + "secretsmanager:DescribeSecret on the scan token secrets) to see the worker put the token");
+    return result.with("responseTime", ms, "ms");
+  }
+
+  private Presence presence(TokenReference r, CheckContext ctx) {
+    if (r.kind() == TokenReference.Kind.SECRET_ARN) {
+      return secretLookup == null ? Presence.NOT_KNOWN : secretLookup.describe(r.value(), ctx, who);
+    }
+    return switch (r.fileState()) {
+      case OWNER_ONLY -> Presence.PRESENT;
+      case ABSENT -> Presence.ABSENT;
+      case OPEN -> Presence.failed(CheckResult.down(ErrorKind.MISCONFIGURED,
+          "the scan token file " + r + " may be read or written by group or others: the runner refuses it",
+          "the hand-off writes owner-only token files (rw-------) in an owner-only directory: check what "
+              + "changed the permissions, and that the worker writes it with ScanTokenHandoff.files()"));
+      case NOT_A_FILE -> Presence.failed(CheckResult.down(ErrorKind.MISCONFIGURED,
+          "VEGA_LLM_PROXY_TOKEN_REF names " + r + ", which is not a regular file: the runner refuses it",
+          "the worker passes the reference ScanTokenHandoff.put returned; check the worker's launch code"));
+      case UNREADABLE -> Presence.failed(CheckResult.unknown("whether the scan token file " + r
+              + " is owner-only cannot be read here",
+          "check that the runner runs on a POSIX file system as the worker's user"));
+    };
+  }
+
+  private CheckResult neverPresent(TokenReference r, String what, Presence.State state) {
+    String gone = state == Presence.State.SCHEDULED_FOR_DELETION ? "is scheduled for deletion" : "does not exist";
+    String hint = r.kind() == TokenReference.Kind.SECRET_ARN
+        ? "the worker puts the token before it launches the runner: check the worker's log for 'cannot hand the "
+            + "scan token over' and secretsmanager:CreateSecret on VEGA_SCAN_TOKEN_SECRET_PREFIX* for the worker "
+            + "task role (a runner that already read it deletes it: this check never saw it present)"
+        : "the worker writes the token file before it launches the runner: check the worker's log, that the "
+            + "runner runs on the worker's host as its user, and that no other runner of this scan read it first "
+            + "(this check never saw it present)";
+    return CheckResult.down(ErrorKind.NOT_FOUND, "the scan " + what + " named by VEGA_LLM_PROXY_TOKEN_REF " + gone
+        + " and was never seen present here; the token itself was not read", hint);
+  }
+
+  private CheckResult unreachable(IOException e) {
+    ErrorKind net = Failures.network(e);
+    ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
+    String what = switch (kind) {
+      case UNKNOWN_HOST -> "the LLM proxy host " + baseUrl.getHost() + " does not resolve";
+      case CONNECTION_REFUSED -> "the LLM proxy at " + origin + " refused the connection";
+      default -> "the LLM proxy at " + origin + " is unreachable (" + e.getClass().getSimpleName() + ")";
+    };
+    return CheckResult.down(kind, what, unreachableHint());
   }
 
   private String unreachableHint() {
@@ -206,10 +363,34 @@ public final class LlmProxyCheck implements HealthCheck {
     return (seconds / 3600) + "h";
   }
 
-  /** One GET of the proxy's health path with the token. */
+  /**
+   * One GET of the proxy's health path (with the token when it has one); with only a secret
+   * reference and a Secrets Manager client, one DescribeSecret too.
+   */
   @Override
   public List<DependencyCall> callsPerRun() {
-    return List.of(new DependencyCall("llm-proxy", "GET " + path, 1));
+    DependencyCall get = new DependencyCall("llm-proxy", "GET " + path, 1);
+    return secretLookup == null ? List.of(get)
+        : List.of(get, new DependencyCall("secretsmanager", "DescribeSecret", 1));
+  }
+
+  /** What a look at a reference found, without reading it. */
+  record Presence(State state, @Nullable CheckResult failure) {
+    enum State { PRESENT, ABSENT, SCHEDULED_FOR_DELETION, NOT_KNOWN, FAILED }
+
+    static final Presence PRESENT = new Presence(State.PRESENT, null);
+    static final Presence ABSENT = new Presence(State.ABSENT, null);
+    static final Presence SCHEDULED_FOR_DELETION = new Presence(State.SCHEDULED_FOR_DELETION, null);
+    static final Presence NOT_KNOWN = new Presence(State.NOT_KNOWN, null);
+
+    static Presence failed(CheckResult failure) {
+      return new Presence(State.FAILED, failure);
+    }
+  }
+
+  /** DescribeSecret on a reference's secret ({@link ScanTokenSecret}, which needs the SDK). */
+  interface SecretLookup {
+    Presence describe(String arn, CheckContext ctx, Caller who);
   }
 
   @Override
@@ -223,6 +404,8 @@ public final class LlmProxyCheck implements HealthCheck {
     private final HttpClient http;
     private final URI baseUrl;
     private final Supplier<@Nullable String> token;
+    private Supplier<@Nullable String> reference = () -> null;
+    private @Nullable SecretLookup secretLookup;
     private String path = "/v1/health";
     private Duration expiryWarning = Duration.ofMinutes(10);
 
@@ -231,6 +414,25 @@ public final class LlmProxyCheck implements HealthCheck {
       this.http = Objects.requireNonNull(http, "http");
       this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
       this.token = Objects.requireNonNull(token, "token");
+    }
+
+    /**
+     * Where the runner's token is when the token supplier has none: the value of
+     * {@code VEGA_LLM_PROXY_TOKEN_REF} ({@link ScanTokenHandoff}), read at each run. The check uses
+     * the token the application redeemed through this core, and never reads the reference itself.
+     */
+    public Builder tokenReference(Supplier<@Nullable String> reference) {
+      this.reference = Objects.requireNonNull(reference, "reference");
+      return this;
+    }
+
+    /**
+     * The runner's Secrets Manager client: with a secret reference, the check calls DescribeSecret
+     * (never GetSecretValue) to see the secret exists. Without it, that is reported as not known.
+     */
+    public Builder referenceSecrets(SecretsManagerClient secrets) {
+      this.secretLookup = new ScanTokenSecret(secrets);
+      return this;
     }
 
     /** The proxy path that needs the token; default {@code /v1/health}. */

@@ -5,6 +5,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthProbe;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
+import com.example.vega.health.token.ScanTokenHandoff;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -108,7 +109,8 @@ public final class VegaChecks {
   }
 
   /**
-   * Values to give {@code HealthMonitor.Builder.secretValues}: the proxy token and the database
+   * Values to give {@code HealthMonitor.Builder.secretValues}: the proxy token (also one redeemed from
+   * {@code VEGA_LLM_PROXY_TOKEN_REF} through {@link ScanTokenHandoff} before this call) and the database
    * password as the driver receives it (decoded by {@link DatabaseUrl}, the one parser), so that
    * nothing any driver or SDK says can carry them out. A URL that does not parse has no password
    * to mask here; the monitor's patterns still mask credentials in URLs and key=value pairs.
@@ -119,6 +121,8 @@ public final class VegaChecks {
     if (token != null) {
       out.add(token);
     }
+    // The token the runner redeemed from its reference through this core, which the check validates.
+    ScanTokenHandoff.redeemed(Setting.LLM_PROXY_TOKEN_REF.raw(settings)).ifPresent(out::add);
     String db = Setting.DATABASE_URL.raw(settings);
     if (db != null) {
       try {

@@ -91,9 +91,11 @@ class LlmProxyCheckTest {
     CheckResult r = run(c);
     assertThat(r.status()).isEqualTo(Status.DOWN);
     assertThat(r.errorKind()).isEqualTo(ErrorKind.MISCONFIGURED);
-    assertThat(r.message()).isEqualTo("the scan-scoped proxy token is missing (VEGA_LLM_PROXY_TOKEN)");
-    assertThat(r.hint()).isEqualTo("the runner needs a valid scan-scoped proxy token; check that the "
-        + "worker passes VEGA_LLM_PROXY_TOKEN to the runner task");
+    assertThat(r.message()).isEqualTo("the scan-scoped proxy token is missing (neither VEGA_LLM_PROXY_TOKEN_REF nor "
+        + "VEGA_LLM_PROXY_TOKEN is set)");
+    // The hint names the reference: a token in the RunTask overrides is readable with ecs:DescribeTasks.
+    assertThat(r.hint()).contains("passes VEGA_LLM_PROXY_TOKEN_REF").contains("never goes in the RunTask request")
+        .doesNotContain("passes VEGA_LLM_PROXY_TOKEN ");
 
     String t = jwt(NOW.plus(Duration.ofHours(1)), "scan-1");
     token.set(t);

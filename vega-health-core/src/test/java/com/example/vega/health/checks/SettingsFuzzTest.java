@@ -75,6 +75,10 @@ class SettingsFuzzTest {
     // Nothing listens on port 1: the provider is never reached.
     VALID.put("VEGA_PROVIDER_KEY_CHECK_URL", List.of("http://127.0.0.1:1/v1/models"));
     VALID.put("VEGA_PROVIDER_KEY_HEADER", List.of("Authorization", "x-api-key"));
+    VALID.put("VEGA_LLM_PROXY_TOKEN_REF", List.of(
+        "arn:aws:secretsmanager:us-west-1:123456789012:secret:vega/prod/scan-tokens/scan-1-AbCdEf",
+        "file:/tmp/vega-scan-tokens-1/token-scan-1-2"));
+    VALID.put("VEGA_SCAN_TOKEN_SECRET_PREFIX", List.of("vega/prod/scan-tokens/"));
   }
 
   private static final Fuzz FUZZ = Fuzz.of("SettingsFuzzTest", 8L, 2_000);

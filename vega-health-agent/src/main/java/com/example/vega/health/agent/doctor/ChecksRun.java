@@ -71,11 +71,13 @@ final class ChecksRun {
       hops.add(Hop.of(role.serviceName() + " settings", Status.DOWN, 0, p,
           Runbook.SETTING.text("service", role.serviceName())));
     }
-    // The scan-scoped proxy token exists only inside a runner task (the worker passes it with
-    // RunTask): outside one, its absence says nothing about the runner. Check that the proxy answers.
-    // The proxy's base URL when that is the case, else null.
+    // The scan-scoped proxy token exists only inside a runner task (the worker passes its reference,
+    // VEGA_LLM_PROXY_TOKEN_REF, with RunTask): outside one, its absence says nothing about the runner.
+    // Check that the proxy answers. With a reference, the llm-proxy check looks at it without reading
+    // it (a read consumes it). The proxy's base URL when neither is there, else null.
     String proxyWithoutToken = role == VegaRole.RUNNER && ctx.setting(Settings.LLM_PROXY_TOKEN) == null
-        && ctx.setting(Settings.SCAN_ID) == null ? ctx.setting(Settings.LLM_PROXY_BASE_URL) : null;
+        && ctx.setting(Settings.LLM_PROXY_TOKEN_REF) == null && ctx.setting(Settings.SCAN_ID) == null
+        ? ctx.setting(Settings.LLM_PROXY_BASE_URL) : null;
     List<CheckRegistration> regs = new ArrayList<>();
     for (CheckRegistration r : built.checks()) {
       if (proxyWithoutToken != null && r.name().equals(LLM_PROXY)) {

@@ -21,6 +21,8 @@ final class Settings {
   static final String FRONTEND_BUCKET = Setting.FRONTEND_BUCKET.key();
   static final String LLM_PROXY_BASE_URL = Setting.LLM_PROXY_BASE_URL.key();
   static final String LLM_PROXY_TOKEN = Setting.LLM_PROXY_TOKEN.key();
+  /** Where a runner's token is (the worker's hand-off): the llm-proxy check looks at it without reading it. */
+  static final String LLM_PROXY_TOKEN_REF = Setting.LLM_PROXY_TOKEN_REF.key();
   static final String HEALTH_ROLE = Setting.HEALTH_ROLE.key();
   static final String ROLE = Setting.ROLE.key();
   /** Set by the worker in the runner's RunTask overrides: present only inside a runner task. */
