@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class ThreadFootprintTest {
   private static final int CHECKS = 10;
+  private static final List<String> SERVER =
+      List.of("vega-health-scheduler-1", "vega-health-http-1", "vega-health-detail-1", "vega-health-detail-2");
 
   @Test
   void tenChecksAndTheServerStartABoundedNamedSetOfDaemonThreadsAndCloseEndsThemAll() throws Exception {
@@ -60,9 +62,9 @@ class ThreadFootprintTest {
       assertThat(allRunning.await(10, TimeUnit.SECONDS)).as("all ten checks running at once").isTrue();
       List<String> running = new ArrayList<>();
       IntStream.range(0, CHECKS).forEach(i -> running.add("vega-health-check-c-" + i));
-      // The probe server's one thread starts with the server, not with its first request.
-      assertThat(ours(group)).containsExactlyInAnyOrderElementsOf(
-          concat(List.of("vega-health-scheduler-1", "vega-health-http-1"), running));
+      // The probe server's threads start with the server, not with its first request: its event
+      // loop and the two that run detail requests (a user's DetailAccess) off it.
+      assertThat(ours(group)).containsExactlyInAnyOrderElementsOf(concat(SERVER, running));
 
       HttpClient http = HttpClient.newHttpClient(); // its own threads are in this test's group, not the module's
       for (int i = 0; i < 30; i++) {
@@ -82,8 +84,7 @@ class ThreadFootprintTest {
       while (!ours(group).containsAll(pool) && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      assertThat(ours(group)).containsExactlyInAnyOrderElementsOf(
-          concat(List.of("vega-health-scheduler-1", "vega-health-http-1"), pool));
+      assertThat(ours(group)).containsExactlyInAnyOrderElementsOf(concat(SERVER, pool));
       Thread[] all = threads(group);
       // Nothing besides ours: the probe server's library starts no thread of its own.
       assertThat(Arrays.stream(all).filter(t -> !t.getName().startsWith("vega-health-")))
