@@ -119,9 +119,12 @@ public final class CognitoCheck implements HealthCheck {
     try {
       response = Http.send(http, HttpRequest.newBuilder(jwks).GET().header("Accept", "application/json"),
           HttpResponse.BodyHandlers.ofByteArray(), ctx);
-    } catch (HttpTimeoutException e) {
-      return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the JWKS of " + issuer + " in time", reach)
+    } catch (java.net.http.HttpConnectTimeoutException e) {
+      return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to the JWKS of " + issuer + " in time", reach)
           .with("issuer", issuer, null);
+    } catch (HttpTimeoutException e) {
+      return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the JWKS of " + issuer + " in time",
+          noAnswer(region)).with("issuer", issuer, null);
     } catch (IOException e) {
       ErrorKind net = Failures.network(e);
       ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
@@ -196,7 +199,12 @@ public final class CognitoCheck implements HealthCheck {
     String region = Setting.COGNITO_REGION.raw(settings);
     String host = "cognito-idp." + (region == null ? "<region>" : region) + ".amazonaws.com";
     return CheckResult.down(ErrorKind.TIMEOUT, "no answer from " + host + " within " + timeout.toMillis() + "ms",
-        "the " + role.serviceName() + " task needs outbound HTTPS to " + host + ": check its security group and NAT route");
+        noAnswer(region == null ? "<region>" : region));
+  }
+
+  private String noAnswer(String region) {
+    String host = "cognito-idp." + region + ".amazonaws.com";
+    return Failures.noAnswerHint(host, "the " + role.serviceName() + " task", host + " (NAT route or VPC endpoint)");
   }
 
   /** Builds a {@link CognitoCheck}. */

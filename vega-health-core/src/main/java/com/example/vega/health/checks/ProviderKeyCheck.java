@@ -109,8 +109,11 @@ public final class ProviderKeyCheck implements HealthCheck {
     int code;
     try {
       code = Http.send(http, get, HttpResponse.BodyHandlers.discarding(), ctx).statusCode();
+    } catch (java.net.http.HttpConnectTimeoutException e) {
+      return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to the provider at " + origin + " in time",
+          egress());
     } catch (HttpTimeoutException e) {
-      return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the provider at " + origin + " in time", egress());
+      return CheckResult.down(ErrorKind.TIMEOUT, "no answer from the provider at " + origin + " in time", noAnswer());
     } catch (IOException e) {
       ErrorKind net = Failures.network(e);
       return CheckResult.down(net == null ? ErrorKind.OTHER : net, "the provider at " + origin + " is unreachable ("
@@ -152,7 +155,12 @@ public final class ProviderKeyCheck implements HealthCheck {
   public CheckResult onTimeout(Duration timeout) {
     return CheckResult.down(ErrorKind.TIMEOUT,
         "no answer from Secrets Manager or the provider at " + origin + " within " + timeout.toMillis() + "ms",
-        egress());
+        noAnswer());
+  }
+
+  private String noAnswer() {
+    return Failures.noAnswerHint("The provider at " + origin, "the " + who.serviceName() + " task",
+        url.getHost() + " (NAT route), and " + Setting.PROVIDER_KEY_CHECK_URL.key());
   }
 
   /** Builds a {@link ProviderKeyCheck}; {@link #build()} validates. */

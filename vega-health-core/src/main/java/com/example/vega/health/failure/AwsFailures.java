@@ -155,10 +155,8 @@ public final class AwsFailures {
     // the hint does not point at a security group on this evidence.
     return CheckResult.down(ErrorKind.TIMEOUT,
         "no answer from " + service + " calling " + action + " in time",
-        service + " did not answer in time (the connection and the answer are not told apart): if it persists, "
-            + "look at the " + who.role() + " task's CPU and memory (raise the task definition's limits if it is "
-            + "starved), then at its route to the " + service + " endpoint in " + who.region()
-            + " (VPC endpoint or NAT, AWS_ENDPOINT_URL if set)");
+        Failures.noAnswerHint(service, "the " + who.role() + " task", "the " + service + " endpoint in "
+            + who.region() + " (VPC endpoint or NAT, AWS_ENDPOINT_URL if set)"));
   }
 
   /** {@code action} denied on {@code resource}: which task role, and where its policy is. */

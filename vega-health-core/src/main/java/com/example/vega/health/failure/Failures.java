@@ -85,6 +85,22 @@ public final class Failures {
         shown.getClass().getSimpleName() + (msg == null ? "" : ": " + msg), hint);
   }
 
+  /**
+   * The hint for a call that got no answer in time where the evidence does not say whether it was
+   * connecting or waiting for the answer (an SDK call timeout, the monitor's deadline, an HTTP
+   * request timeout): a cold or CPU-starved task is as likely as a network path, so the hint points
+   * at neither as the cause. A connect timeout is evidence of the path and has hints of its own.
+   *
+   * @param what who did not answer, e.g. {@code S3}
+   * @param task whose CPU to look at, e.g. {@code the runner task}
+   * @param route what the task's route leads to, e.g. {@code the S3 endpoint in us-west-1 (VPC endpoint or NAT)}
+   */
+  public static String noAnswerHint(String what, String task, String route) {
+    return what + " did not answer in time (the connection and the answer are not told apart): if it persists, "
+        + "look at " + task + "'s CPU and memory (raise the task definition's limits if it is starved), then at "
+        + "its route to " + route;
+  }
+
   /** The first throwable of {@code type} in {@code e}'s cause chain, or null. */
   public static <T extends Throwable> @Nullable T cause(Throwable e, Class<T> type) {
     Throwable t = e;

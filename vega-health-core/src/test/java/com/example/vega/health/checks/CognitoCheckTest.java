@@ -202,6 +202,14 @@ class CognitoCheckTest {
   }
 
   @Test
+  void aTimeoutDoesNotBlameTheSecurityGroup() {
+    CheckResult r = check(URI.create("http://127.0.0.1:1")).onTimeout(java.time.Duration.ofSeconds(2));
+    assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+    assertThat(r.hint()).startsWith("cognito-idp.us-west-1.amazonaws.com did not answer in time (the connection and "
+        + "the answer are not told apart)").contains("the vega-api task's CPU").doesNotContain("security group");
+  }
+
+  @Test
   void unreachableJwksIsDownWithTheNetworkHint() throws Exception {
     CheckResult r = run(check(URI.create("http://127.0.0.1:" + MotoServer.freePort())));
     assertThat(r.status()).isEqualTo(Status.DOWN);

@@ -396,8 +396,9 @@ class FaultMatrixIT {
     Lane lane = new Lane(CognitoCheck.builder(HttpClient.newHttpClient(), settings::get)
         .issuerBase(URI.create("http://127.0.0.1:" + proxy.port())).build().registration(policy()));
     String reach = "needs outbound HTTPS to cognito-idp.us-west-1.amazonaws.com";
-    network(lane, proxy, Expect.down(reach, ErrorKind.CONNECTION_REFUSED), Expect.down(reach, ErrorKind.TIMEOUT),
-        Expect.down(reach, ErrorKind.TIMEOUT));
+    String noAnswer = "cognito-idp.us-west-1.amazonaws.com did not answer in time (the connection and the answer are not told apart)";
+    network(lane, proxy, Expect.down(reach, ErrorKind.CONNECTION_REFUSED), Expect.down(noAnswer, ErrorKind.TIMEOUT),
+        Expect.down(noAnswer, ErrorKind.TIMEOUT));
     return lane
         .cell(Fault.SERVER_ERROR, Expect.degraded("a transient Cognito error", ErrorKind.SERVER_ERROR),
             serve(origin, aResponse().withStatus(503)), healthy)
