@@ -266,10 +266,8 @@ final class ScheduledCheck {
   // Abandoned at the deadline, the run says nothing of where it was stuck (connecting or waiting
   // for an answer), so the hint does not guess at a security group.
   private static CheckResult genericTimeout(Duration timeout) {
-    return CheckResult.down(ErrorKind.TIMEOUT,
-        "no answer within " + seconds(timeout),
-        "the dependency did not answer in time (connecting or answering: not told apart): check that it "
-            + "is up and answering, then that this task reaches it; a task short of CPU is slow at everything");
+    return CheckResult.down(ErrorKind.TIMEOUT, "no answer within " + seconds(timeout),
+        Failures.noAnswerHint("The dependency", "this task", "the dependency"));
   }
 
   /**

@@ -129,6 +129,7 @@ class HealthMonitorTest {
       assertThat(s.status()).isEqualTo(Status.DOWN);
       assertThat(s.lastResult().errorKind()).isEqualTo(ErrorKind.TIMEOUT);
       assertThat(s.lastResult().message()).isEqualTo("no answer within 2s");
+      assertThat(s.lastResult().hint()).contains("not told apart").doesNotContain("security group");
       assertThat(s.timeouts()).isEqualTo(1);
 
       scheduler.advance(INTERVAL);
