@@ -15,8 +15,6 @@ import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
-import software.amazon.awssdk.services.iam.model.EvaluationResult;
-import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -233,39 +231,27 @@ final class QueueHops {
     } catch (SdkException e) {
       return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start));
     }
-    List<EvaluationResult> results;
-    try {
-      String arn = queueArn;
-      results = ctx.aws(a -> a.iam()).simulatePrincipalPolicy(b -> b.policySourceArn(role)
-          .actionNames(WORKER_ACTIONS).resourceArns(arn)).evaluationResults();
-    } catch (SdkException e) {
-      Failure f = Failure.aws(e, "IAM", "iam:SimulatePrincipalPolicy");
-      return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "no evidence: " + f.what(),
-          Runbook.WORKER_SQS_NO_EVIDENCE.text());
-    }
-    List<String> denied = new ArrayList<>();
-    List<String> evidence = new ArrayList<>();
+    List<RoleRights.Need> needs = new ArrayList<>();
     for (String action : WORKER_ACTIONS) {
-      String decision = "not evaluated";
-      for (EvaluationResult r : results) {
-        if (action.equalsIgnoreCase(r.evalActionName())) {
-          decision = r.evalDecisionAsString();
-        }
-      }
-      evidence.add(action + ": " + decision);
-      if (!PolicyEvaluationDecisionType.ALLOWED.toString().equals(decision)) {
-        denied.add(action);
+      needs.add(new RoleRights.Need(action, List.of(queueArn)));
+    }
+    String queue = Text.oneLine(queueArn, 200);
+    return RoleRights.simulate(ctx, hop, role, needs,
+        (arn, denied) -> Runbook.WORKER_SQS_DENIED.text("role", arn, "denied", String.join(", ", actions(denied)),
+            "queue", queue),
+        Runbook.WORKER_SQS_NO_EVIDENCE.text());
+  }
+
+  /** {@code "sqs:DeleteMessage on arn:…"} → {@code sqs:DeleteMessage}: the hint names the queue once. */
+  private static List<String> actions(List<String> denied) {
+    List<String> actions = new ArrayList<>();
+    for (String d : denied) {
+      String a = d.contains(" on ") ? d.substring(0, d.indexOf(" on ")) : d;
+      if (!actions.contains(a)) {
+        actions.add(a);
       }
     }
-    long ms = Hop.since(start);
-    String who = "role " + EcsHops.shortArn(role);
-    if (!denied.isEmpty()) {
-      return new Hop(hop, Status.DOWN, ms, who + " may not " + String.join(", ", denied) + " on the scan queue",
-          Runbook.WORKER_SQS_DENIED.text("role", role, "denied", String.join(", ", denied), "queue",
-              Text.oneLine(queueArn, 200)), evidence);
-    }
-    return new Hop(hop, Status.UP, ms, who + " may receive, delete and change the visibility of scan messages", "",
-        evidence);
+    return actions;
   }
 
   static @Nullable String workerRole(Context ctx) throws CannotRun {

@@ -60,6 +60,18 @@ final class RoleRights {
    * the simulation cannot run; UP only when every action is allowed on every resource.
    */
   static Hop simulate(Context ctx, String hop, String roleArn, List<Need> needs) throws CannotRun {
+    return simulate(ctx, hop, roleArn, needs,
+        (role, denied) -> Runbook.ROLE_DENIED.text("role", role, "denied", String.join(", ", denied)),
+        Runbook.ROLE_NO_EVIDENCE.text("role", roleArn));
+  }
+
+  /**
+   * The same, with the hop's own next steps: {@code deniedHint} from the role and what is denied
+   * ("action on resource"), {@code noEvidenceHint} when the simulation cannot run.
+   */
+  static Hop simulate(Context ctx, String hop, String roleArn, List<Need> needs,
+      java.util.function.BiFunction<String, List<String>, String> deniedHint, String noEvidenceHint)
+      throws CannotRun {
     long start = System.nanoTime();
     String who = "role " + EcsHops.shortArn(roleArn);
     List<String> evidence = new ArrayList<>();
@@ -73,7 +85,7 @@ final class RoleRights {
       } catch (SdkException e) {
         Failure f = Failure.aws(e, "IAM", "iam:SimulatePrincipalPolicy");
         return new Hop(hop, Status.UNKNOWN, Hop.since(start), "no evidence for " + who + ": " + f.what(),
-            Runbook.ROLE_NO_EVIDENCE.text("role", roleArn), evidence);
+            noEvidenceHint, evidence);
       }
       for (String resource : need.resources()) {
         String decision = "not evaluated";
@@ -91,8 +103,8 @@ final class RoleRights {
     }
     long ms = Hop.since(start);
     if (!denied.isEmpty()) {
-      return new Hop(hop, Status.DOWN, ms, who + " may not " + String.join(", ", denied),
-          Runbook.ROLE_DENIED.text("role", roleArn, "denied", String.join(", ", denied)), evidence);
+      return new Hop(hop, Status.DOWN, ms, who + " may not " + String.join(", ", denied), deniedHint.apply(roleArn, denied),
+          evidence);
     }
     List<String> actions = new ArrayList<>();
     needs.forEach(n -> actions.add(n.action()));

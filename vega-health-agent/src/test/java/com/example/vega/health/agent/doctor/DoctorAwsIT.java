@@ -174,8 +174,13 @@ class DoctorAwsIT {
     simulation("allowed", "allowed", "allowed");
     Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "vega-worker task role → sqs");
     assertThat(h).containsEntry("status", "UP");
-    assertThat(strings(h, "evidence")).containsExactly("sqs:ReceiveMessage: allowed", "sqs:DeleteMessage: allowed",
-        "sqs:ChangeMessageVisibility: allowed");
+    String queueArn = "arn:aws:sqs:us-west-1:123456789012:vega-test-scans";
+    assertThat(h).containsEntry("detail",
+        "role vega-test-worker may sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility");
+    assertThat(strings(h, "evidence")).containsExactly(
+        "rights tested: task role " + WORKER_ROLE + " (iam:SimulatePrincipalPolicy, by arn:aws:sts::123456789012:user/moto)",
+        "sqs:ReceiveMessage on " + queueArn + ": allowed", "sqs:DeleteMessage on " + queueArn + ": allowed",
+        "sqs:ChangeMessageVisibility on " + queueArn + ": allowed");
     fake.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/"))
         .withRequestBody(containing("ResourceArns.member.1=arn%3Aaws%3Asqs%3Aus-west-1%3A123456789012%3Avega-test-scans")));
   }
@@ -186,7 +191,8 @@ class DoctorAwsIT {
     simulation("allowed", "implicitDeny", "allowed");
     Map<String, Object> json = DoctorRun.json(env, "--aws", "--sqs-sample", "1ms");
     assertThat(hop(json, "vega-worker task role → sqs")).containsEntry("status", "DOWN")
-        .containsEntry("detail", "role vega-test-worker may not sqs:DeleteMessage on the scan queue");
+        .containsEntry("detail", "role vega-test-worker may not sqs:DeleteMessage on"
+            + " arn:aws:sqs:us-west-1:123456789012:vega-test-scans");
     assertThat(json).containsEntry("firstFailingHop", "vega-worker task role → sqs").containsEntry("next",
         "the worker's task role " + WORKER_ROLE + " may not sqs:DeleteMessage on the scan queue: add them to its IAM"
             + " policy (Terraform), on arn:aws:sqs:us-west-1:123456789012:vega-test-scans");
@@ -201,7 +207,7 @@ class DoctorAwsIT {
             + " to perform: iam:SimulatePrincipalPolicy</Message></Error><RequestId>1</RequestId></ErrorResponse>")));
     Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "vega-worker task role → sqs");
     assertThat(h).containsEntry("status", "UNKNOWN")
-        .containsEntry("detail", "no evidence: iam:SimulatePrincipalPolicy was denied");
+        .containsEntry("detail", "no evidence for role vega-test-worker: iam:SimulatePrincipalPolicy was denied");
     assertThat(DoctorRun.text(h, "hint")).startsWith("give the doctor the worker's task role");
   }
 
