@@ -116,6 +116,11 @@ public final class AwsSdk implements AutoCloseable {
     return keep(configure(CloudWatchClient.builder().httpClient(http()), "CLOUDWATCH").build());
   }
 
+  /** STS: whose credentials the doctor uses (GetCallerIdentity). */
+  public synchronized software.amazon.awssdk.services.sts.StsClient sts() {
+    return keep(configure(software.amazon.awssdk.services.sts.StsClient.builder().httpClient(http()), "STS").build());
+  }
+
   public synchronized IamClient iam() {
     return keep(global(configure(IamClient.builder().httpClient(http()), "IAM"), "IAM").build());
   }

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,13 @@ public final class Failures {
    * network failure.
    */
   public static @Nullable ErrorKind networkKind(Throwable t) {
+    // The JDK's HttpClient reports a name that does not resolve as a ConnectException caused by an
+    // UnresolvedAddressException: by type, not a refused connection.
+    if (t instanceof UnresolvedAddressException
+        || t instanceof ConnectException && t.getCause() != null
+            && cause(t.getCause(), UnresolvedAddressException.class) != null) {
+      return ErrorKind.UNKNOWN_HOST;
+    }
     if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
       return ErrorKind.CONNECTION_REFUSED;
     }
@@ -52,7 +60,8 @@ public final class Failures {
       return ErrorKind.CONNECT_TIMEOUT;
     }
     if (t instanceof SocketTimeoutException) {
-      // The JDK says "Connect timed out" for a connect and "Read timed out" for an answer.
+      // The one message read (docs/checks.md): java.net.Socket throws this one type for a connect
+      // and for a read, and says "Connect timed out" for a connect, "Read timed out" for an answer.
       return String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect")
           ? ErrorKind.CONNECT_TIMEOUT : ErrorKind.TIMEOUT;
     }

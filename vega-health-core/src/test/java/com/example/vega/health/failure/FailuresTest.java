@@ -10,7 +10,12 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +34,21 @@ class FailuresTest {
         .isEqualTo(ErrorKind.CONNECT_TIMEOUT);
     assertThat(Failures.network(new SocketTimeoutException("Read timed out"))).isEqualTo(ErrorKind.TIMEOUT);
     assertThat(Failures.network(new IllegalStateException("nothing on the network"))).isNull();
+  }
+
+  @Test
+  void nameThatDoesNotResolveThroughTheJdkHttpClientIsAnUnknownHostNotARefusal() throws Exception {
+    // .invalid never resolves (RFC 2606): the JDK's client throws a ConnectException for it.
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Throwable thrown = null;
+    try {
+      http.send(HttpRequest.newBuilder(URI.create("http://vega-health-test.invalid/")).timeout(Duration.ofSeconds(10))
+          .build(), HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      thrown = e;
+    }
+    assertThat(thrown).isInstanceOf(ConnectException.class);
+    assertThat(Failures.network(thrown)).isEqualTo(ErrorKind.UNKNOWN_HOST);
   }
 
   @Test

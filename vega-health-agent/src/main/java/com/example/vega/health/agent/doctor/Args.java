@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 record Args(Map<String, String> options, Set<String> flags, List<String> positional) {
   private static final Set<String> FLAGS = Set.of("json", "aws", "plain", "help");
   private static final Set<String> OPTIONS = Set.of("role", "url", "token", "frontend", "timeout",
-      "services", "since", "lines", "sqs-sample", "scans-table", "findings-table", "id-column",
+      "services", "since", "lines", "sqs-sample", "sqs-max-age", "scans-table", "findings-table", "id-column",
       "status-column", "runner-task-column", "failure-column", "findings-scan-column", "events-type",
       "artifacts-prefix");
 

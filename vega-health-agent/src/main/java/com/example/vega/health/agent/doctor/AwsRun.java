@@ -49,6 +49,8 @@ final class AwsRun {
     Duration since = Args.duration(args.get("since", "30m"), "--since");
     int lines = Args.positiveInt(args.get("lines", "5"), "--lines", 200);
     Duration sample = Args.duration(args.get("sqs-sample", "3s"), "--sqs-sample");
+    // The sqs check's default: older than this, a scan waits far longer than a worker takes to claim it.
+    Duration maxAge = Args.duration(args.get("sqs-max-age", "15m"), "--sqs-max-age");
     List<Hop> hops = new ArrayList<>();
 
     // Frontend not loading
@@ -76,7 +78,8 @@ final class AwsRun {
             Step.of("ecs " + s + " deployment", c -> EcsHops.deploymentHop(c, s)),
             Step.many("alb " + s, c -> AlbHop.hops(c, s)),
             Step.of("ecs " + s + " stopped tasks", c -> EcsHops.stoppedHop(c, EcsHops.Scope.service(s))),
-            Step.of("secrets " + s, c -> EcsHops.secretsHop(c, s)))));
+            Step.of("secrets " + s, c -> EcsHops.secretsHop(c, s)),
+            Step.of(s + " execution role → secrets", c -> RoleRights.serviceSecrets(c, s)))));
         // Its logs whatever ECS says: a service that does not start is what they explain.
         hops.addAll(Walk.run(ctx, List.of(Step.of("logs " + s, c -> LogsHop.group(c, s, since, lines)))));
         logsDone.add(s);
@@ -88,7 +91,7 @@ final class AwsRun {
       ctx.note("VEGA_SQS_QUEUE_URL is not set: the scan queue not checked");
     } else {
       hops.addAll(Walk.run(ctx, List.of(
-          Step.of("sqs scan queue", c -> QueueHops.depth(c, queue, sample)),
+          Step.of("sqs scan queue", c -> QueueHops.depth(c, queue, sample, maxAge)),
           Step.of("vega-worker task role → sqs", c -> QueueHops.workerPermissions(c, queue)))));
     }
 
@@ -113,6 +116,14 @@ final class AwsRun {
       db.add(Step.of("postgres schema_migrations", c -> migrations(c, dbUrl)));
     }
     hops.addAll(Walk.run(ctx, db));
+    // The task roles' own rights (IAM policy simulation), not the doctor's: what the worker and the
+    // runner need for a scan to get from queued to done.
+    if (cluster != null || ctx.setting(Settings.WORKER_TASK_ROLE_ARN) != null
+        || ctx.setting(Settings.RUNNER_TASK_ROLE_ARN) != null) {
+      hops.addAll(Walk.run(ctx, List.of(
+          Step.of("vega-worker task role → ecs", c -> RoleRights.workerEcs(c, QueueHops.workerRole(c))),
+          Step.of("vega-v16-runner task role → s3", RoleRights::runnerS3))));
+    }
     return ctx.report("AWS, environment " + ctx.environment + (cluster == null ? "" : ", cluster " + cluster), hops);
   }
 

@@ -32,6 +32,8 @@ import java.util.List;
 final class ChecksRun {
   /** The LlmProxyCheck's registration name. */
   static final String LLM_PROXY = "llm-proxy";
+  /** The checks whose AWS calls prove rights, made here with the credentials in use. */
+  static final java.util.Set<String> RIGHTS = java.util.Set.of("s3", "sqs", "secrets");
 
   private ChecksRun() {}
 
@@ -148,7 +150,12 @@ final class ChecksRun {
       }
       List<Hop> hops = new ArrayList<>();
       for (CheckState c : snap.checks()) {
-        hops.add(hop(role, c));
+        Hop h = hop(role, c);
+        // These checks call AWS with the doctor's credentials: say whose rights they tested.
+        if (RIGHTS.contains(c.name()) && c.lastResult() != null) {
+          h = h.withEvidence(List.of(RoleRights.asCaller(ctx)));
+        }
+        hops.add(h);
       }
       return hops;
     } finally {

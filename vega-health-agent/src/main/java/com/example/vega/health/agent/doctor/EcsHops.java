@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -213,7 +215,7 @@ final class EcsHops {
       if (bad) {
         failed++;
         if (hint.isEmpty()) {
-          hint = stoppedHint(ctx, t.stoppedReason(), exits, group);
+          hint = stoppedHint(ctx, t, essentialExits(ctx, t), group);
         }
       }
     }
@@ -324,6 +326,17 @@ final class EcsHops {
    * definition cannot be read.
    */
   static String essentialExits(Context ctx, Task t) {
+    Set<String> notEssential = notEssential(ctx, t);
+    List<String> codes = new ArrayList<>();
+    for (Container c : t.containers()) {
+      if (!notEssential.contains(c.name())) {
+        codes.add(c.exitCode() == null ? "none" : String.valueOf(c.exitCode()));
+      }
+    }
+    return codes.isEmpty() ? "none" : String.join(",", codes);
+  }
+
+  private static Set<String> notEssential(Context ctx, Task t) {
     Set<String> notEssential = new HashSet<>();
     try {
       TaskDefinition td = t.taskDefinitionArn() == null ? null : taskDefinition(ctx, t.taskDefinitionArn());
@@ -337,13 +350,7 @@ final class EcsHops {
     } catch (SdkException | CannotRun e) {
       // no task definition: every container counts
     }
-    List<String> codes = new ArrayList<>();
-    for (Container c : t.containers()) {
-      if (!notEssential.contains(c.name())) {
-        codes.add(c.exitCode() == null ? "none" : String.valueOf(c.exitCode()));
-      }
-    }
-    return codes.isEmpty() ? "none" : String.join(",", codes);
+    return notEssential;
   }
 
   /**
@@ -359,10 +366,29 @@ final class EcsHops {
     return !essentialExits.matches("0(,0)*") || reason != null && !reason.contains("exited");
   }
 
-  /** The runbook's common causes, matched on what ECS says. */
-  static String stoppedHint(Context ctx, @Nullable String reason, String exits, @Nullable String group) {
-    String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+  /** ECS's stoppedReason when the target group, not the container health check, failed the task. */
+  private static final Pattern ELB_HEALTH =
+      Pattern.compile("^Task failed ELB health checks in \\(target-group ([^)\\s]+)\\)");
+
+  /**
+   * The runbook's step for how the task ended. ECS tells it only in text (stoppedReason, a
+   * container's reason) and the exit codes, so this matches ECS's documented stop reasons, most
+   * specific first: the target group's health checks, the log group, ECR, secrets, memory (an
+   * OutOfMemoryError reason or exit 137, SIGKILL), the image, the container health check, an
+   * essential container's exit, anything else.
+   */
+  static String stoppedHint(Context ctx, Task t, String exits, @Nullable String group) {
+    String reason = t.stoppedReason() == null ? "" : t.stoppedReason();
+    String r = reason.toLowerCase(Locale.ROOT);
+    StringBuilder containerReasons = new StringBuilder();
+    for (Container c : t.containers()) {
+      containerReasons.append(c.reason() == null ? "" : c.reason().toLowerCase(Locale.ROOT)).append('\n');
+    }
     String svc = group == null ? "the service" : group.replaceFirst("^service:", "").replaceFirst("^family:", "");
+    Matcher elb = ELB_HEALTH.matcher(reason);
+    if (elb.find()) {
+      return Runbook.STOPPED_ELB_HEALTH_CHECK.text(ctx, "service", svc, "targetGroup", targetGroupName(elb.group(1)));
+    }
     if (r.contains("resourceinitializationerror") && (r.contains("logger") || r.contains("log group"))) {
       return Runbook.STOPPED_LOG_GROUP.text(ctx, "service", svc);
     }
@@ -372,7 +398,8 @@ final class EcsHops {
     if (r.contains("secret") || r.contains("resourceinitializationerror")) {
       return Runbook.STOPPED_SECRET.text();
     }
-    if (r.contains("outofmemory") || r.contains("out of memory") || exits.contains("137")) {
+    if (r.contains("outofmemory") || r.contains("out of memory") || containerReasons.indexOf("outofmemory") >= 0
+        || List.of(exits.split(",")).contains("137")) {
       return Runbook.STOPPED_MEMORY.text();
     }
     if (r.contains("cannotpull") || r.contains("pull")) {
@@ -381,7 +408,22 @@ final class EcsHops {
     if (r.contains("health check")) {
       return Runbook.STOPPED_HEALTH_CHECK.text(ctx, "service", svc);
     }
+    if (r.startsWith("essential container in task exited")) {
+      Set<String> notEssential = notEssential(ctx, t);
+      for (Container c : t.containers()) {
+        if (!notEssential.contains(c.name()) && c.exitCode() != null && c.exitCode() != 0) {
+          return Runbook.STOPPED_ESSENTIAL_EXIT.text(ctx, "service", svc, "container", Text.oneLine(c.name()),
+              "exit", String.valueOf(c.exitCode()));
+        }
+      }
+    }
     return Runbook.STOPPED_START.text(ctx, "service", svc);
+  }
+
+  /** {@code arn:…:targetgroup/vega-api/0123…} → {@code vega-api}. */
+  static String targetGroupName(String arn) {
+    String[] p = arn.split("/");
+    return Text.oneLine(p.length >= 2 ? p[p.length - 2] : arn, 200);
   }
 
   static String shortArn(@Nullable String arn) {

@@ -28,11 +28,15 @@ final class LogsHop {
   /** What the runbook looks for in logs, most specific first; a line counts for the first it matches. */
   static final Map<String, Pattern> PATTERNS = patterns();
   static final int MAX_PAGES = 10;
+  /** How many time windows {@code --since} is read in, newest first (each at least a minute). */
+  static final int WINDOWS = 10;
 
   private LogsHop() {}
 
   private static Map<String, Pattern> patterns() {
     Map<String, Pattern> m = new LinkedHashMap<>();
+    // The module's own status-change lines (MonitorState): a check that went DOWN names itself.
+    m.put("vega-health status", Pattern.compile("vega-health: \\S+ is (DOWN|DEGRADED|UNKNOWN)\\b"));
     m.put("finding_upsert", Pattern.compile("finding_upsert", Pattern.CASE_INSENSITIVE));
     m.put("RunTask", Pattern.compile("RunTask\\b.*(fail|error|denied|exception)|(fail|error|denied|exception).*RunTask\\b",
         Pattern.CASE_INSENSITIVE));
@@ -64,29 +68,42 @@ final class LogsHop {
     long start = System.nanoTime();
     CloudWatchLogsClient logs = ctx.aws(a -> a.logs());
     Found found = new Found(lines);
-    boolean more;
+    long now = ctx.clock.instant().toEpochMilli();
+    long from = now - since.toMillis();
+    // FilterLogEvents pages oldest first: windows stepped back from now read the newest lines first,
+    // so a busy window spends the page budget on what happened last, not on what happened first.
+    long step = Math.max(Duration.ofMinutes(1).toMillis(), since.toMillis() / WINDOWS);
+    long readFrom = now;
+    int pages = 0;
     try {
-      String next = null;
-      int pages = 0;
-      long from = ctx.clock.instant().minus(since).toEpochMilli();
-      do {
-        FilterLogEventsRequest.Builder b = FilterLogEventsRequest.builder().logGroupName(group).startTime(from)
-            .limit(1000).nextToken(next);
-        FilterLogEventsResponse r = logs.filterLogEvents(b.build());
-        for (FilteredLogEvent e : r.events()) {
-          found.add(e.timestamp(), e.message());
-        }
-        next = r.nextToken();
-      } while (next != null && ++pages < MAX_PAGES);
-      more = next != null;
+      for (long end = now; end > from && pages < MAX_PAGES; end -= step) {
+        long windowEnd = end;
+        long windowStart = Math.max(from, end - step);
+        String next = null;
+        do {
+          FilterLogEventsRequest.Builder b = FilterLogEventsRequest.builder().logGroupName(group)
+              .startTime(windowStart).endTime(windowEnd == now ? now : windowEnd - 1).limit(1000).nextToken(next);
+          FilterLogEventsResponse r = logs.filterLogEvents(b.build());
+          for (FilteredLogEvent e : r.events()) {
+            found.add(e.timestamp(), e.message());
+          }
+          next = r.nextToken();
+          pages++;
+        } while (next != null && pages < MAX_PAGES);
+        readFrom = next == null ? windowStart : -1;
+      }
     } catch (ResourceNotFoundException e) {
       return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "log group " + group + " does not exist",
           Runbook.LOG_GROUP_MISSING.text("service", service));
     } catch (SdkException e) {
       return Failure.aws(e, "CloudWatch Logs", "logs:FilterLogEvents").hop(hop, Hop.since(start));
     }
-    return found.hop(hop, Hop.since(start), "in the last " + since.toMinutes() + " min" + (more ? " (first "
-        + MAX_PAGES + " pages)" : ""), tail);
+    String window = "in the last " + since.toMinutes() + " min";
+    if (readFrom != from) {
+      window += " (" + MAX_PAGES + " pages read, newest first" + (readFrom > 0 ? ", back to "
+          + Instant.ofEpochMilli(readFrom) : "") + ")";
+    }
+    return found.hop(hop, Hop.since(start), window, tail);
   }
 
   /** One task's own stream ({@code <prefix>/<container>/<task id>}): its newest lines. */
@@ -120,8 +137,10 @@ final class LogsHop {
 
   /** The matching lines read so far: the newest {@code lines} of them, and a count per pattern. */
   private static final class Found {
+    private record Line(long timestamp, String text) {}
+
     private final int lines;
-    private final List<String> newest = new ArrayList<>();
+    private final List<Line> newest = new ArrayList<>();
     private final Map<String, Integer> counts = new LinkedHashMap<>();
     private int read;
     private int matched;
@@ -141,9 +160,12 @@ final class LogsHop {
       }
       matched++;
       counts.merge(kind, 1, Integer::sum);
-      newest.add(Instant.ofEpochMilli(timestamp == null ? 0 : timestamp) + " [" + kind + "] " + Text.oneLine(message));
+      long at = timestamp == null ? 0 : timestamp;
+      newest.add(new Line(at, Instant.ofEpochMilli(at) + " [" + kind + "] " + Text.oneLine(message)));
+      // Windows come newest first, lines within one oldest first: keep the newest few by time.
+      newest.sort(java.util.Comparator.comparingLong(Line::timestamp).reversed());
       if (newest.size() > lines) {
-        newest.remove(0); // events come oldest first: keep the newest
+        newest.remove(newest.size() - 1);
       }
     }
 
@@ -154,8 +176,10 @@ final class LogsHop {
       }
       List<String> kinds = new ArrayList<>();
       counts.forEach((k, n) -> kinds.add(n + " " + k));
-      List<String> evidence = new ArrayList<>(newest);
-      java.util.Collections.reverse(evidence); // newest first
+      List<String> evidence = new ArrayList<>();
+      for (Line l : newest) {
+        evidence.add(l.text());
+      }
       return new Hop(name, Status.DEGRADED, ms, matched + " lines " + window + " match the runbook: "
           + String.join(", ", kinds), Runbook.LOG_LINES.text("tail", tail), evidence);
     }

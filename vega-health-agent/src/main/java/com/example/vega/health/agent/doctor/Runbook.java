@@ -51,6 +51,13 @@ enum Runbook {
       + " role's ECR permissions, and that the task's subnets reach ECR (NAT or VPC endpoints)"),
   STOPPED_SECRET("Missing secret: check Secrets Manager for the secret referenced in the task definition"),
   STOPPED_MEMORY("Out of memory or CPU: increase the task definition's resource limits in Terraform"),
+  STOPPED_ELB_HEALTH_CHECK("Security group blocks traffic? The ALB's target group {targetGroup} failed the task's"
+      + " health checks and ECS replaced it: check that the ALB can reach the {service} container on port 8000 (the"
+      + " task's security group admits the ALB's security group on 8000 and on the health check port) and that the"
+      + " target group checks /v1/healthz/ready on the probe port 8081 (the alb {service} hop reads the targets'"
+      + " reasons)"),
+  STOPPED_ESSENTIAL_EXIT("Container failed to start: the essential container {container} exited with code {exit}:"
+      + " check CloudWatch logs for startup errors (aws logs tail /vega/{env}/{service} --since 1h)"),
   STOPPED_HEALTH_CHECK("ECS replaced the task after failed container health checks: check /v1/healthz/live and"
       + " the health check's startPeriod; logs: aws logs tail /vega/{env}/{service} --since 1h"),
   STOPPED_START("Container failed to start: check CloudWatch logs for startup errors (aws logs tail"
@@ -84,10 +91,20 @@ enum Runbook {
   QUEUE_PILING("messages are piling up — the worker is not consuming them: is the worker running (aws ecs"
       + " describe-services --cluster {cluster} --services vega-worker)? Check worker logs (aws logs tail"
       + " /vega/{env}/vega-worker --since 30m) and that the worker's task role may receive SQS messages"),
+  QUEUE_AGE_UNKNOWN("the queue holds messages but the age of the oldest is unknown, so a dead worker cannot be told"
+      + " from a busy one: give the doctor cloudwatch:GetMetricStatistics (ApproximateAgeOfOldestMessage), or run"
+      + " aws sqs get-queue-attributes --attribute-names ApproximateNumberOfMessages ApproximateAgeOfOldestMessage"
+      + " twice; is the worker running (aws ecs describe-services --cluster {cluster} --services vega-worker)?"),
   WORKER_SQS_DENIED("the worker's task role {role} may not {denied} on the scan queue: add them to its IAM policy"
       + " (Terraform), on {queue}"),
   WORKER_SQS_NO_EVIDENCE("give the doctor the worker's task role (VEGA_WORKER_TASK_ROLE_ARN, or the vega-worker"
       + " service's task definition) and iam:SimulatePrincipalPolicy on it"),
+  ROLE_DENIED("the task role {role} may not {denied}: add them to its IAM policy (Terraform); the doctor's own"
+      + " rights say nothing about it"),
+  ROLE_NO_EVIDENCE("no evidence for the task role {role}: give the doctor iam:SimulatePrincipalPolicy on it (or run"
+      + " aws iam simulate-principal-policy --policy-source-arn {role} by hand)"),
+  ROLE_UNKNOWN("the {service} task role is not known: set {setting}, or give the doctor ecs:DescribeTaskDefinition"
+      + " for the {service} task definition"),
   SCAN_ROW_MISSING("check the scan id (the api's log has it: aws logs tail /vega/{env}/vega-api --since 1h) and"
       + " that VEGA_DATABASE_URL points at this environment's database"),
   SCAN_QUEUED("Scan stuck in queued: is the worker running (aws ecs describe-services --cluster {cluster}"
@@ -110,6 +127,9 @@ enum Runbook {
       + " Common causes: can't download source (bucket permissions, VEGA_S3_SOURCE_BUCKET), LLM proxy calls"
       + " failing, Postgres writes failing (security group, credentials), out of memory or CPU (task definition"
       + " limits)"),
+  RUNNER_UNHEALTHY("the runner task runs but its container health check says UNHEALTHY, and ECS does not replace a"
+      + " RunTask task: the scan waits on it; read runner logs (aws logs tail /vega/{env}/vega-v16-runner --since 1h)"
+      + " for the check that is DOWN (\"vega-health: <check> is DOWN\")"),
   RUNNER_STILL_RUNNING("the runner marked the scan done but its task is still {status}: aws logs tail"
       + " /vega/{env}/vega-v16-runner --since 1h"),
   BUNDLE_READ("the bundle shows how far the runner got: download it (aws s3 cp s3://{bucket}/{key} .) and"

@@ -172,13 +172,18 @@ final class ScanRun {
             + (essentialOf(ctx, t, c.name()) ? "" : " (essential=false: does not decide the task)"));
       }
     }
-    String detail = EcsHops.shortArn(taskArn) + " " + t.lastStatus()
+    boolean stopped = "STOPPED".equals(t.lastStatus());
+    // The container health check's verdict: ECS does not replace a RunTask task that fails it.
+    String health = stopped || t.healthStatusAsString() == null ? "" : ", health " + t.healthStatusAsString();
+    String detail = EcsHops.shortArn(taskArn) + " " + t.lastStatus() + health
         + (t.stoppedReason() == null || t.stoppedReason().isBlank() ? "" : ": " + Text.oneLine(t.stoppedReason()))
         + " (exit " + exits + ")";
-    boolean stopped = "STOPPED".equals(t.lastStatus());
     boolean failed = stopped && !essential.matches("0(,0)*");
     if (failed || row.status().equals("failed")) {
       return new Hop(hop, Status.DOWN, ms, detail, Runbook.RUNNER_FAILED.text(ctx), evidence);
+    }
+    if (!stopped && "UNHEALTHY".equals(t.healthStatusAsString())) {
+      return new Hop(hop, Status.DEGRADED, ms, detail, Runbook.RUNNER_UNHEALTHY.text(ctx), evidence);
     }
     if (!stopped && row.status().equals("done")) {
       return new Hop(hop, Status.DEGRADED, ms, detail + " although the scan is done",

@@ -17,6 +17,9 @@ final class Settings {
   static final String SQS_QUEUE_URL = Setting.SQS_QUEUE_URL.key();
   static final String ECS_CLUSTER = Setting.ECS_CLUSTER.key();
   static final String WORKER_TASK_ROLE_ARN = Setting.WORKER_TASK_ROLE_ARN.key();
+  static final String RUNNER_TASK_ROLE_ARN = Setting.RUNNER_TASK_ROLE_ARN.key();
+  static final String RUNNER_TASK_DEFINITION = Setting.RUNNER_TASK_DEFINITION.key();
+  static final String SOURCE_BUCKET = Setting.SOURCE_BUCKET.key();
   static final String ARTIFACTS_BUCKET = Setting.ARTIFACTS_BUCKET.key();
   static final String FRONTEND_BUCKET = Setting.FRONTEND_BUCKET.key();
   static final String LLM_PROXY_BASE_URL = Setting.LLM_PROXY_BASE_URL.key();

@@ -1,20 +1,17 @@
 package com.example.vega.health.agent.doctor;
 
+import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.agent.Text;
 import com.example.vega.health.failure.Failures;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,37 +200,30 @@ final class UrlRun {
       }
       long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
       return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms);
-    } catch (HttpConnectTimeoutException e) {
-      throw new CannotRun(uri + " is unreachable: no connection within " + timeout.toSeconds()
-          + "s (check the URL, DNS and that the load balancer's security group admits you)");
-    } catch (HttpTimeoutException e) {
-      throw new CannotRun(uri + " did not answer within " + timeout.toSeconds() + "s");
-    } catch (ConnectException e) {
-      if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
-        throw new CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
-      }
-      throw new CannotRun(uri + " is unreachable: connection refused (check the URL and that the"
-          + " load balancer listens on this port)");
     } catch (IOException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
-      if (causedBy(e, UnknownHostException.class) || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
+      // Core's one classification of network failures (by type), worded for this URL.
+      ErrorKind kind = Failures.network(e);
+      if (kind == ErrorKind.UNKNOWN_HOST) {
         throw new CannotRun(uri + " is unreachable: " + uri.getHost() + " does not resolve (check the URL and DNS)");
       }
-      throw new CannotRun(uri + " is unreachable: " + Text.oneLine(root.getClass().getSimpleName()
-          + (root.getMessage() == null ? "" : ": " + root.getMessage())));
+      if (kind == ErrorKind.CONNECT_TIMEOUT) {
+        throw new CannotRun(uri + " is unreachable: no connection within " + timeout.toSeconds()
+            + "s (check the URL, DNS and that the load balancer's security group admits you)");
+      }
+      if (kind == ErrorKind.TIMEOUT) {
+        throw new CannotRun(uri + " did not answer within " + timeout.toSeconds() + "s");
+      }
+      if (kind == ErrorKind.CONNECTION_REFUSED) {
+        throw new CannotRun(uri + " is unreachable: connection refused (check the URL and that the"
+            + " load balancer listens on this port)");
+      }
+      throw new CannotRun(uri + " is unreachable: " + Failure.sentence(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CannotRun("interrupted");
     } catch (IllegalArgumentException e) {
       throw new CannotRun(uri + " cannot be requested: " + Text.oneLine(e.getMessage()));
     }
-  }
-
-  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    return Failures.cause(e, type) != null;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -16,7 +16,15 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORGenerator;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +85,36 @@ class DoctorAwsIT {
   }
 
   @Test
+  void newestErrorsOfABusyWindowAreReadFirstWithTheModulesOwnStatusLines() throws Exception {
+    var logs = sdk.logs();
+    String group = "/vega/test/vega-api";
+    logs.createLogGroup(b -> b.logGroupName(group));
+    logs.createLogStream(b -> b.logGroupName(group).logStreamName("ecs/vega-api/1"));
+    long now = System.currentTimeMillis();
+    // 12,000 quiet lines 20 to 10 minutes ago: more than the 10 pages of 1,000 read oldest first.
+    for (int batch = 0; batch < 2; batch++) {
+      long base = now - Duration.ofMinutes(20).toMillis() + batch * 300_000L;
+      var events = new java.util.ArrayList<InputLogEvent>();
+      for (int i = 0; i < 6000; i++) {
+        events.add(InputLogEvent.builder().timestamp(base + i * 50L).message("INFO request served").build());
+      }
+      logs.putLogEvents(b -> b.logGroupName(group).logStreamName("ecs/vega-api/1").logEvents(events));
+    }
+    logs.putLogEvents(b -> b.logGroupName(group).logStreamName("ecs/vega-api/1").logEvents(
+        e -> e.timestamp(now - 2000).message("WARNING: vega-health: postgres is DOWN: connection refused on"
+            + " db.internal:5432"),
+        e -> e.timestamp(now - 1000).message("INFO: vega-health: sqs is UNKNOWN: waiting for the first answer")));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--lines", "5"), "logs " + group);
+    assertThat(h).containsEntry("status", "DEGRADED");
+    assertThat(DoctorRun.text(h, "detail")).startsWith("2 lines in the last 30 min").endsWith(
+        "match the runbook: 2 vega-health status");
+    assertThat(strings(h, "evidence")).hasSize(2);
+    assertThat(strings(h, "evidence").get(0)).endsWith("[vega-health status] INFO: vega-health: sqs is UNKNOWN:"
+        + " waiting for the first answer");
+    assertThat(strings(h, "evidence").get(1)).contains("[vega-health status] WARNING: vega-health: postgres is DOWN");
+  }
+
+  @Test
   void quietLogGroupIsUpAndStillSaysHowToFollowIt() throws Exception {
     sdk.logs().createLogGroup(b -> b.logGroupName("/vega/test/vega-llm-proxy"));
     Map<String, Object> h = hop(DoctorRun.json(env, "--aws"), "logs /vega/test/vega-llm-proxy");
@@ -92,6 +130,8 @@ class DoctorAwsIT {
     assertThat(LogsHop.match("vega-v16-runner cannot start: VEGA_SCAN_ID is not set")).isEqualTo("startup");
     assertThat(LogsHop.match("Error: something")).isEqualTo("SEVERE/ERROR/Exception");
     assertThat(LogsHop.match("INFO scan done with 3 findings")).isNull();
+    assertThat(LogsHop.match("vega-health: s3 is DEGRADED: throttled")).isEqualTo("vega-health status");
+    assertThat(LogsHop.match("vega-health: s3 is UP: buckets reachable")).isNull();
   }
 
   @Test
@@ -134,8 +174,13 @@ class DoctorAwsIT {
     simulation("allowed", "allowed", "allowed");
     Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "vega-worker task role → sqs");
     assertThat(h).containsEntry("status", "UP");
-    assertThat(strings(h, "evidence")).containsExactly("sqs:ReceiveMessage: allowed", "sqs:DeleteMessage: allowed",
-        "sqs:ChangeMessageVisibility: allowed");
+    String queueArn = "arn:aws:sqs:us-west-1:123456789012:vega-test-scans";
+    assertThat(h).containsEntry("detail",
+        "role vega-test-worker may sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility");
+    assertThat(strings(h, "evidence")).containsExactly(
+        "rights tested: task role " + WORKER_ROLE + " (iam:SimulatePrincipalPolicy, by arn:aws:sts::123456789012:user/moto)",
+        "sqs:ReceiveMessage on " + queueArn + ": allowed", "sqs:DeleteMessage on " + queueArn + ": allowed",
+        "sqs:ChangeMessageVisibility on " + queueArn + ": allowed");
     fake.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/"))
         .withRequestBody(containing("ResourceArns.member.1=arn%3Aaws%3Asqs%3Aus-west-1%3A123456789012%3Avega-test-scans")));
   }
@@ -146,7 +191,8 @@ class DoctorAwsIT {
     simulation("allowed", "implicitDeny", "allowed");
     Map<String, Object> json = DoctorRun.json(env, "--aws", "--sqs-sample", "1ms");
     assertThat(hop(json, "vega-worker task role → sqs")).containsEntry("status", "DOWN")
-        .containsEntry("detail", "role vega-test-worker may not sqs:DeleteMessage on the scan queue");
+        .containsEntry("detail", "role vega-test-worker may not sqs:DeleteMessage on"
+            + " arn:aws:sqs:us-west-1:123456789012:vega-test-scans");
     assertThat(json).containsEntry("firstFailingHop", "vega-worker task role → sqs").containsEntry("next",
         "the worker's task role " + WORKER_ROLE + " may not sqs:DeleteMessage on the scan queue: add them to its IAM"
             + " policy (Terraform), on arn:aws:sqs:us-west-1:123456789012:vega-test-scans");
@@ -161,19 +207,127 @@ class DoctorAwsIT {
             + " to perform: iam:SimulatePrincipalPolicy</Message></Error><RequestId>1</RequestId></ErrorResponse>")));
     Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "vega-worker task role → sqs");
     assertThat(h).containsEntry("status", "UNKNOWN")
-        .containsEntry("detail", "no evidence: iam:SimulatePrincipalPolicy was denied");
+        .containsEntry("detail", "no evidence for role vega-test-worker: iam:SimulatePrincipalPolicy was denied");
     assertThat(DoctorRun.text(h, "hint")).startsWith("give the doctor the worker's task role");
   }
 
   @Test
   void cloudWatchAnsweringSomethingElseIsOneSentence() throws Exception {
-    queue();
+    String url = queue();
+    sdk.sqs().sendMessage(m -> m.queueUrl(url).messageBody("scan-1"));
     simulation("allowed", "allowed", "allowed");
     WireMockServer cw = aws.fake("CLOUDWATCH");
     cw.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
     Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
-    assertThat(DoctorRun.text(h, "detail")).endsWith(
+    assertThat(DoctorRun.text(h, "detail")).contains(
         "oldest message age unknown (CloudWatch answered HTTP 404 to cloudwatch:GetMetricStatistics)");
+  }
+
+  // ---- the scan queue: the runbook's backlog judgment ----
+
+  @Test
+  void emptyQueueIsUp() throws Exception {
+    queue();
+    simulation("allowed", "allowed", "allowed");
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
+    assertThat(h).containsEntry("status", "UP");
+    assertThat(DoctorRun.text(h, "detail")).endsWith("visible 0 (was 0 0s ago), in flight 0, delayed 0: empty");
+  }
+
+  @Test
+  void steadyBacklogOfOldMessagesIsStuckFromPeekedSentTimestamps() throws Exception {
+    String url = queue();
+    simulation("allowed", "allowed", "allowed");
+    sdk.sqs().sendMessage(m -> m.queueUrl(url).messageBody("scan-1"));
+    Thread.sleep(10); // one oldest message
+    sdk.sqs().sendMessage(m -> m.queueUrl(url).messageBody("scan-2"));
+    // The doctor runs an hour later: the count stays at 2 (a dead worker), the messages are an hour old.
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    Map<String, Object> json = DoctorRun.json(env, "", later, "--aws", "--sqs-sample", "1ms");
+    Map<String, Object> h = hop(json, "sqs scan queue");
+    assertThat(h).containsEntry("status", "DOWN");
+    assertThat(DoctorRun.text(h, "detail")).startsWith("visible 2 (was 2 0s ago)")
+        .containsPattern("oldest message 36\\d\\d s old \\(SentTimestamp of peeked messages, the same oldest"
+            + " message at both peeks\\)")
+        .endsWith(": scan stuck in queued (over 900 s)");
+    assertThat(DoctorRun.text(h, "hint")).startsWith("messages are piling up — the worker is not consuming them");
+    // Peeked, not taken: both messages are still there for the worker.
+    assertThat(sdk.sqs().getQueueAttributes(b -> b.queueUrl(url)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes())
+        .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "2");
+  }
+
+  @Test
+  void oldestAgeGrowingInCloudWatchIsPilingUpBeforeTheThreshold() throws Exception {
+    String url = queue();
+    simulation("allowed", "allowed", "allowed");
+    sdk.sqs().sendMessage(m -> m.queueUrl(url).messageBody("scan-1"));
+    Instant now = Instant.now();
+    // moto 5.2.1 does not speak the SDK's CloudWatch protocol (RPC v2 CBOR): CloudWatch's answer from WireMock.
+    WireMockServer cw = aws.fake("CLOUDWATCH");
+    cw.stubFor(post(urlPathEqualTo("/service/GraniteServiceVersion20100801/operation/GetMetricStatistics"))
+        .willReturn(aResponse().withHeader("Content-Type", "application/cbor")
+            .withHeader("smithy-protocol", "rpc-v2-cbor")
+            .withBody(datapoints(now.minusSeconds(150), 100, now.minusSeconds(90), 160))));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
+    assertThat(h).containsEntry("status", "DEGRADED");
+    assertThat(DoctorRun.text(h, "detail")).contains("oldest message 160 s old (CloudWatch, ").endsWith(": growing");
+    cw.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo(
+        "/service/GraniteServiceVersion20100801/operation/GetMetricStatistics")));
+    // The same ages beyond --sqs-max-age: stuck.
+    Map<String, Object> stuck = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms", "--sqs-max-age", "2m"),
+        "sqs scan queue");
+    assertThat(stuck).containsEntry("status", "DOWN");
+    assertThat(DoctorRun.text(stuck, "detail")).endsWith(": scan stuck in queued (over 120 s)");
+  }
+
+  /** GetMetricStatistics' answer in CBOR: two datapoints (time, maximum), the older first. */
+  private static byte[] datapoints(Instant t1, double max1, Instant t2, double max2) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (CBORGenerator g = new CBORFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("Label", "ApproximateAgeOfOldestMessage");
+      g.writeFieldName("Datapoints");
+      g.writeStartArray();
+      for (Object[] p : new Object[][] {{t1, max1}, {t2, max2}}) {
+        g.writeStartObject();
+        g.writeFieldName("Timestamp");
+        g.writeTag(1); // epoch seconds
+        g.writeNumber(((Instant) p[0]).getEpochSecond());
+        g.writeNumberField("Maximum", (Double) p[1]);
+        g.writeStringField("Unit", "Seconds");
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void backlogWithoutAnAgeIsUnknownAndAQueueWithFewReceivesIsNotPeeked() throws Exception {
+    String dlq = sdk.sqs().createQueue(b -> b.queueName("vega-test-scans-dlq")).queueUrl();
+    String dlqArn = sdk.sqs().getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes().get(QueueAttributeName.QUEUE_ARN);
+    String url = sdk.sqs().createQueue(b -> b.queueName("vega-test-scans").attributes(Map.of(
+        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}")))
+        .queueUrl();
+    env.put("VEGA_SQS_QUEUE_URL", url);
+    env.put("VEGA_WORKER_TASK_ROLE_ARN", WORKER_ROLE);
+    simulation("allowed", "allowed", "allowed");
+    sdk.sqs().sendMessage(m -> m.queueUrl(url).messageBody("scan-1"));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--aws", "--sqs-sample", "1ms"), "sqs scan queue");
+    assertThat(h).containsEntry("status", "UNKNOWN");
+    // moto answers CloudWatch with a 404: no age from there either
+    assertThat(DoctorRun.text(h, "detail")).startsWith("visible 1 (was 1 0s ago), in flight 0, delayed 0; cannot judge"
+        + " the backlog: oldest message age unknown (").endsWith("; not peeked: the redrive policy moves a message to"
+        + " the dead-letter queue after 3 receives, and a peek counts as one");
+    assertThat(DoctorRun.text(h, "hint")).startsWith("the queue holds messages but the age of the oldest is unknown");
+    // Not received by the doctor: this is the message's first receive.
+    var m = sdk.sqs().receiveMessage(b -> b.queueUrl(url).messageSystemAttributeNames(
+        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+    assertThat(m).hasSize(1);
+    assertThat(m.get(0).attributes()).containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
   }
 
   // ---- doctor --role all ----

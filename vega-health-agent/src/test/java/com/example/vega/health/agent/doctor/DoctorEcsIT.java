@@ -159,9 +159,13 @@ class DoctorEcsIT {
         Arguments.of("Task failed container health checks",
             "ECS replaced the task after failed container health checks: check /v1/healthz/live and the health"
                 + " check's startPeriod; logs: aws logs tail /vega/test/vega-api --since 1h"),
+        // regression: the target group's checks are the ALB → port 8000 / security group step, not /live
         Arguments.of("Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-west-1:"
             + "123456789012:targetgroup/vega-api/0123456789abcdef)",
-            "ECS replaced the task after failed container health checks"));
+            "Security group blocks traffic? The ALB's target group vega-api failed the task's health checks and ECS"
+                + " replaced it: check that the ALB can reach the vega-api container on port 8000"),
+        Arguments.of("OutOfMemoryError: Container killed due to memory usage",
+            "Out of memory or CPU: increase the task definition's resource limits in Terraform"));
   }
 
   @ParameterizedTest
@@ -223,8 +227,27 @@ class DoctorEcsIT {
     apiService(f, 1, 1);
     stoppedTasks(f, task("t4", "service:vega-api", "Essential container in task exited", null, 1));
     Map<String, Object> json = doctor("--aws", "--services", "vega-api");
-    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("hint", "Container failed to start: check"
-        + " CloudWatch logs for startup errors (aws logs tail /vega/test/vega-api --since 1h)");
+    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("hint", "Container failed to start: the"
+        + " essential container c0 exited with code 1: check CloudWatch logs for startup errors (aws logs tail"
+        + " /vega/test/vega-api --since 1h)");
+  }
+
+  /** Out of memory as ECS reports it on the container (its reason, or exit 137 from SIGKILL) each time. */
+  static Stream<Arguments> memoryStops() {
+    return Stream.of(
+        Arguments.of("OutOfMemoryError: Container killed due to memory usage", 1),
+        Arguments.of(null, 137));
+  }
+
+  @ParameterizedTest
+  @MethodSource("memoryStops")
+  void containerKilledForMemoryPointsAtTheTasksLimits(String containerReason, int exit) throws Exception {
+    WireMockServer f = fakeEcs();
+    apiService(f, 1, 1);
+    stoppedTasks(f, task("t6", "service:vega-api", "Essential container in task exited", containerReason, exit));
+    Map<String, Object> json = doctor("--aws", "--services", "vega-api");
+    assertThat(hop(json, "ecs vega-api stopped tasks")).containsEntry("hint",
+        "Out of memory or CPU: increase the task definition's resource limits in Terraform");
   }
 
   @Test
@@ -235,7 +258,7 @@ class DoctorEcsIT {
     assertThat(hop(json, "ecs vega-api")).containsEntry("status", "DOWN")
         .containsEntry("detail", "vega-api is not a service of cluster " + CLUSTER + " (MISSING)");
     assertThat(strings(json, "notes")).contains("not checked after ecs vega-api (DOWN): ecs vega-api deployment,"
-        + " alb vega-api, ecs vega-api stopped tasks, secrets vega-api");
+        + " alb vega-api, ecs vega-api stopped tasks, secrets vega-api, vega-api execution role → secrets");
     assertThat(hop(json, "logs /vega/test/vega-api")).containsEntry("status", "UNKNOWN");
     assertThat(json).containsEntry("next", "check VEGA_ECS_CLUSTER and that vega-api is deployed (Terraform)");
   }
@@ -318,6 +341,20 @@ class DoctorEcsIT {
         .containsEntry("detail", "ECS no longer knows task 0a1b2c3d4e5f (stopped tasks are kept about an hour)");
     assertThat((String) failed.get("hint")).startsWith("Runner task failing? Check runner logs");
     assertThat(hop(doctor("scan", "scan-gone-running"), "runner task")).containsEntry("status", "UNKNOWN");
+  }
+
+  @Test
+  void runningRunnerWhoseHealthCheckFailsIsDegraded() throws Exception {
+    WireMockServer f = fakeEcs();
+    answer(f, "DescribeTasks", "{\"tasks\":[{\"taskArn\":\"arn:aws:ecs:us-west-1:123456789012:task/" + CLUSTER
+        + "/r2\",\"lastStatus\":\"RUNNING\",\"healthStatus\":\"UNHEALTHY\",\"containers\":[{\"name\":"
+        + "\"vega-v16-runner\",\"lastStatus\":\"RUNNING\",\"healthStatus\":\"UNHEALTHY\"}]}],\"failures\":[]}");
+    scan("scan-unhealthy", "running", "arn:aws:ecs:us-west-1:123456789012:task/" + CLUSTER + "/r2");
+    Map<String, Object> runner = hop(doctor("scan", "scan-unhealthy"), "runner task");
+    assertThat(runner).containsEntry("status", "DEGRADED").containsEntry("detail",
+        "r2 RUNNING, health UNHEALTHY (exit none)");
+    assertThat((String) runner.get("hint")).startsWith("the runner task runs but its container health check says"
+        + " UNHEALTHY, and ECS does not replace a RunTask task");
   }
 
   @ParameterizedTest
