@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every {@code VEGA_*} setting Vega Health reads, declared once: its name, whether it may hold a
+ * The {@code VEGA_*} settings of the services and of this module, each declared once (the probe
+ * server's limits are {@link com.example.vega.health.http.HealthServer.Options}'s; docs/settings.md
+ * lists every setting): its name, whether it may hold a
  * secret, and the shape a value must have. The config check, the role profiles, the Spring
  * auto-configuration and the agent all read settings through these constants, so a setting is
  * spelled, validated and quoted the same way everywhere.
@@ -32,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * cannot hold a secret and the value looks like a plain word.
  */
 public enum Setting {
-  // The services' settings (DESIGN.md section 1), checked by the config check.
+  // The Vega services' own settings, checked by the config check.
   ENVIRONMENT("VEGA_ENVIRONMENT", Use.SERVICE_WORD, "[a-z0-9][a-z0-9-]{0,31}",
       "a short lower-case name such as dev or prod"),
   ROLE("VEGA_ROLE", Use.SERVICE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role,
@@ -89,6 +91,18 @@ public enum Setting {
   // Comma-separated, oldest first; the last is the expected latest.
   EXPECTED_MIGRATION("VEGA_EXPECTED_MIGRATION", Use.SERVICE, "\\d{1,9}_[A-Za-z0-9_]{1,200}(\\.sql)?",
       v -> true, "a migration file such as 004_findings_columns.sql (several: comma-separated, oldest first)", true),
+
+  // A service's own migration rules (checks.MigrationRules): the library's defaults name no tool,
+  // no log group and require no column; the Vega services pass theirs in through these.
+  MIGRATIONS_RUN_HINT("VEGA_MIGRATIONS_RUN_HINT", Use.SERVICE, "[^\\p{Cntrl}]{1,500}",
+      "how this service applies its migrations, as a hint says it, e.g. run flyway migrate "
+          + "({environment} stands for VEGA_ENVIRONMENT)"),
+  MIGRATIONS_LOGS_HINT("VEGA_MIGRATIONS_LOGS_HINT", Use.SERVICE, "[^\\p{Cntrl}]{1,500}",
+      "where a failed migration run says why, as a hint says it, e.g. the migration job's logs "
+          + "({environment} stands for VEGA_ENVIRONMENT)"),
+  MIGRATIONS_COLUMNS("VEGA_MIGRATIONS_COLUMNS", Use.SERVICE,
+      "[^=,\\s]{1,200}=[A-Za-z_][A-Za-z0-9_]{0,62}\\.[A-Za-z_][A-Za-z0-9_]{0,62}", v -> true,
+      "migration=table.column, comma-separated, e.g. 004_findings_columns.sql=findings.severity", true),
 
   // The agent's and the doctor's own settings.
   HEALTH_ROLE("VEGA_HEALTH_ROLE", Use.MODULE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role, "one of " + roleNames()),

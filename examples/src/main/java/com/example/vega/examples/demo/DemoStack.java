@@ -4,6 +4,7 @@ import com.example.vega.examples.api.ApiApplication;
 import com.example.vega.examples.boot.VegaBootService;
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.LocalAws;
+import com.example.vega.examples.common.VegaProfile;
 import com.example.vega.examples.maintenance.MaintenanceMain;
 import com.example.vega.examples.maintenance.Migrations;
 import com.example.vega.examples.proxy.FakeProvider;
@@ -124,6 +125,7 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
         }
       }
       String signingKey = "signing-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+      base.putAll(VegaProfile.environment()); // Vega's house rules: hints, migration 004's columns
       base.put("VEGA_ENVIRONMENT", "local");
       base.put("VEGA_DATABASE_URL", dbUrl);
       base.put("VEGA_EXPECTED_MIGRATION", Migrations.ALL.get(Migrations.ALL.size() - 1));

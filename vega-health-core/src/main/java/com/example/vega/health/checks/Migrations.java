@@ -2,7 +2,6 @@ package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
-import com.example.vega.health.failure.SqlFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,25 +24,19 @@ import java.util.regex.Pattern;
 final class Migrations {
   private static final Pattern NUMBERED = Pattern.compile("(\\d{1,9})_.*");
   private static final long MAX_SEQUENCE = 9999;
-  /**
-   * The columns a recorded migration must have left behind ({@code table.column}), for the
-   * migration the runbook names: examples/.../db/migrations/004_findings_columns.sql. A version
-   * recorded without its columns is a migration that did not really apply.
-   */
-  static final Map<String, List<String>> COLUMNS = Map.of("004_findings_columns.sql",
-      List.of("findings.severity", "findings.status", "findings.path"));
-
   private final List<String> expected;
   private final String table;
   private final String column;
   private final String environment;
+  private final MigrationRules rules;
 
   /** {@code table} and {@code column} are plain SQL identifiers, checked by the builder. */
-  Migrations(List<String> expected, String table, String column, String environment) {
+  Migrations(List<String> expected, String table, String column, String environment, MigrationRules rules) {
     this.expected = List.copyOf(expected);
     this.table = table;
     this.column = column;
     this.environment = environment;
+    this.rules = rules;
   }
 
   /** No migration is expected: nothing to query. */
@@ -53,7 +46,7 @@ final class Migrations {
 
   /** Queries one run makes: the migrations table, and the columns when a migration left known ones. */
   int queriesPerRun() {
-    return expected.isEmpty() ? 0 : expected.stream().anyMatch(COLUMNS::containsKey) ? 2 : 1;
+    return expected.isEmpty() ? 0 : expected.stream().anyMatch(rules.columns()::containsKey) ? 2 : 1;
   }
 
   CheckResult check(Connection c, int timeoutSeconds) throws SQLException {
@@ -70,12 +63,13 @@ final class Migrations {
       if ("42P01".equals(e.getSQLState())) {
         return CheckResult.down(ErrorKind.MIGRATION_MISSING,
             "table " + table + " does not exist: no migration has run",
-            SqlFailures.migrationsHint(environment));
+            rules.run(environment) + ", then check " + rules.logs(environment));
       }
       if ("42703".equals(e.getSQLState())) {
         return CheckResult.down(ErrorKind.MISCONFIGURED,
             "column " + column + " does not exist in " + table,
-            "set the migrations column this check reads to the one vega-maintenance writes");
+            "set the migrations table and column this check reads (PostgresCheck.Builder.migrationsTable) "
+                + "to the ones the migration tool writes");
       }
       throw e;
     }
@@ -88,8 +82,7 @@ final class Migrations {
     List<String> gaps = gaps(applied, missing);
     String latest = expected.get(expected.size() - 1);
     String inspect = "inspect " + table + " (SELECT " + column + " FROM " + table
-        + " ORDER BY 1) and the vega-maintenance logs (aws logs tail /vega/" + environment
-        + "/vega-maintenance --since 30m)";
+        + " ORDER BY 1) and " + rules.logs(environment);
     if (!missing.isEmpty() || !gaps.isEmpty()) {
       List<String> said = new ArrayList<>();
       if (!missing.isEmpty()) {
@@ -102,11 +95,8 @@ final class Migrations {
       return CheckResult.down(ErrorKind.MIGRATION_MISSING,
           String.join("; ", said) + " (" + applied.size() + " applied in " + table + ")",
           gaps.isEmpty()
-              ? "run the migrations (scripts/aws/run-migrations.sh " + environment
-                  + "); if that fails, inspect the stopped vega-maintenance task and its logs "
-                  + "(aws logs tail /vega/" + environment + "/vega-maintenance --since 30m)"
-              : "a migration was skipped or only partly applied: " + inspect + ", then run the missing ones "
-                  + "(scripts/aws/run-migrations.sh " + environment + ")")
+              ? rules.run(environment) + "; if that fails, inspect " + rules.logs(environment)
+              : "a migration was skipped or only partly applied: " + inspect + ", then " + rules.run(environment))
           .with("missingMigrations", missing.size() + gaps.size(), null);
     }
     List<String> lacking = missingColumns(c, timeoutSeconds, applied);
@@ -158,14 +148,14 @@ final class Migrations {
     return out.size() <= 10 ? out : List.of(String.join(", ", out.subList(0, 10)) + " and " + (out.size() - 10) + " more");
   }
 
-  private static List<String> recordedWithColumns(Set<String> applied) {
-    return COLUMNS.keySet().stream().filter(applied::contains).sorted().toList();
+  private List<String> recordedWithColumns(Set<String> applied) {
+    return rules.columns().keySet().stream().filter(applied::contains).sorted().toList();
   }
 
   /** The columns recorded migrations should have added and the database does not have. */
   private List<String> missingColumns(Connection c, int timeoutSeconds, Set<String> applied) throws SQLException {
     List<String> wanted = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : COLUMNS.entrySet()) {
+    for (Map.Entry<String, List<String>> e : rules.columns().entrySet()) {
       if (applied.contains(e.getKey())) {
         wanted.addAll(e.getValue());
       }

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * Postgres through the service's own pool: a validation query within the check's timeout (never
  * {@code isValid(0)}), the pool's figures, and whether {@code schema_migrations} holds the
  * expected migrations: every missing one named, numbers missing from the applied sequence (a
- * migration skipped or partly applied), and the columns {@code 004_findings_columns.sql} adds.
+ * migration skipped or partly applied), and the columns the service's {@link MigrationRules} require.
  *
  * <p>Bounded whatever the driver does: the connection's network timeout and the statement's
  * timeout are set to the time left, and the monitor abandons (interrupts) the run at the deadline,
@@ -62,7 +62,8 @@ public final class PostgresCheck implements HealthCheck {
     this.dataSource = b.dataSource;
     this.pool = HikariPoolView.of(b.dataSource);
     this.validationQuery = b.validationQuery;
-    this.migrations = new Migrations(b.expectedMigrations, b.migrationsTable, b.migrationsColumn, b.environment);
+    this.migrations = new Migrations(b.expectedMigrations, b.migrationsTable, b.migrationsColumn, b.environment,
+        b.migrationRules);
     this.role = b.role;
     this.environment = b.environment;
     String url = pool != null ? pool.jdbcUrl() : null;
@@ -87,7 +88,8 @@ public final class PostgresCheck implements HealthCheck {
   static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
     DataSource ds = p.clients().dataSource();
     return ds == null ? null : builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
-        .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of())).build()
+        .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of()))
+        .migrationRules(MigrationRules.of(p.settings())).build()
         .registration(policy);
   }
 
@@ -287,6 +289,7 @@ public final class PostgresCheck implements HealthCheck {
     private String migrationsColumn = "version";
     private String role = "vega-api";
     private String environment = "dev";
+    private MigrationRules migrationRules = MigrationRules.NEUTRAL;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -308,7 +311,10 @@ public final class PostgresCheck implements HealthCheck {
       return this;
     }
 
-    /** Where the applied migrations are listed; default {@code schema_migrations(version)}. */
+    /**
+     * Where the applied migrations are listed; default {@code schema_migrations(version)}. Flyway:
+     * {@code ("flyway_schema_history", "script")}; Liquibase: {@code ("databasechangelog", "id")}.
+     */
     public Builder migrationsTable(String table, String column) {
       this.migrationsTable = identifier("migrations table", table);
       this.migrationsColumn = identifier("migrations column", column);
@@ -331,6 +337,12 @@ public final class PostgresCheck implements HealthCheck {
     /** The environment used in hints, e.g. {@code dev}. */
     public Builder environment(String environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /** The service's own migration rules (hints, required columns); default {@link MigrationRules#NEUTRAL}. */
+    public Builder migrationRules(MigrationRules rules) {
+      this.migrationRules = Objects.requireNonNull(rules, "rules");
       return this;
     }
 

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class SqlFailures {
+  /** The step when the schema lacks what the queries expect; the postgres check names the migration. */
+  private static final String MIGRATIONS_HINT = "is every migration applied? List the expected ones in "
+      + "VEGA_EXPECTED_MIGRATION and the postgres check names any that is missing";
+
   private SqlFailures() {}
 
   /**
@@ -88,13 +92,6 @@ public final class SqlFailures {
             + "blocking locks (pg_stat_activity)");
   }
 
-  /** The runbook's step when migrations are missing: run them, then read vega-maintenance's logs. */
-  public static String migrationsHint(String environment) {
-    return "run the migrations (scripts/aws/run-migrations.sh " + environment
-        + ") and check the vega-maintenance logs (aws logs tail /vega/" + environment
-        + "/vega-maintenance --since 30m)";
-  }
-
   private static @Nullable CheckResult bySqlState(SQLException sql, Target t) {
     String state = Objects.requireNonNull(sql.getSQLState());
     ErrorKind kind = kind(state);
@@ -118,8 +115,8 @@ public final class SqlFailures {
           "check the RDS instance status and events (a reboot or failover in progress)");
       default -> state.equals("42703")
           ? CheckResult.down(kind, "a column is missing: " + detail,
-              "is the latest migration (e.g. 004_findings_columns.sql) applied? " + migrationsHint(t.environment()))
-          : CheckResult.down(kind, "a table is missing: " + detail, migrationsHint(t.environment()));
+              MIGRATIONS_HINT)
+          : CheckResult.down(kind, "a table is missing: " + detail, MIGRATIONS_HINT);
     };
   }
 

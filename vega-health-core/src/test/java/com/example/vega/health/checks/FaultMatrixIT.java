@@ -260,7 +260,7 @@ class FaultMatrixIT {
           dropConnections.run();
         },
         () -> pg.admin("ALTER ROLE " + PostgresServer.USER + " PASSWORD '" + PostgresServer.PASSWORD + "'"));
-    lane.cell(Fault.MISSING, Expect.down("run the migrations", ErrorKind.MIGRATION_MISSING),
+    lane.cell(Fault.MISSING, Expect.down("apply the pending migrations", ErrorKind.MIGRATION_MISSING),
         () -> pg.sql("DELETE FROM schema_migrations WHERE version = '004_findings_columns.sql'"),
         () -> pg.sql("INSERT INTO schema_migrations VALUES ('004_findings_columns.sql')"));
     return lane;

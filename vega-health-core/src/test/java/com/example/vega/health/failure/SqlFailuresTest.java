@@ -45,13 +45,13 @@ class SqlFailuresTest {
   }
 
   @Test
-  void aMissingColumnPointsAtTheLatestMigration() {
+  void aMissingColumnAsksWhetherEveryMigrationIsApplied() {
     CheckResult r = SqlFailures.of(new SQLException(
         "ERROR: column \"severity\" does not exist\n  Position: 8", "42703"), DB, false);
     assertThat(r.errorKind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
     assertThat(r.message()).isEqualTo("a column is missing: ERROR: column \"severity\" does not exist");
-    assertThat(r.hint()).contains("004_findings_columns.sql", "scripts/aws/run-migrations.sh dev",
-        "/vega/dev/vega-maintenance");
+    // Neutral: which migration, and how this service applies it, is the postgres check's to say.
+    assertThat(r.hint()).contains("VEGA_EXPECTED_MIGRATION").doesNotContain("run-migrations", "vega-maintenance");
     assertThat(SqlFailures.of(new SQLException("relation does not exist", "42P01"), DB, false).errorKind())
         .isEqualTo(ErrorKind.MIGRATION_MISSING);
   }

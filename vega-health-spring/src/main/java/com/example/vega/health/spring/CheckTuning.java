@@ -59,7 +59,7 @@ final class CheckTuning {
       b.successThreshold(t.getSuccessThreshold());
     }
     if (t.getCritical() != null) {
-      // Critical means "feeds readiness" (DESIGN.md section 3); liveness membership is untouched.
+      // Critical means "feeds readiness"; liveness membership is untouched.
       EnumSet<HealthProbe> probes = EnumSet.noneOf(HealthProbe.class);
       probes.addAll(base.probes());
       if (t.getCritical()) {

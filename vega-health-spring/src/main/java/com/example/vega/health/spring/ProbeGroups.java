@@ -22,7 +22,7 @@ import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 
 /**
  * Adds Vega Health to Spring Boot's {@code liveness} and {@code readiness} health groups as
- * DESIGN.md section 3 says: liveness gets the process-local checks; readiness gets one member,
+ * docs/spring.md describes: liveness gets the process-local checks; readiness gets one member,
  * {@link ReadinessHealthIndicator}, which answers what {@code /v1/healthz/ready} answers (fail-open
  * once the task has served), not the checks themselves, whose DOWN would fail the group during a
  * shared outage. Must run after Boot's own availability-probes post processor, which otherwise

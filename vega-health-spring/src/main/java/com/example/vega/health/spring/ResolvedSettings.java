@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 record ResolvedSettings(
     @Nullable String role, String environment, ServiceInfo service, List<String> expectedMigrations) {
 
-  /** The roles of DESIGN.md section 1, as they are written in properties. */
+  /** The Vega roles (VegaRole), as they are written in properties. */
   static final List<String> ROLES = List.of("api", "worker", "runner", "llm-proxy", "maintenance");
 
   ResolvedSettings {

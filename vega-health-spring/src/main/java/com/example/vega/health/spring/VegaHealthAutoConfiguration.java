@@ -7,6 +7,7 @@ import com.example.vega.health.Setting;
 import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
+import com.example.vega.health.checks.MigrationRules;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
@@ -198,11 +199,12 @@ public final class VegaHealthAutoConfiguration {
   static final class PostgresCheckConfiguration {
 
     @Bean
-    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved) {
+    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved, VegaSettings settings) {
       return PostgresCheck.builder(dataSource)
           .role(resolved.service().serviceId())
           .environment(resolved.environment())
           .expectedMigrations(resolved.expectedMigrations())
+          .migrationRules(MigrationRules.of(settings))
           .build()
           .registration(POSTGRES_POLICY);
     }
