@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
  *
  * A long-lived server ({@code start()}, then {@link #close()}) is killed with its descendants too.
  * One limit: a descendant that its parent left behind (an orphan, re-parented to init) before this
- * class saw it is no longer a descendant; if it holds the output open, {@link #await()} still fails
- * at the bound, but cannot name it to kill it.
+ * class saw it is no longer a descendant; if it holds the output open, {@link #await()} returns
+ * (the JDK closes a dead child's pipe unless a read is under way) or fails at the bound, but never
+ * waits for it, and cannot name it to kill it.
  */
 public final class ChildProcess implements AutoCloseable {
   /** How much of the output a failure message quotes. */
