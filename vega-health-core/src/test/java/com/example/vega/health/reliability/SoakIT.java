@@ -246,6 +246,9 @@ class SoakIT {
                 + " -> max " + firstHalfMax + " (first half) / " + maxThreads + " -> " + threadsAtEnd + ", heap " + heapAtStart / 1024 / 1024
                 + " -> " + heapAtEnd / 1024 / 1024 + " MB";
             System.out.println("soak: " + summary);
+            // The scheduler, the probe server's event loop and its two detail threads at least: a
+            // count of none would make the thread assertions below true of anything.
+            assertThat(threadsAtStart).as("the module's threads are counted: " + summary).isGreaterThanOrEqualTo(4);
             assertThat(badAnswers).as(summary).isEmpty();
             assertThat(perRequestBad).as(summary).allMatch(bad -> bad.startsWith("took "));
             assertThat(connectionPerRequest).as(summary).isGreaterThan(1000);
