@@ -2,11 +2,12 @@ package com.example.vega.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.ChildProcess;
 import com.example.vega.health.testing.TestJvm;
 import com.example.vega.health.testing.ZipkinServer;
 import com.example.vega.health.testing.ZipkinServer.StoredSpan;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,17 +22,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The README's main command, run as a user runs it: its own JVM, everything embedded, end to end. */
 class LocalDemoIT {
+  /**
+   * A demo takes 13-20 s on 2 vCPUs of its own (2026-12-01); about twelve times that is for a loaded
+   * CI machine. Only a hang fails here, with the demo's output.
+   */
+  private static final Duration DEMO_TIMEOUT = Duration.ofMinutes(4);
+  /** The llm-proxy check's runbook hint for an expired scan token (LlmProxyCheck). */
+  private static final String EXPIRED_TOKEN_HINT = "the runner needs a valid scan-scoped proxy token; a token lives"
+      + " as long as its scan; check the worker issues tokens that outlast the runner's run time";
 
   private static Result demo(String... args) throws Exception {
     List<String> cmd = TestJvm.command();
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalDemo.class.getName()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("AWS_ENDPOINT_URL"); // embedded defaults, whatever the CI box has
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(out).isTrue();
-    return new Result(p.exitValue(), out);
+    ChildProcess.Result r = ChildProcess.builder("LocalDemo " + String.join(" ", args), cmd)
+        .removeEnv("AWS_ENDPOINT_URL") // embedded defaults, whatever the CI box has
+        .timeout(DEMO_TIMEOUT).run();
+    return new Result(r.exit(), r.out());
   }
 
   private record Result(int exit, String out) {}
@@ -97,7 +104,7 @@ class LocalDemoIT {
         Arguments.of("postgres-down", "vega-worker", "postgres", "check VEGA_DATABASE_URL and the database security group"),
         Arguments.of("migration-missing", "vega-worker", "postgres", "run-migrations.sh"),
         Arguments.of("queue-missing", "vega-worker", "sqs", "VEGA_SQS_QUEUE_URL"),
-        Arguments.of("proxy-token-expired", "vega-v16-runner", "llm-proxy", "token"),
+        Arguments.of("proxy-token-expired", "vega-v16-runner", "llm-proxy", EXPIRED_TOKEN_HINT),
         Arguments.of("artifacts-bucket-missing", "vega-v16-runner", "s3", "VEGA_S3_ARTIFACTS_BUCKET"));
   }
 

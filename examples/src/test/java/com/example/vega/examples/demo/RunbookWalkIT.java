@@ -39,7 +39,8 @@ import tools.jackson.databind.ObjectMapper;
  * The local demo on moto (SQS, S3, Secrets Manager), broken one way per runbook section that can
  * be reproduced on one machine, each time asserting that {@code doctor} (run as a person runs it)
  * or the service's own {@code /v1/healthz} names the right first failing hop or check and the
- * runbook's next step; each fault is repaired before the next, and the database goes last.
+ * runbook's next step; each fault is repaired in a {@code finally}, whatever that test's assertions
+ * found, so one failure never fails the tests after it; the database goes last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -166,13 +167,15 @@ class RunbookWalkIT {
     String queueUrl = demo.settings().get("VEGA_SQS_QUEUE_URL");
     try (var sqs = aws.sqs()) {
       sqs.deleteQueue(b -> b.queueUrl(queueUrl));
-      DoctorProcess.Report r = doctor("worker", Map.of());
-      assertThat(r.exit()).as(r.out()).isEqualTo(1);
-      assertThat(r.firstFailingHop()).isEqualTo("vega-worker → sqs");
-      assertThat(r.next()).contains("VEGA_SQS_QUEUE_URL");
-      assertThat(healthz("vega-worker", "sqs", status("fail")).path("hint").asString()).contains("VEGA_SQS_QUEUE_URL");
-
-      sqs.createQueue(b -> b.queueName("vega-scans"));
+      try {
+        DoctorProcess.Report r = doctor("worker", Map.of());
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.firstFailingHop()).isEqualTo("vega-worker → sqs");
+        assertThat(r.next()).contains("VEGA_SQS_QUEUE_URL");
+        assertThat(healthz("vega-worker", "sqs", status("fail")).path("hint").asString()).contains("VEGA_SQS_QUEUE_URL");
+      } finally {
+        sqs.createQueue(b -> b.queueName("vega-scans")); // repaired whatever the assertions found
+      }
       healthz("vega-worker", "sqs", status("pass"));
     }
   }
@@ -184,18 +187,19 @@ class RunbookWalkIT {
       s3.listObjectsV2(b -> b.bucket("vega-artifacts")).contents()
           .forEach(o -> s3.deleteObject(b -> b.bucket("vega-artifacts").key(o.key())));
       s3.deleteBucket(b -> b.bucket("vega-artifacts"));
-
-      // The runner checks once at start and stops with the hint; the scan row says why.
-      String failed = scan();
-      assertThat(failed).contains("\"status\":\"failed\"", "not ready: s3 DOWN", "VEGA_S3_ARTIFACTS_BUCKET");
-      assertThat(runnerLogs()).contains("vega-v16-runner stops before the scan, exit 3");
-      DoctorProcess.Report r = doctor("runner", Map.of("VEGA_LLM_PROXY_BASE_URL",
-          "http://127.0.0.1:" + demo.proxy().port()));
-      assertThat(r.exit()).as(r.out()).isEqualTo(1);
-      assertThat(r.firstFailingHop()).isEqualTo("vega-v16-runner → s3");
-      assertThat(r.next()).contains("VEGA_S3_ARTIFACTS_BUCKET");
-
-      s3.createBucket(b -> b.bucket("vega-artifacts"));
+      try {
+        // The runner checks once at start and stops with the hint; the scan row says why.
+        String failed = scan();
+        assertThat(failed).contains("\"status\":\"failed\"", "not ready: s3 DOWN", "VEGA_S3_ARTIFACTS_BUCKET");
+        assertThat(runnerLogs()).contains("vega-v16-runner stops before the scan, exit 3");
+        DoctorProcess.Report r = doctor("runner", Map.of("VEGA_LLM_PROXY_BASE_URL",
+            "http://127.0.0.1:" + demo.proxy().port()));
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.firstFailingHop()).isEqualTo("vega-v16-runner → s3");
+        assertThat(r.next()).contains("VEGA_S3_ARTIFACTS_BUCKET");
+      } finally {
+        s3.createBucket(b -> b.bucket("vega-artifacts")); // repaired whatever the assertions found
+      }
     }
   }
 
@@ -217,14 +221,16 @@ class RunbookWalkIT {
   void providerKeySecretScheduledForDeletionIsTheProxysSecretsCheckUntilRestored() throws Exception {
     try (var secrets = aws.secrets()) {
       secrets.deleteSecret(b -> b.secretId(DemoStack.PROVIDER_SECRET).recoveryWindowInDays(7L));
-      JsonNode entry = healthz("vega-llm-proxy", "secrets", status("fail"));
-      assertThat(entry.path("output").asString()).contains("scheduled for deletion");
-      assertThat(entry.path("hint").asString()).contains("aws secretsmanager restore-secret");
-      DoctorProcess.Report r = doctor("llm-proxy", Map.of("VEGA_PROVIDER_SECRET_ID", DemoStack.PROVIDER_SECRET));
-      assertThat(r.exit()).as(r.out()).isEqualTo(1);
-      assertThat(r.firstFailingHop()).isEqualTo("vega-llm-proxy → secrets");
-
-      secrets.restoreSecret(b -> b.secretId(DemoStack.PROVIDER_SECRET));
+      try {
+        JsonNode entry = healthz("vega-llm-proxy", "secrets", status("fail"));
+        assertThat(entry.path("output").asString()).contains("scheduled for deletion");
+        assertThat(entry.path("hint").asString()).contains("aws secretsmanager restore-secret");
+        DoctorProcess.Report r = doctor("llm-proxy", Map.of("VEGA_PROVIDER_SECRET_ID", DemoStack.PROVIDER_SECRET));
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.firstFailingHop()).isEqualTo("vega-llm-proxy → secrets");
+      } finally {
+        secrets.restoreSecret(b -> b.secretId(DemoStack.PROVIDER_SECRET)); // repaired whatever the assertions found
+      }
       healthz("vega-llm-proxy", "secrets", status("pass"));
     }
   }
@@ -233,15 +239,19 @@ class RunbookWalkIT {
   @Order(6)
   void findingsNotPersistingMigrationMissingIsNamedAndMaintenanceStopsOnThePartlyAppliedSchema() throws Exception {
     sql("DELETE FROM schema_migrations WHERE version = '004_findings_columns.sql'");
-    DoctorProcess.Report r = doctor("maintenance", Map.of());
-    assertThat(r.exit()).as(r.out()).isEqualTo(1);
-    assertThat(r.firstFailingHop()).isEqualTo("vega-maintenance → postgres");
-    assertThat(r.hop("vega-maintenance → postgres", "detail")).contains("004_findings_columns.sql");
-    assertThat(r.next()).contains("run-migrations.sh");
-    // "Migration already partially applied": the columns exist, the record does not.
-    assertThat(MaintenanceMain.run(new HashMap<>(demo.settings()))).isEqualTo(1);
-
-    sql("INSERT INTO schema_migrations(version) VALUES ('004_findings_columns.sql')");
+    try {
+      DoctorProcess.Report r = doctor("maintenance", Map.of());
+      assertThat(r.exit()).as(r.out()).isEqualTo(1);
+      assertThat(r.firstFailingHop()).isEqualTo("vega-maintenance → postgres");
+      assertThat(r.hop("vega-maintenance → postgres", "detail")).contains("004_findings_columns.sql");
+      assertThat(r.next()).contains("run-migrations.sh");
+      // "Migration already partially applied": the columns exist, the record does not.
+      assertThat(MaintenanceMain.run(new HashMap<>(demo.settings()))).isEqualTo(1);
+    } finally {
+      // Repaired whatever the assertions found (and not twice, should maintenance have recorded it).
+      sql("INSERT INTO schema_migrations(version) SELECT '004_findings_columns.sql' WHERE NOT EXISTS"
+          + " (SELECT 1 FROM schema_migrations WHERE version = '004_findings_columns.sql')");
+    }
     assertThat(MaintenanceMain.run(new HashMap<>(demo.settings()))).isZero();
   }
 

@@ -1,14 +1,13 @@
 package com.example.vega.examples.testing;
 
+import com.example.vega.health.testing.ChildProcess;
 import com.example.vega.health.testing.TestJvm;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -17,6 +16,9 @@ import tools.jackson.databind.ObjectMapper;
  * environment only: its report, exit code and everything it printed.
  */
 public final class DoctorProcess {
+  /** The doctor bounds every hop itself; this only turns a hang into a failure. */
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
   private DoctorProcess() {}
 
   /** The report ({@code firstFailingHop}, {@code next}, {@code hops}…), the exit code and the raw output. */
@@ -56,23 +58,13 @@ public final class DoctorProcess {
     cmd.addAll(List.of("-Dsun.stdout.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-jar", jar().toString(), "doctor"));
     cmd.addAll(List.of(args));
     cmd.add("--json");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Process p = pb.start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("doctor did not exit within 60 s:\n" + out);
-    }
+    ChildProcess.Result r = ChildProcess.builder("doctor", cmd).cleanEnvironment().env(env).stdin(stdin)
+        .timeout(TIMEOUT).run();
+    String out = r.out();
     int start = out.indexOf('{');
     if (start < 0) {
-      throw new AssertionError("doctor printed no JSON (exit " + p.exitValue() + "):\n" + out);
+      throw new AssertionError("doctor printed no JSON (exit " + r.exit() + "):\n" + out);
     }
-    return new Report(p.exitValue(), new ObjectMapper().readTree(out.substring(start)), out);
+    return new Report(r.exit(), new ObjectMapper().readTree(out.substring(start)), out);
   }
 }

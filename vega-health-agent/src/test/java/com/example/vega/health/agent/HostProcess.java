@@ -163,8 +163,10 @@ public final class HostProcess implements AutoCloseable {
     return n;
   }
 
+  /** Kills the JVM and anything it started (as ChildProcess does; this one keeps stdin open for finish()). */
   @Override
   public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 }

@@ -138,11 +138,9 @@ public final class HealthServer implements AutoCloseable {
     detailPool.prestartAllCoreThreads();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, daemonThreads(THREAD_NAME, FastThreadLocalThread::new),
         NioIoHandler.newFactory());
-    ServerBootstrap bootstrap = new ServerBootstrap()
+    ServerBootstrap bootstrap = socketOptions(new ServerBootstrap())
         .group(group)
         .channel(NioServerSocketChannel.class)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -167,6 +165,15 @@ public final class HealthServer implements AutoCloseable {
         HealthEndpoints.BASE_PATH, bound.channel().localAddress(), String.valueOf(timeoutMillis),
         String.valueOf(options.maxConnections()));
     return server;
+  }
+
+  /**
+   * What every accepted socket is configured with. TCP_NODELAY is Netty's default too, but set here
+   * so that it does not depend on that default (HealthServerOptionsTest pins it).
+   */
+  static ServerBootstrap socketOptions(ServerBootstrap bootstrap) {
+    return bootstrap.childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
   }
 
   /** Named daemon threads, so a thread dump says whose they are and they never keep the JVM alive. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.VegaSettings;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,5 +68,15 @@ class HealthServerOptionsTest {
     List<String> more = new ArrayList<>();
     HealthServer.Options.fromSettings(VegaSettings.of(Map.of("VEGA_HEALTH_SERVER_REQUEST_TIMEOUT", "90s")), more::add);
     assertThat(more).singleElement().asString().contains("from 100ms to 60s");
+  }
+
+  /**
+   * Netty enables TCP_NODELAY on accepted sockets by default, so no answer time over loopback can
+   * show whether our code sets it; what the server configures can.
+   */
+  @Test
+  void everyAcceptedSocketIsConfiguredWithTcpNoDelay() {
+    ServerBootstrap configured = HealthServer.socketOptions(new ServerBootstrap());
+    assertThat(configured.config().childOptions()).containsEntry(ChannelOption.TCP_NODELAY, true);
   }
 }

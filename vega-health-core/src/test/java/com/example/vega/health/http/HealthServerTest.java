@@ -314,6 +314,54 @@ class HealthServerTest {
   }
 
   @Test
+  void theRequestTimeoutSettingDecidesWhenASilentConnectionIsClosed() throws Exception {
+    // Ordering, not latency: the connection to the 60 s server opens first, yet the 300 ms server
+    // closes its own before it. Were the setting ignored, both would use one default and the older
+    // connection would go first.
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    try (HealthServer patient = HealthServer.start(monitor, loopback, DetailAccess.never(),
+            HealthServer.Options.defaults().withRequestTimeout(Duration.ofSeconds(60)));
+        HealthServer quick = HealthServer.start(monitor, loopback, DetailAccess.never(),
+            HealthServer.Options.defaults().withRequestTimeout(Duration.ofMillis(300)));
+        Socket older = RawHttp.connect(patient.port(), 10_000)) {
+      Thread.sleep(200);
+      try (Socket newer = RawHttp.connect(quick.port(), 30_000)) {
+        assertThat(RawHttp.closedByServer(newer)).as("closed by the 300 ms server").isTrue();
+        older.setSoTimeout(100);
+        assertThat(RawHttp.closedByServer(older)).as("the 60 s server's older connection, still open").isFalse();
+      }
+    }
+  }
+
+  @Test
+  void aSlowlorisTricklingFasterThanTheTimeoutIsClosedByTheRequestDeadline() throws Exception {
+    // A header byte every 50 ms, for up to 30 s, against a 1 s request timeout: a timeout that
+    // restarted at every byte would never fire; the deadline on the whole request does, while the
+    // client is still trickling.
+    try (HealthServer quick = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        DetailAccess.never(), HealthServer.Options.defaults().withRequestTimeout(Duration.ofSeconds(1)));
+        Socket slow = RawHttp.connect(quick.port(), 1)) {
+      byte[] header = "GET /v1/healthz/live HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      slow.getOutputStream().write(header);
+      long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      boolean closed = false;
+      int trickled = 0;
+      while (!closed && System.nanoTime() < giveUp) {
+        try {
+          slow.getOutputStream().write('a');
+          slow.getOutputStream().flush();
+          trickled++;
+          closed = RawHttp.closedByServer(slow); // 1 ms read timeout: false while open
+        } catch (java.io.IOException reset) {
+          closed = true;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(closed).as("closed while trickling (%d bytes sent)", trickled).isTrue();
+    }
+  }
+
+  @Test
   void atTheCapANewConnectionClosesTheOldest() throws Exception {
     try (HealthServer capped = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         DetailAccess.never(), HealthServer.Options.defaults().withMaxConnections(3));

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
@@ -25,10 +26,10 @@ import org.junit.jupiter.api.Assumptions;
 public final class MotoServer {
   public static final String REGION = "us-west-1";
   private static MotoServer shared;
-  private final Process process;
+  private final ChildProcess process;
   private final int port;
 
-  private MotoServer(Process process, int port) {
+  private MotoServer(ChildProcess process, int port) {
     this.process = process;
     this.port = port;
   }
@@ -95,10 +96,8 @@ public final class MotoServer {
     int port = freePort();
     try {
       Path log = Files.createTempFile("moto-", ".log");
-      Process p = new ProcessBuilder(exe.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      ChildProcess p = ChildProcess.builder("moto_server",
+          List.of(exe.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))).log(log).start();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
         if (!p.isAlive()) {
@@ -112,7 +111,7 @@ public final class MotoServer {
           Thread.sleep(100);
         }
       }
-      p.destroyForcibly();
+      p.close();
       throw new IllegalStateException("moto_server did not listen on port " + port + " within 60s");
     } catch (IOException e) {
       throw new IllegalStateException("could not start moto_server: " + e, e);
@@ -159,7 +158,8 @@ public final class MotoServer {
     return process.isAlive();
   }
 
+  /** Stops moto_server (asked, then forced) and anything it started. */
   public void stop() {
-    process.destroy();
+    process.close();
   }
 }

@@ -33,11 +33,11 @@ public final class ZipkinServer implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Process process;
+  private final ChildProcess process;
   private final int port;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private ZipkinServer(Process process, int port) {
+  private ZipkinServer(ChildProcess process, int port) {
     this.process = process;
     this.port = port;
   }
@@ -53,10 +53,7 @@ public final class ZipkinServer implements AutoCloseable {
     List<String> cmd = TestJvm.command();
     cmd.addAll(List.of("-Xmx256m", "-jar", jar, "--armeria.ports[0].port=" + port,
         "--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].protocols[0]=http"));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("STORAGE_TYPE", "mem");
-    ZipkinServer z = new ZipkinServer(pb.start(), port);
+    ZipkinServer z = new ZipkinServer(ChildProcess.builder("zipkin", cmd).env("STORAGE_TYPE", "mem").log(log).start(), port);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       if (!z.process.isAlive()) {
@@ -122,16 +119,9 @@ public final class ZipkinServer implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Stops Zipkin (asked, then forced) and anything it started. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.close();
   }
 }

@@ -2,11 +2,12 @@ package com.example.vega.health.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.ChildProcess;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +22,12 @@ class CarriersWithoutSdkTest {
         .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("opentelemetry-sdk"))
         .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("opentelemetry-exporter"))
         .collect(Collectors.joining(File.pathSeparator));
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", classpath, ApiOnlyMain.class.getName())
-        .redirectErrorStream(true).start();
-
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(out).isZero();
+    ChildProcess.Result r = ChildProcess.builder("ApiOnlyMain", List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-cp", classpath, ApiOnlyMain.class.getName()))
+        .timeout(Duration.ofMinutes(2)).run();
+    String out = r.out();
+    assertThat(r.exit()).as(out).isZero();
     assertThat(out).contains("ok");
   }
 }

@@ -3,10 +3,11 @@ package com.example.vega.health.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.checks.VegaChecks;
+import com.example.vega.health.testing.ChildProcess;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -43,11 +44,11 @@ class PartialSdkTest {
         .filter(e -> Arrays.stream(DROPPED).noneMatch(d -> e.replace('\\', '/').contains(d)))
         .collect(Collectors.joining(File.pathSeparator));
     assertThat(cp).doesNotContain("/awssdk/ecs/").contains("/awssdk/sqs/");
-    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp", cp, Probe.class.getName())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    ChildProcess.Result r = ChildProcess.builder("Probe",
+        List.of(System.getProperty("java.home") + "/bin/java", "-cp", cp, Probe.class.getName()))
+        .timeout(Duration.ofMinutes(2)).run();
+    String out = r.out();
+    assertThat(r.exit()).as(out).isZero();
     assertThat(out).contains("sqs=true ecs=false iam=false");
   }
 }

@@ -3,6 +3,7 @@ package com.example.vega.health.trace.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.vega.health.testing.ChildProcess;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.telemetry.TraceLogFormatter;
 import com.example.vega.health.testing.PostgresServer;
@@ -286,10 +287,10 @@ class ScanTraceIT {
     // ... and the RunTask override on top, as ECS merges them.
     env.putAll(overrideEnv);
     Path log = dir.resolve("runner-" + scanId + ".log");
-    Process p = java(RunnerMain.class, env, log,
-        "-Djava.util.logging.config.file=" + dir.resolve("logging.properties").toAbsolutePath());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("runner finished").isTrue();
-    assertThat(p.exitValue()).as("runner exit, log:\n%s", Files.readString(log)).isZero();
+    // At the bound the runner JVM is killed (with anything it started) and the test fails with its log.
+    ChildProcess.Result r = java(RunnerMain.class, env, log,
+        "-Djava.util.logging.config.file=" + dir.resolve("logging.properties").toAbsolutePath()).run();
+    assertThat(r.exit()).as("runner exit, log:\n%s", r.out()).isZero();
   }
 
   private void startProxy(OpenTelemetrySdk proxySdk) throws IOException {
@@ -358,15 +359,13 @@ class ScanTraceIT {
     return spans;
   }
 
-  private static Process java(Class<?> main, Map<String, String> env, Path log, String... jvmArgs) throws IOException {
+  private static ChildProcess.Builder java(Class<?> main, Map<String, String> env, Path log, String... jvmArgs) {
     List<String> cmd = TestJvm.command();
     cmd.add("-Xmx256m");
     cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    // Only what the task would get: nothing leaks in from the test JVM's environment.
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    return pb.start();
+    // Only what the task would get: nothing leaks in from the test JVM's environment (PATH aside).
+    return ChildProcess.builder(main.getSimpleName(), cmd).cleanEnvironment().env(env).log(log)
+        .timeout(Duration.ofMinutes(2));
   }
 }

@@ -2,16 +2,18 @@ package com.example.vega.health.trace.ecs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.testing.ChildProcess;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The resource a Vega service exports with on ECS comes from OpenTelemetry's own ECS detector
  * (opentelemetry-aws-resources) through {@code VegaOpenTelemetry}: a child JVM is given
  * {@code ECS_CONTAINER_METADATA_URI_V4} pointing at a stub of the task metadata endpoint (v4
- * shapes, as ECS serves them), and its SDK's resource must carry the task, cluster, launch type and
+ * shapes, as ECS serves them), and the resource of a span its SDK starts must carry the task, cluster, launch type and
  * log group next to Vega's service.version and deployment.environment.name.
  */
 class EcsResourceIT {
@@ -57,23 +59,22 @@ class EcsResourceIT {
     });
     metadata.start();
     try {
-      String out = run(Map.of(
+      Map<String, String> out = run(Map.of(
           "ECS_CONTAINER_METADATA_URI_V4",
           "http://127.0.0.1:" + metadata.getAddress().getPort() + "/v4/container-1"));
       assertThat(calls.get()).as("the detector asked the metadata endpoint").isGreaterThanOrEqualTo(2);
-      assertThat(out).contains(
-          "cloud.provider=\"aws\"",
-          "cloud.platform=\"aws_ecs\"",
-          "aws.ecs.task.arn=\"" + TASK_ARN + "\"",
-          "aws.ecs.cluster.arn=\"" + CLUSTER_ARN + "\"",
-          "aws.ecs.launchtype=\"fargate\"",
-          "aws.ecs.task.family=\"vega-worker\"",
-          "aws.log.group.names=[/vega/dev/vega-worker]",
-          "container.id=\"1c1e0f4e2c7d4c0f9a1b2c3d4e5f6a7b-2531612879\"",
+      assertThat(out).containsEntry("cloud.provider", "aws")
+          .containsEntry("cloud.platform", "aws_ecs")
+          .containsEntry("aws.ecs.task.arn", TASK_ARN)
+          .containsEntry("aws.ecs.cluster.arn", CLUSTER_ARN)
+          .containsEntry("aws.ecs.launchtype", "fargate")
+          .containsEntry("aws.ecs.task.family", "vega-worker")
+          .containsEntry("aws.log.group.names", "[/vega/dev/vega-worker]")
+          .containsEntry("container.id", "1c1e0f4e2c7d4c0f9a1b2c3d4e5f6a7b-2531612879")
           // Vega's own, next to the detector's
-          "service.name=\"vega-worker\"",
-          "service.version=\"1.4.2\"",
-          "deployment.environment.name=\"dev\"");
+          .containsEntry("service.name", "vega-worker")
+          .containsEntry("service.version", "1.4.2")
+          .containsEntry("deployment.environment.name", "dev");
     } finally {
       metadata.stop(0);
     }
@@ -81,32 +82,26 @@ class EcsResourceIT {
 
   @Test
   void offEcsNothingIsAskedAndTheServiceAttributesRemain() throws Exception {
-    String out = run(Map.of());
-    assertThat(out).contains("service.name=\"vega-worker\"", "service.version=\"1.4.2\"")
-        .doesNotContain("aws.ecs.task.arn");
+    Map<String, String> resource = run(Map.of());
+    assertThat(resource).containsEntry("service.name", "vega-worker").containsEntry("service.version", "1.4.2")
+        .doesNotContainKey("aws.ecs.task.arn").doesNotContainKey("cloud.platform");
   }
 
-  private static String run(Map<String, String> extraEnv) throws IOException, InterruptedException {
-    Path log = Files.createTempFile("ecs-resource-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        EcsResourceMain.class.getName()))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("ECS_CONTAINER_METADATA"));
+  /** The resource attributes of a span the child JVM started, by key. */
+  private static Map<String, String> run(Map<String, String> extraEnv) throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("OTEL_TRACES_EXPORTER", "none");
     env.put("OTEL_METRICS_EXPORTER", "none");
     env.put("OTEL_LOGS_EXPORTER", "none");
-    env.putAll(extraEnv);
-    Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("the child JVM did not finish in 60 s:\n" + Files.readString(log));
-    }
-    String out = Files.readString(log);
-    assertThat(p.exitValue()).as(out).isZero();
-    return out.lines().filter(l -> l.startsWith("RESOURCE ")).findFirst()
-        .orElseThrow(() -> new AssertionError("no RESOURCE line in:\n" + out));
+    ChildProcess.Result r = ChildProcess.builder("EcsResourceMain", List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), EcsResourceMain.class.getName()))
+        .cleanEnvironment().env(env).timeout(Duration.ofMinutes(2)).run();
+    assertThat(r.exit()).as(r.out()).isZero();
+    Map<String, String> resource = new TreeMap<>();
+    r.out().lines().filter(l -> l.startsWith("RESOURCE ")).map(l -> l.substring("RESOURCE ".length()))
+        .forEach(l -> resource.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+    assertThat(resource).as("RESOURCE lines in:\n" + r.out()).isNotEmpty();
+    return resource;
   }
 }
