@@ -136,6 +136,16 @@ enum Runbook {
       + " --services vega-llm-proxy)? Does the runner have VEGA_LLM_PROXY_BASE_URL set to the proxy's internal"
       + " address, and may the runner's security group reach it?"),
 
+  RUNNER_EGRESS_PROVIDER("The runner should call the LLM proxy, not the AI provider directly: set"
+      + " VEGA_LLM_PROXY_BASE_URL in the runner task definition to the proxy's internal address and remove the"
+      + " provider's URL (Terraform); the proxy holds the provider API key"),
+  RUNNER_EGRESS_KEY("The proxy holds the provider API key, not the runner: remove the key from the runner task"
+      + " definition (Terraform) and let the runner call VEGA_LLM_PROXY_BASE_URL with its scan-scoped token"),
+  RUNNER_EGRESS_UNSET("Does the runner have VEGA_LLM_PROXY_BASE_URL set to the proxy's internal address? Set it in"
+      + " the runner task definition (Terraform), e.g. http://vega-llm-proxy.<namespace>:8080"),
+  RUNNER_TASK_DEFINITION_MISSING("check VEGA_RUNNER_TASK_DEFINITION (family or family:revision) against the runner"
+      + " task definition Terraform registered (aws ecs list-task-definitions --family-prefix vega-v16-runner)"),
+
   // Database migration failed
   MIGRATIONS("run the migrations (scripts/aws/run-migrations.sh {env}); if they fail, inspect the stopped"
       + " maintenance task and aws logs tail /vega/{env}/vega-maintenance --since 30m"),

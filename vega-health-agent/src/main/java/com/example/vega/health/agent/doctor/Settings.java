@@ -20,6 +20,8 @@ final class Settings {
   static final String ARTIFACTS_BUCKET = Setting.ARTIFACTS_BUCKET.key();
   static final String FRONTEND_BUCKET = Setting.FRONTEND_BUCKET.key();
   static final String LLM_PROXY_BASE_URL = Setting.LLM_PROXY_BASE_URL.key();
+  /** The runner's task definition (the worker's RunTask target): the doctor reads its LLM endpoint. */
+  static final String RUNNER_TASK_DEFINITION = Setting.RUNNER_TASK_DEFINITION.key();
   static final String LLM_PROXY_TOKEN = Setting.LLM_PROXY_TOKEN.key();
   /** Where a runner's token is (the worker's hand-off): the llm-proxy check looks at it without reading it. */
   static final String LLM_PROXY_TOKEN_REF = Setting.LLM_PROXY_TOKEN_REF.key();
