@@ -167,6 +167,22 @@ enum Runbook {
       + " with the detail token shows its cognito check)"),
   AUTH_ME_FAILED("/v1/auth/me answered {status}: is this the Vega API, and does CloudFront route /v1/* to it?"),
 
+  // The smoke test (scripts/aws/smoke-test.sh)
+  SMOKE_NOT_AUTHORIZED("Cognito refused the test user {user} ({code}): the password (VEGA_SMOKE_PASSWORD) is wrong"
+      + " or the user is disabled: reset it (aws cognito-idp admin-set-user-password --permanent) and run again"),
+  SMOKE_NO_USER("{user} is not a user of the pool behind app client {client}: create the smoke test user, or fix"
+      + " VEGA_SMOKE_USERNAME"),
+  SMOKE_USER_STATE("the test user {user} cannot sign in yet ({code}): confirm it or set a permanent password"
+      + " (aws cognito-idp admin-set-user-password --permanent)"),
+  SMOKE_NO_CLIENT("Cognito does not know app client {client}: check VEGA_COGNITO_APP_CLIENT_ID and"
+      + " VEGA_COGNITO_REGION against the pool Terraform created"),
+  SMOKE_FLOW("app client {client} refused USER_PASSWORD_AUTH ({code}): allow ALLOW_USER_PASSWORD_AUTH on the"
+      + " smoke test's app client (an app client with a secret needs one without), or pass a token with --token -"),
+  SMOKE_CHALLENGE("Cognito answers {user} with the {challenge} challenge: give the test user a permanent password"
+      + " (aws cognito-idp admin-set-user-password --permanent) and no MFA"),
+  SMOKE_SUBMIT("the API answered {status} to the scan: check the API's logs (aws logs tail /vega/{env}/vega-api"
+      + " --since 10m) and its /v1/healthz (doctor --url)"),
+
   // Any AWS call
   AWS_DENIED("the credentials in use may not call {action}: use a role for this environment that can"),
   AWS_CREDENTIALS("log in for this environment (aws sso login / AWS_PROFILE) and run again"),

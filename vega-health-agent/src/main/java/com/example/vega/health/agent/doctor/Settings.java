@@ -31,6 +31,10 @@ final class Settings {
   static final String SCAN_ID = "VEGA_SCAN_ID";
   /** The doctor's own: the API's VEGA_HEALTH_DETAIL_TOKEN, for {@code doctor --url}. */
   static final String DOCTOR_TOKEN = Setting.DOCTOR_TOKEN.key();
+  /** The doctor's own: the smoke test's Cognito test user (never the password in any output). */
+  static final String SMOKE_USERNAME = "VEGA_SMOKE_USERNAME";
+  /** The doctor's own: the smoke test user's password; masked wherever it could appear. */
+  static final String SMOKE_PASSWORD = "VEGA_SMOKE_PASSWORD";
   /** The doctor's own: the CloudFront distribution that serves the frontend and routes /v1/*. */
   static final String CLOUDFRONT_DISTRIBUTION_ID = "VEGA_CLOUDFRONT_DISTRIBUTION_ID";
 

@@ -34,8 +34,8 @@ final class UrlRun {
 
   private UrlRun() {}
 
-  /** A body read within bounds. */
-  record Answer(int status, String contentType, String body, long latencyMs) {}
+  /** A body read within bounds, and the answer's headers (CORS). */
+  record Answer(int status, String contentType, String body, long latencyMs, java.net.http.HttpHeaders headers) {}
 
   static Report run(Args args, Context ctx) throws CannotRun {
     URI base = uri(args.get("url"), "--url");
@@ -194,15 +194,21 @@ final class UrlRun {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
+    return send(http, b.build(), timeout);
+  }
+
+  /** Sends any request (the smoke test's POST, a CORS preflight) with the same bounds and failures as {@link #get}. */
+  static Answer send(HttpClient http, HttpRequest req, Duration timeout) throws CannotRun {
+    URI uri = req.uri();
     long start = System.nanoTime();
     try {
-      HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       String body;
       try (InputStream in = r.body()) {
         body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
       }
       long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms);
+      return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms, r.headers());
     } catch (HttpConnectTimeoutException e) {
       throw new CannotRun(uri + " is unreachable: no connection within " + timeout.toSeconds()
           + "s (check the URL, DNS and that the load balancer's security group admits you)");
