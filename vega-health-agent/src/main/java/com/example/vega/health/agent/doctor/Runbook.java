@@ -28,6 +28,17 @@ enum Runbook {
   FRONTEND_BUCKET_MISSING("check VEGA_S3_FRONTEND_BUCKET (name and region) against the bucket Terraform created"),
   FRONTEND_FILES_MISSING("the frontend bucket {bucket} lacks {missing}: rebuild and upload the frontend (the deploy"
       + " scripts do it; a backend-only deploy does not), then invalidate CloudFront"),
+  FRONTEND_SCRIPT_MISSING("Browser DevTools → Network shows this failing: index.html references a script that is"
+      + " not there; rebuild and upload the frontend (index.html with its bundles), then invalidate CloudFront"),
+  FRONTEND_CONFIG_UNREADABLE("the doctor cannot read what the frontend is built with: expose it as"
+      + " window.__VEGA_CONFIG__ = {apiBaseUrl, cognitoRegion, cognitoUserPoolId, cognitoAppClientId} in /config.js"
+      + " (docs/agent.md), or compare the API base URL and Cognito ids in DevTools → Network by hand"),
+  FRONTEND_CONFIG_MISMATCH("the frontend was built for another API or Cognito app: rebuild it with the API's URL and"
+      + " the API task definition's VEGA_COGNITO_REGION, VEGA_COGNITO_USER_POOL_ID and VEGA_COGNITO_APP_CLIENT_ID"
+      + " (the API and the frontend must use the same pool and app client), upload it, then invalidate CloudFront"),
+  CORS_REFUSED("the browser blocks the frontend's API calls (DevTools → Network shows a CORS error): the API at"
+      + " {api} must answer the preflight from {origin} with Access-Control-Allow-Origin and allow the Authorization"
+      + " and Content-Type headers; or serve /v1/* through the frontend's CloudFront distribution (same origin)"),
   FRONTEND_STALE("the frontend was uploaded {age} before the API's current deployment: if that deploy changed"
       + " the API, rebuild and upload the frontend (a backend-only deploy leaves it stale)"),
 

@@ -56,6 +56,9 @@ final class UrlRun {
         || page.body().toLowerCase(Locale.ROOT).contains("<html");
     if (page.status() == 200 && html) {
       hops.add(Hop.of("frontend", Status.UP, page.latencyMs(), "GET " + frontend + " → 200, HTML", ""));
+      // What the browser sees next: the page's scripts and their config, then the preflight to /v1/*.
+      hops.addAll(BrowserHops.frontendConfig(ctx, http, frontend, page.body(), base));
+      hops.add(BrowserHops.cors(ctx, http, frontend, base));
     } else {
       hops.add(Hop.of("frontend", Status.DOWN, page.latencyMs(),
           "GET " + frontend + " → " + page.status() + (html ? "" : ", not HTML (" + Text.oneLine(page.contentType()) + ")"),
