@@ -56,6 +56,6 @@ public class ApiApplication {
   @Bean
   ScansController.Settings scanSettings(Env env) {
     return new ScansController.Settings(env.require("VEGA_SQS_QUEUE_URL"), env.require("VEGA_S3_SOURCE_BUCKET"),
-        Database.target(env.require("VEGA_DATABASE_URL")));
+        Database.target(env.require("VEGA_DATABASE_URL")), env.get("VEGA_S3_ARTIFACTS_BUCKET"));
   }
 }

@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.util.HexFormat;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,18 +23,21 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * {@code POST /v1/scans} stores the source in S3, records the scan as queued in Postgres and
- * sends it to the worker over SQS; {@code GET /v1/scans/{id}} reports its status.
+ * sends it to the worker over SQS; {@code GET /v1/scans/{id}} reports its status and
+ * {@code GET /v1/scans/{id}/report} returns the runner's {@code v16-report.json} from the artifacts bucket.
  */
 @RestController
 class ScansController {
   private static final int MAX_SOURCE = 1 << 20;
 
-  record Settings(String queueUrl, String sourceBucket, ClientSpans.Database database) {}
+  /** The API's settings; {@code artifactsBucket} null when VEGA_S3_ARTIFACTS_BUCKET is not set (no reports). */
+  record Settings(String queueUrl, String sourceBucket, ClientSpans.Database database, @Nullable String artifactsBucket) {}
 
   private final DataSource db;
   private final SqsClient sqs;
@@ -123,6 +128,23 @@ class ScansController {
         return ResponseEntity.ok(Map.of("id", scanId, "status", rs.getString(1), "findings", rs.getLong(3),
             "failureReason", rs.getString(2)));
       }
+    }
+  }
+
+  @GetMapping("/v1/scans/{id}/report")
+  ResponseEntity<?> report(@PathVariable("id") String scanId) {
+    if (!scanId.matches("[a-z0-9-]{1,64}")) {
+      return ResponseEntity.badRequest().body(Map.of("error", "malformed scan id"));
+    }
+    String bucket = settings.artifactsBucket();
+    if (bucket == null) {
+      return ResponseEntity.status(404).body(Map.of("error", "no artifacts bucket: VEGA_S3_ARTIFACTS_BUCKET is not set"));
+    }
+    try {
+      byte[] report = s3.getObjectAsBytes(b -> b.bucket(bucket).key("scans/" + scanId + "/v16-report.json")).asByteArray();
+      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report);
+    } catch (NoSuchKeyException e) {
+      return ResponseEntity.status(404).body(Map.of("error", "no report for the scan (yet)"));
     }
   }
 }

@@ -60,9 +60,16 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
    * @param otel {@code OTEL_*} of a backend to send to; empty for the demo's own collector
    * @param zipkin a Zipkin server to send the spans to as well, or null
    * @param worker settings of the worker beyond the shared ones (e.g. a token lifetime)
+   * @param api settings of vega-api beyond the shared ones (e.g. Cognito, for the smoke test's sign-in)
    */
   public record Options(Map<String, String> aws, Map<String, String> otel, @Nullable String zipkin,
-      Map<String, String> worker) {}
+      Map<String, String> worker, Map<String, String> api) {
+    /** No settings of vega-api's own. */
+    public Options(Map<String, String> aws, Map<String, String> otel, @Nullable String zipkin,
+        Map<String, String> worker) {
+      this(aws, otel, zipkin, worker, Map.of());
+    }
+  }
 
   /** What is read of a service: its monitor and the port of its health endpoints. */
   public record Svc(HealthMonitor monitor, int healthPort) {}
@@ -187,7 +194,9 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
       step.accept("starting vega-api (Spring Boot)");
       Map<String, String> apiProps = fast("postgres", "sqs", "s3", "config");
       apiProps.putAll(Map.of("vega.health.role", "api", "spring.application.name", "vega-api"));
-      VegaBootService api = VegaBootService.start(ApiApplication.class, new HashMap<>(base), apiProps,
+      Map<String, String> apiEnv = new HashMap<>(base);
+      apiEnv.putAll(o.api());
+      VegaBootService api = VegaBootService.start(ApiApplication.class, apiEnv, apiProps,
           LocalAws.freePort());
       open.add(api);
       DemoStack stack = new DemoStack(base, pg, localAws, traces, provider, proxy, worker, api);

@@ -53,6 +53,8 @@ public final class LocalDemo {
   private static final PrintStream OUT = System.out;
   /** A Zipkin server to send the spans to as well (--zipkin), or null. */
   private static @Nullable String zipkin;
+  /** Whether to run {@code doctor smoke} against the demo's API at the end (--smoke). */
+  private static boolean smoke;
   private static final Pattern ID = Pattern.compile("\"id\":\"([a-z0-9-]+)\"");
   private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
 
@@ -65,10 +67,12 @@ public final class LocalDemo {
         fault = args[++i];
       } else if (args[i].startsWith("--break=")) {
         fault = args[i].substring(8);
+      } else if (args[i].equals("--smoke")) {
+        smoke = true;
       } else if (args[i].equals("--zipkin") && i + 1 < args.length) {
         zipkin = args[++i].replaceAll("/+$", "");
       } else {
-        System.err.println("usage: vega-demo [--break " + String.join("|", FAULTS.keySet()) + "] [--zipkin http://127.0.0.1:9411]");
+        System.err.println("usage: vega-demo [--break " + String.join("|", FAULTS.keySet()) + "] [--zipkin http://127.0.0.1:9411] [--smoke]");
         System.exit(2);
       }
     }
@@ -196,11 +200,19 @@ public final class LocalDemo {
         }
       }
 
+      int smokeExit = 0;
+      if (smoke) {
+        smokeExit = smokeTest(api.port(), base);
+        if (worker.launcher() instanceof LocalRunnerLauncher local) {
+          local.awaitChildren(30_000);
+        }
+      }
       if (expected == null) {
         boolean healthy = notUp.values().stream().allMatch(List::isEmpty);
         OUT.println();
-        OUT.println("scan " + scanId + " " + finalStatus + "; services " + (healthy ? "healthy" : "NOT healthy"));
-        return "done".equals(finalStatus) && healthy;
+        OUT.println("scan " + scanId + " " + finalStatus + "; services " + (healthy ? "healthy" : "NOT healthy")
+            + (smoke ? "; smoke test " + (smokeExit == 0 ? "passed" : "FAILED (doctor smoke exit " + smokeExit + ")") : ""));
+        return "done".equals(finalStatus) && healthy && smokeExit == 0;
       }
       boolean reported = notUp.getOrDefault(expected[0], List.of()).stream().anyMatch(r -> r[0].equals(expected[1]));
       OUT.println();
@@ -209,6 +221,36 @@ public final class LocalDemo {
           : "fault '" + fault + "' was NOT reported by " + expected[0] + " (check " + expected[1] + ")");
       return reported;
     }
+  }
+
+  /**
+   * {@code java -jar vega-health-agent.jar doctor smoke --url <the demo's API>} as an operator runs
+   * it (the jar the build made, {@code -Dvega.agent.jar} to choose another), with the demo's
+   * settings; prints its report and returns its exit code.
+   */
+  private static int smokeTest(int apiPort, Map<String, String> settings) throws Exception {
+    OUT.println();
+    OUT.println("== the smoke test (doctor smoke)");
+    Path jar = Path.of(System.getProperty("vega.agent.jar", "vega-health-agent/target/vega-health-agent.jar"));
+    if (!Files.isRegularFile(jar)) {
+      OUT.println("    " + jar + " is missing: build vega-health-agent first (./mvnw -pl examples -am package)");
+      return 2;
+    }
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "-Dsun.stdout.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-jar",
+        jar.toString(), "doctor", "smoke", "--url", "http://127.0.0.1:" + apiPort, "--wait", "60s", "--plain")
+        .redirectErrorStream(true);
+    settings.forEach((k, v) -> {
+      if (!k.startsWith("OTEL_")) {
+        pb.environment().put(k, v);
+      }
+    });
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    int exit = p.waitFor();
+    out.lines().forEach(l -> OUT.println("    " + l));
+    return exit;
   }
 
   private static void step(String what) {

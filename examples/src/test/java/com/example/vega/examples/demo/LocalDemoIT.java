@@ -33,6 +33,8 @@ class LocalDemoIT {
 
   private static Result demo(String... args) throws Exception {
     List<String> cmd = TestJvm.command();
+    // --smoke runs the agent jar this build made (failsafe names it), whatever the working directory.
+    cmd.add("-Dvega.agent.jar=" + com.example.vega.examples.testing.DoctorProcess.jar().toAbsolutePath());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalDemo.class.getName()));
     cmd.addAll(List.of(args));
     ChildProcess.Result r = ChildProcess.builder("LocalDemo " + String.join(" ", args), cmd)
@@ -97,6 +99,18 @@ class LocalDemoIT {
     // No secret of the demo leaks into what it prints.
     assertThat(r.out()).doesNotContainPattern("eyJ[A-Za-z0-9_-]{10,}\\.").doesNotContain("provider-key-", "signing-");
     return traceId;
+  }
+
+  /** {@code ./vega-demo --smoke}: after its own scan, {@code doctor smoke} walks the demo's API to a second scan's report. */
+  @Test
+  void smokeOptionRunsDoctorSmokeAgainstTheDemosApi() throws Exception {
+    Result r = demo("--smoke");
+    assertHealthyScan(r);
+    String smoke = r.out().substring(r.out().indexOf("== the smoke test (doctor smoke)"));
+    assertThat(smoke).contains("vega doctor: smoke test of http://127.0.0.1:", "submit scan", "worker claims the scan",
+        "runner runs the scan", "scan done", "scan report", "→ 200")
+        .containsPattern("All \\d+ hops are UP\\.");
+    assertThat(r.out()).contains("; services healthy; smoke test passed");
   }
 
   static Stream<Arguments> faults() {

@@ -20,7 +20,7 @@ record Args(Map<String, String> options, Set<String> flags, List<String> positio
   private static final Set<String> OPTIONS = Set.of("role", "url", "token", "frontend", "timeout",
       "services", "since", "lines", "sqs-sample", "sqs-max-age", "scans-table", "findings-table", "id-column",
       "status-column", "runner-task-column", "failure-column", "findings-scan-column", "events-type",
-      "artifacts-prefix");
+      "artifacts-prefix", "wait");
 
   Args {
     options = Map.copyOf(options);

@@ -95,6 +95,14 @@ final class AwsRun {
           Step.of("vega-worker task role → sqs", c -> QueueHops.workerPermissions(c, queue)))));
     }
 
+    // LLM proxy / AI calls failing: the runner calls the proxy, not the provider
+    String runnerTd = ctx.setting(Settings.RUNNER_TASK_DEFINITION);
+    if (runnerTd == null) {
+      ctx.note("VEGA_RUNNER_TASK_DEFINITION is not set: the runner's LLM endpoint not checked");
+    } else {
+      hops.addAll(Walk.run(ctx, List.of(Step.of(EgressHop.HOP, c -> EgressHop.runner(c, runnerTd)))));
+    }
+
     // Logs of the services not walked above (the runner and maintenance are RunTask tasks)
     List<Step> logs = new ArrayList<>();
     for (String s : LOG_SERVICES) {

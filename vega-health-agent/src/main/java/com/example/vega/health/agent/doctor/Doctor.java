@@ -21,6 +21,7 @@ public final class Doctor {
       + " | --aws [--services a,b] [--since 30m] [--lines N]"
       + " | scan <scan-id> [--scans-table T ...]"
       + " | login --url https://api.<env>... [--token <access token> | the token on stdin]"
+      + " | smoke --url https://api.<env>... [--token - (the token on stdin)] [--wait 120s]"
       + "  [--json] [--timeout 10s]";
 
   static final int OK = 0;
@@ -76,6 +77,10 @@ public final class Doctor {
           case "login" -> {
             mode = "login";
             report = LoginRun.run(args, ctx, in);
+          }
+          case "smoke" -> {
+            mode = "smoke";
+            report = SmokeRun.run(args, ctx, in);
           }
           case "" -> {
             if (args.get("url") != null) {

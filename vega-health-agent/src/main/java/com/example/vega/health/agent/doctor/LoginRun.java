@@ -31,17 +31,8 @@ final class LoginRun {
 
   static Report run(Args args, Context ctx, InputStream stdin) throws CannotRun {
     URI base = UrlRun.uri(args.get("url"), "--url");
-    String token = args.get("token");
-    if (token == null || token.equals("-")) {
-      token = readToken(stdin);
-    }
-    token = token.trim();
-    if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      token = token.substring(7).trim();
-    }
-    if (token.isEmpty()) {
-      throw new CannotRun("no access token: pass --token <access token>, or the token on stdin");
-    }
+    String given = args.get("token");
+    String token = tokenOf(given == null || given.equals("-") ? readToken(stdin) : given);
     ctx.secret(token);
     String t = token;
     List<Hop> hops = Walk.run(ctx, List.of(
@@ -52,7 +43,19 @@ final class LoginRun {
     return ctx.report("login at " + base, hops);
   }
 
-  private static String readToken(InputStream stdin) throws CannotRun {
+  /** The access token as given, without a {@code Bearer } prefix; an empty one cannot run. */
+  static String tokenOf(String given) throws CannotRun {
+    String token = given.trim();
+    if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = token.substring(7).trim();
+    }
+    if (token.isEmpty()) {
+      throw new CannotRun("no access token: pass --token <access token>, or the token on stdin");
+    }
+    return token;
+  }
+
+  static String readToken(InputStream stdin) throws CannotRun {
     try {
       BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.US_ASCII));
       char[] buf = new char[16 * 1024];

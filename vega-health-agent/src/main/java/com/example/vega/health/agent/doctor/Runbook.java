@@ -28,6 +28,17 @@ enum Runbook {
   FRONTEND_BUCKET_MISSING("check VEGA_S3_FRONTEND_BUCKET (name and region) against the bucket Terraform created"),
   FRONTEND_FILES_MISSING("the frontend bucket {bucket} lacks {missing}: rebuild and upload the frontend (the deploy"
       + " scripts do it; a backend-only deploy does not), then invalidate CloudFront"),
+  FRONTEND_SCRIPT_MISSING("Browser DevTools → Network shows this failing: index.html references a script that is"
+      + " not there; rebuild and upload the frontend (index.html with its bundles), then invalidate CloudFront"),
+  FRONTEND_CONFIG_UNREADABLE("the doctor cannot read what the frontend is built with: expose it as"
+      + " window.__VEGA_CONFIG__ = {apiBaseUrl, cognitoRegion, cognitoUserPoolId, cognitoAppClientId} in /config.js"
+      + " (docs/agent.md), or compare the API base URL and Cognito ids in DevTools → Network by hand"),
+  FRONTEND_CONFIG_MISMATCH("the frontend was built for another API or Cognito app: rebuild it with the API's URL and"
+      + " the API task definition's VEGA_COGNITO_REGION, VEGA_COGNITO_USER_POOL_ID and VEGA_COGNITO_APP_CLIENT_ID"
+      + " (the API and the frontend must use the same pool and app client), upload it, then invalidate CloudFront"),
+  CORS_REFUSED("the browser blocks the frontend's API calls (DevTools → Network shows a CORS error): the API at"
+      + " {api} must answer the preflight from {origin} with Access-Control-Allow-Origin and allow the Authorization"
+      + " and Content-Type headers; or serve /v1/* through the frontend's CloudFront distribution (same origin)"),
   FRONTEND_STALE("the frontend was uploaded {age} before the API's current deployment: if that deploy changed"
       + " the API, rebuild and upload the frontend (a backend-only deploy leaves it stale)"),
 
@@ -156,6 +167,16 @@ enum Runbook {
       + " --services vega-llm-proxy)? Does the runner have VEGA_LLM_PROXY_BASE_URL set to the proxy's internal"
       + " address, and may the runner's security group reach it?"),
 
+  RUNNER_EGRESS_PROVIDER("The runner should call the LLM proxy, not the AI provider directly: set"
+      + " VEGA_LLM_PROXY_BASE_URL in the runner task definition to the proxy's internal address and remove the"
+      + " provider's URL (Terraform); the proxy holds the provider API key"),
+  RUNNER_EGRESS_KEY("The proxy holds the provider API key, not the runner: remove the key from the runner task"
+      + " definition (Terraform) and let the runner call VEGA_LLM_PROXY_BASE_URL with its scan-scoped token"),
+  RUNNER_EGRESS_UNSET("Does the runner have VEGA_LLM_PROXY_BASE_URL set to the proxy's internal address? Set it in"
+      + " the runner task definition (Terraform), e.g. http://vega-llm-proxy.<namespace>:8080"),
+  RUNNER_TASK_DEFINITION_MISSING("check VEGA_RUNNER_TASK_DEFINITION (family or family:revision) against the runner"
+      + " task definition Terraform registered (aws ecs list-task-definitions --family-prefix vega-v16-runner)"),
+
   // Database migration failed
   MIGRATIONS("run the migrations (scripts/aws/run-migrations.sh {env}); if they fail, inspect the stopped"
       + " maintenance task and aws logs tail /vega/{env}/vega-maintenance --since 30m"),
@@ -176,6 +197,22 @@ enum Runbook {
       + " VEGA_COGNITO_* settings may differ from the doctor's, or it cannot reach the pool's JWKS (doctor --url"
       + " with the detail token shows its cognito check)"),
   AUTH_ME_FAILED("/v1/auth/me answered {status}: is this the Vega API, and does CloudFront route /v1/* to it?"),
+
+  // The smoke test (scripts/aws/smoke-test.sh)
+  SMOKE_NOT_AUTHORIZED("Cognito refused the test user {user} ({code}): the password (VEGA_SMOKE_PASSWORD) is wrong"
+      + " or the user is disabled: reset it (aws cognito-idp admin-set-user-password --permanent) and run again"),
+  SMOKE_NO_USER("{user} is not a user of the pool behind app client {client}: create the smoke test user, or fix"
+      + " VEGA_SMOKE_USERNAME"),
+  SMOKE_USER_STATE("the test user {user} cannot sign in yet ({code}): confirm it or set a permanent password"
+      + " (aws cognito-idp admin-set-user-password --permanent)"),
+  SMOKE_NO_CLIENT("Cognito does not know app client {client}: check VEGA_COGNITO_APP_CLIENT_ID and"
+      + " VEGA_COGNITO_REGION against the pool Terraform created"),
+  SMOKE_FLOW("app client {client} refused USER_PASSWORD_AUTH ({code}): allow ALLOW_USER_PASSWORD_AUTH on the"
+      + " smoke test's app client (an app client with a secret needs one without), or pass a token with --token -"),
+  SMOKE_CHALLENGE("Cognito answers {user} with the {challenge} challenge: give the test user a permanent password"
+      + " (aws cognito-idp admin-set-user-password --permanent) and no MFA"),
+  SMOKE_SUBMIT("the API answered {status} to the scan: check the API's logs (aws logs tail /vega/{env}/vega-api"
+      + " --since 10m) and its /v1/healthz (doctor --url)"),
 
   // Any AWS call
   AWS_DENIED("the credentials in use may not call {action}: use a role for this environment that can"),

@@ -23,6 +23,7 @@ final class Settings {
   static final String ARTIFACTS_BUCKET = Setting.ARTIFACTS_BUCKET.key();
   static final String FRONTEND_BUCKET = Setting.FRONTEND_BUCKET.key();
   static final String LLM_PROXY_BASE_URL = Setting.LLM_PROXY_BASE_URL.key();
+  /** The runner's task definition (the worker's RunTask target): the doctor reads its LLM endpoint. */
   static final String LLM_PROXY_TOKEN = Setting.LLM_PROXY_TOKEN.key();
   /** Where a runner's token is (the worker's hand-off): the llm-proxy check looks at it without reading it. */
   static final String LLM_PROXY_TOKEN_REF = Setting.LLM_PROXY_TOKEN_REF.key();
@@ -32,6 +33,10 @@ final class Settings {
   static final String SCAN_ID = "VEGA_SCAN_ID";
   /** The doctor's own: the API's VEGA_HEALTH_DETAIL_TOKEN, for {@code doctor --url}. */
   static final String DOCTOR_TOKEN = Setting.DOCTOR_TOKEN.key();
+  /** The doctor's own: the smoke test's Cognito test user (never the password in any output). */
+  static final String SMOKE_USERNAME = "VEGA_SMOKE_USERNAME";
+  /** The doctor's own: the smoke test user's password; masked wherever it could appear. */
+  static final String SMOKE_PASSWORD = "VEGA_SMOKE_PASSWORD";
   /** The doctor's own: the CloudFront distribution that serves the frontend and routes /v1/*. */
   static final String CLOUDFRONT_DISTRIBUTION_ID = "VEGA_CLOUDFRONT_DISTRIBUTION_ID";
 

@@ -31,8 +31,8 @@ final class UrlRun {
 
   private UrlRun() {}
 
-  /** A body read within bounds. */
-  record Answer(int status, String contentType, String body, long latencyMs) {}
+  /** A body read within bounds, and the answer's headers (CORS). */
+  record Answer(int status, String contentType, String body, long latencyMs, java.net.http.HttpHeaders headers) {}
 
   static Report run(Args args, Context ctx) throws CannotRun {
     URI base = uri(args.get("url"), "--url");
@@ -53,6 +53,9 @@ final class UrlRun {
         || page.body().toLowerCase(Locale.ROOT).contains("<html");
     if (page.status() == 200 && html) {
       hops.add(Hop.of("frontend", Status.UP, page.latencyMs(), "GET " + frontend + " → 200, HTML", ""));
+      // What the browser sees next: the page's scripts and their config, then the preflight to /v1/*.
+      hops.addAll(BrowserHops.frontendConfig(ctx, http, frontend, page.body(), base));
+      hops.add(BrowserHops.cors(ctx, http, frontend, base));
     } else {
       hops.add(Hop.of("frontend", Status.DOWN, page.latencyMs(),
           "GET " + frontend + " → " + page.status() + (html ? "" : ", not HTML (" + Text.oneLine(page.contentType()) + ")"),
@@ -191,15 +194,21 @@ final class UrlRun {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
+    return send(http, b.build(), timeout);
+  }
+
+  /** Sends any request (the smoke test's POST, a CORS preflight) with the same bounds and failures as {@link #get}. */
+  static Answer send(HttpClient http, HttpRequest req, Duration timeout) throws CannotRun {
+    URI uri = req.uri();
     long start = System.nanoTime();
     try {
-      HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       String body;
       try (InputStream in = r.body()) {
         body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
       }
       long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms);
+      return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, ms, r.headers());
     } catch (IOException e) {
       // Core's one classification of network failures (by type), worded for this URL.
       ErrorKind kind = Failures.network(e);
