@@ -150,6 +150,17 @@ public final class ZipkinServer implements AutoCloseable {
     return out;
   }
 
+  /** The span names Zipkin has stored for {@code service} (lower case, as Zipkin keeps them). */
+  public List<String> spanNames(String service) throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/api/v2/spans?serviceName=" + URLEncoder.encode(service, StandardCharsets.UTF_8));
+    if (r.statusCode() != 200) {
+      throw new IOException("zipkin /api/v2/spans answered " + r.statusCode() + ": " + r.body());
+    }
+    List<String> out = new ArrayList<>();
+    JSON.readTree(r.body()).forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
