@@ -253,7 +253,8 @@ public final class RunnerMain {
 
   private static void update(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String sql,
       String scanId) {
-    write(db, spans.startDb(Context.current(), database, "UPDATE", "scans"), sql, ps -> {
+    // The statement itself names operation and table; its literals ('running', 'done') become ?.
+    write(db, spans.startDb(Context.current(), database, sql), sql, ps -> {
       ps.setString(1, scanId);
       ps.executeUpdate();
     }, "Postgres write", "check the database security group and credentials");

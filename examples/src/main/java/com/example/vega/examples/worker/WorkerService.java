@@ -195,10 +195,10 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private boolean claim(String scanId) {
-    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
+    String sql = "UPDATE scans SET status = 'claimed', updated_at = now() WHERE id = ? AND status = 'queued'";
+    Span span = spans.startDb(Context.current(), database, sql);
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "UPDATE scans SET status = 'claimed', updated_at = now() WHERE id = ? AND status = 'queued'")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, scanId);
       return ps.executeUpdate() == 1;
     } catch (Exception e) {
@@ -214,7 +214,7 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private void update(String sql, String a, String b) {
-    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
+    Span span = spans.startDb(Context.current(), database, sql);
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, a);
       ps.setString(2, b);

@@ -78,6 +78,10 @@ class LocalDemoIT {
       // The worker's SQS calls: the receive (a span of the poll, in a trace of its own), the
       // processing and the delete (in the scan's trace).
       assertThat(zipkin.spanNames("vega-worker")).contains("receive vega-scans", "process vega-scans", "delete vega-scans");
+      // The worker's and runner's statements are recorded with their literals replaced by ?.
+      assertThat(spans).filteredOn(s -> s.tags().containsKey("db.query.text")).extracting(s -> s.tags().get("db.query.text"))
+          .contains("UPDATE scans SET status = ?, updated_at = now() WHERE id = ? AND status = ?")
+          .allSatisfy(q -> assertThat(q).doesNotContain("'"));
     }
   }
 
