@@ -1,5 +1,6 @@
 package com.example.vega.examples.api;
 
+import com.example.vega.examples.common.Env;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.SqsCarrier;
@@ -48,13 +49,13 @@ class ScansController {
   private final Settings settings;
   private final SecureRandom random = new SecureRandom();
 
-  ScansController(DataSource db, SqsClient sqs, S3Client s3, ScanTracing tracing, Settings settings) {
+  ScansController(DataSource db, SqsClient sqs, S3Client s3, ScanTracing tracing, Settings settings, Env env) {
     this.db = db;
     this.sqs = sqs;
     this.s3 = s3;
     this.tracing = tracing;
     this.sqsCarrier = SqsCarrier.create(tracing);
-    this.spans = ClientSpans.create(tracing);
+    this.spans = ClientSpans.builder(tracing).environment(env.map()).build();
     this.settings = settings;
   }
 

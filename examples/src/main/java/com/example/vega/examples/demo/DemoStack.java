@@ -171,6 +171,10 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
       Map<String, String> proxyEnv = new HashMap<>(base);
       proxyEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);
       proxyEnv.put("VEGA_PROVIDER_BASE_URL", provider.baseUrl());
+      // peer.service of the calls to the provider (the OpenTelemetry agent's own setting): the
+      // service map names the provider instead of leaving the call without a remote service.
+      proxyEnv.put("OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING",
+          java.net.URI.create(provider.baseUrl()).getAuthority() + "=llm-provider");
       proxyEnv.put(external ? "VEGA_PROVIDER_SECRET_ID" : "VEGA_PROVIDER_API_KEY",
           external ? PROVIDER_SECRET : provider.apiKey());
       Map<String, String> proxyProps = fast("config", "secrets");
@@ -182,6 +186,7 @@ public record DemoStack(Map<String, String> settings, EmbeddedPostgres postgres,
 
       Map<String, String> runnerEnv = new HashMap<>(base);
       runnerEnv.put("VEGA_LLM_PROXY_BASE_URL", "http://127.0.0.1:" + proxy.port());
+      runnerEnv.put("OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING", "127.0.0.1:" + proxy.port() + "=vega-llm-proxy");
       step.accept("starting vega-worker (local execution mode: the runner is a child process)");
       Map<String, String> workerEnv = new HashMap<>(base);
       workerEnv.put("VEGA_LLM_PROXY_SIGNING_KEY", signingKey);

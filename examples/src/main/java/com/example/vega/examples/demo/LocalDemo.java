@@ -191,6 +191,11 @@ public final class LocalDemo {
             .filter(s -> id.equals(s.attributes().get("vega.scan.id")))
             .map(TraceCollector.Received::traceId).findFirst().orElse(null);
         OUT.print(traceId == null ? "(no spans received)\n" : Waterfall.render(traces.trace(traceId)));
+        if (traceId != null) {
+          OUT.println();
+          OUT.println("== the scan's service map (from the same spans)");
+          OUT.print(ServiceMap.render(traces.trace(traceId)));
+        }
         if (traceId != null && zipkin != null) {
           OUT.println("    in Zipkin: " + zipkin + "/zipkin/traces/" + traceId);
         }

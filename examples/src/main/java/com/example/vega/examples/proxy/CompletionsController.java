@@ -45,7 +45,7 @@ class CompletionsController {
   private final ProviderKey key;
 
   CompletionsController(Env env, ScanTracing tracing, ProviderKey key) {
-    this.spans = ClientSpans.create(tracing);
+    this.spans = ClientSpans.builder(tracing).environment(env.map()).build();
     this.signingKey = env.require("VEGA_LLM_PROXY_SIGNING_KEY").getBytes(StandardCharsets.UTF_8);
     this.provider = URI.create(env.require("VEGA_PROVIDER_BASE_URL"));
     this.key = key;

@@ -90,8 +90,10 @@ public final class RunnerMain {
   private static int run(ServiceRuntime runtime, Map<String, String> env) {
     String scanId = runtime.env().require("VEGA_SCAN_ID");
     Context parent = EcsCarrier.extract(env); // once, at start
-    Context scan = runtime.tracing().startScan(scanId, "vega-v16-runner scan", SpanKind.INTERNAL, parent);
-    ClientSpans spans = ClientSpans.create(runtime.tracing());
+    // SERVER: the task's entry span continues the worker's launch (ECS RunTask), so trace backends
+    // draw the worker -> runner edge from it (Zipkin, X-Ray segments, Tempo's service graph).
+    Context scan = runtime.tracing().startScan(scanId, "vega-v16-runner scan", SpanKind.SERVER, parent);
+    ClientSpans spans = ClientSpans.builder(runtime.tracing()).environment(env).build();
     ClientSpans.Database database = Database.target(runtime.env().require("VEGA_DATABASE_URL"));
     Aws aws = new Aws(env);
     try (Scope ignored = scan.makeCurrent();
@@ -251,7 +253,8 @@ public final class RunnerMain {
 
   private static void update(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String sql,
       String scanId) {
-    write(db, spans.startDb(Context.current(), database, "UPDATE", "scans"), sql, ps -> {
+    // The statement itself names operation and table; its literals ('running', 'done') become ?.
+    write(db, spans.startDb(Context.current(), database, sql), sql, ps -> {
       ps.setString(1, scanId);
       ps.executeUpdate();
     }, "Postgres write", "check the database security group and credentials");

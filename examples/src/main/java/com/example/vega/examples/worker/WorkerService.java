@@ -62,7 +62,7 @@ public final class WorkerService implements AutoCloseable {
     sqs = aws.sqs();
     ecs = aws.ecs();
     sqsCarrier = SqsCarrier.create(runtime.tracing());
-    spans = ClientSpans.create(runtime.tracing());
+    spans = ClientSpans.builder(runtime.tracing()).environment(environment).build();
     queueUrl = runtime.env().require("VEGA_SQS_QUEUE_URL");
     signingKey = runtime.env().require("VEGA_LLM_PROXY_SIGNING_KEY").getBytes(StandardCharsets.UTF_8);
     tokenTtl = Duration.parse(runtime.env().get("VEGA_SCAN_TOKEN_TTL", "PT30M"));
@@ -120,7 +120,7 @@ public final class WorkerService implements AutoCloseable {
         .queueUrl(queueUrl).maxNumberOfMessages(5).waitTimeSeconds(1).build());
     while (running) {
       try {
-        for (Message m : sqs.receiveMessage(receive).messages()) {
+        for (Message m : receive(receive)) {
           handle(m);
         }
       } catch (RuntimeException e) {
@@ -130,6 +130,21 @@ public final class WorkerService implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * One ReceiveMessage. A receive that returned messages gets a "receive" span of its own (not
+   * of any scan; linked to each message's producer); an empty long poll gets none.
+   */
+  private List<Message> receive(ReceiveMessageRequest request) {
+    java.time.Instant start = java.time.Instant.now();
+    List<Message> messages = sqs.receiveMessage(request).messages();
+    if (!messages.isEmpty()) {
+      Span span = sqsCarrier.startReceive(Context.root(), queueUrl, start);
+      SqsCarrier.received(span, messages);
+      span.end();
+    }
+    return messages;
   }
 
   private void handle(Message m) {
@@ -162,7 +177,15 @@ public final class WorkerService implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "scan " + scanId + " launched as " + task);
         update("UPDATE scans SET runner_task = ?, updated_at = now() WHERE id = ?", task, scanId);
       }
-      sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      Span delete = sqsCarrier.startDelete(Context.current(), queueUrl);
+      try {
+        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      } catch (RuntimeException e) {
+        ClientSpans.fail(delete, e);
+        throw e;
+      } finally {
+        delete.end();
+      }
     } catch (RuntimeException e) {
       ClientSpans.fail(Span.fromContext(process), e);
       LOG.log(System.Logger.Level.WARNING, "scan " + scanId + ": " + e.getMessage());
@@ -172,10 +195,10 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private boolean claim(String scanId) {
-    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
+    String sql = "UPDATE scans SET status = 'claimed', updated_at = now() WHERE id = ? AND status = 'queued'";
+    Span span = spans.startDb(Context.current(), database, sql);
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "UPDATE scans SET status = 'claimed', updated_at = now() WHERE id = ? AND status = 'queued'")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, scanId);
       return ps.executeUpdate() == 1;
     } catch (Exception e) {
@@ -191,7 +214,7 @@ public final class WorkerService implements AutoCloseable {
   }
 
   private void update(String sql, String a, String b) {
-    Span span = spans.startDb(Context.current(), database, "UPDATE", "scans");
+    Span span = spans.startDb(Context.current(), database, sql);
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, a);
       ps.setString(2, b);

@@ -72,6 +72,25 @@ class LocalDemoIT {
       assertThat(spans).extracting(StoredSpan::kind).contains("PRODUCER", "CONSUMER", "CLIENT", "SERVER");
       assertThat(spans).allSatisfy(s -> assertThat(s.traceId()).isEqualTo(traceId));
       assertThat(spans.toString()).doesNotContainPattern("eyJ[A-Za-z0-9_-]{10,}\\.").doesNotContain("provider-key-", "signing-");
+
+      // Zipkin's service map of that run: every hop between our services that Zipkin can draw,
+      // and every dependency as a remote service (docs/tracing.md, "The service map").
+      assertThat(zipkin.dependencies()).extracting(l -> l.parent() + " -> " + l.child()).contains(
+          "vega-api -> sqs", "vega-api -> s3", "vega-api -> postgresql",
+          "vega-worker -> sqs", "vega-worker -> postgresql", "vega-worker -> vega-v16-runner",
+          "vega-v16-runner -> vega-llm-proxy", "vega-v16-runner -> s3", "vega-v16-runner -> postgresql",
+          "vega-llm-proxy -> llm-provider");
+      assertThat(zipkin.remoteServices("vega-api")).contains("postgresql", "s3", "sqs");
+      assertThat(zipkin.remoteServices("vega-worker")).contains("postgresql", "sqs");
+      assertThat(zipkin.remoteServices("vega-v16-runner")).contains("postgresql", "s3", "vega-llm-proxy");
+      assertThat(zipkin.remoteServices("vega-llm-proxy")).contains("llm-provider");
+      // The worker's SQS calls: the receive (a span of the poll, in a trace of its own), the
+      // processing and the delete (in the scan's trace).
+      assertThat(zipkin.spanNames("vega-worker")).contains("receive vega-scans", "process vega-scans", "delete vega-scans");
+      // The worker's and runner's statements are recorded with their literals replaced by ?.
+      assertThat(spans).filteredOn(s -> s.tags().containsKey("db.query.text")).extracting(s -> s.tags().get("db.query.text"))
+          .contains("UPDATE scans SET status = ?, updated_at = now() WHERE id = ? AND status = ?")
+          .allSatisfy(q -> assertThat(q).doesNotContain("'"));
     }
   }
 
@@ -96,6 +115,13 @@ class LocalDemoIT {
     assertThat(waterfall).contains("vega-api", "vega-worker", "vega-v16-runner", "vega-llm-proxy")
         .contains("POST /v1/scans", "vega-v16-runner scan", "POST /v1/complete")
         .contains("producer", "consumer", "client", "server");
+    // The service map printed under the waterfall, from the same spans.
+    String map = r.out().substring(r.out().indexOf("== the scan's service map"));
+    assertThat(map).containsPattern("vega-api +-> vega-worker \\(via sqs\\) +1 +0")
+        .containsPattern("vega-worker +-> vega-v16-runner +\\d+ +0")
+        .containsPattern("vega-v16-runner +-> vega-llm-proxy +\\d+ +0")
+        .containsPattern("vega-llm-proxy +-> llm-provider +\\d+ +0")
+        .containsPattern("vega-api +-> postgresql +\\d+ +0");
     // No secret of the demo leaks into what it prints.
     assertThat(r.out()).doesNotContainPattern("eyJ[A-Za-z0-9_-]{10,}\\.").doesNotContain("provider-key-", "signing-");
     return traceId;

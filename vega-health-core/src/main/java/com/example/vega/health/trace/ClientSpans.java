@@ -11,12 +11,11 @@ import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
-import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.RpcIncubatingAttributes;
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -34,8 +33,13 @@ import org.jspecify.annotations.Nullable;
  * finally { db.end(); }
  * }</pre>
  *
- * <p>What is never recorded: query text (statements can hold literals from user input), URL query
- * strings and user-info (where tokens hide), headers, and exception messages.
+ * <p>Every span carries {@code server.address}/{@code server.port} and, where a logical name is
+ * known or configured ({@link Builder#peerService}), {@code peer.service}: what trace backends
+ * draw service maps from (Zipkin's exporter makes it the span's remote service).
+ *
+ * <p>What is never recorded: query text with its literals (statements can hold values from user
+ * input; {@code db.query.text} is sanitized), URL query strings and user-info (where tokens hide),
+ * headers, and exception messages.
  */
 public final class ClientSpans {
   static final String POSTGRESQL = DbAttributes.DbSystemNameValues.POSTGRESQL;
@@ -78,13 +82,120 @@ public final class ClientSpans {
   }
 
   private final Tracer tracer;
+  private final Map<String, String> peerServices;
+  private final DbSemconv dbSemconv;
+  private final @Nullable URI awsEndpoint;
 
-  private ClientSpans(ScanTracing tracing) {
-    this.tracer = tracing.tracer();
+  private ClientSpans(Builder b) {
+    this.tracer = b.tracing.tracer();
+    this.peerServices = Map.copyOf(b.peerServices);
+    this.dbSemconv = b.dbSemconv;
+    this.awsEndpoint = b.awsEndpoint;
   }
 
+  /** Client spans with the default logical names ({@link #peerService}) and stable database names. */
   public static ClientSpans create(ScanTracing tracing) {
-    return new ClientSpans(Objects.requireNonNull(tracing, "tracing"));
+    return builder(tracing).build();
+  }
+
+  public static Builder builder(ScanTracing tracing) {
+    return new Builder(Objects.requireNonNull(tracing, "tracing"));
+  }
+
+  /**
+   * Which database attribute names the spans carry, as OpenTelemetry's instrumentation reads
+   * {@code OTEL_SEMCONV_STABILITY_OPT_IN}: {@code database} the stable names only (the default),
+   * {@code database/dup} the stable and the old ones ({@code db.system}, {@code db.name},
+   * {@code db.statement}, {@code db.operation}, {@code db.sql.table}, {@code net.peer.name},
+   * {@code net.peer.port}), which the collector's AWS X-Ray exporter reads.
+   */
+  public enum DbSemconv {
+    STABLE,
+    STABLE_AND_OLD;
+
+    /** From the value of {@code OTEL_SEMCONV_STABILITY_OPT_IN} (comma-separated; null = unset). */
+    public static DbSemconv fromOptIn(@Nullable String optIn) {
+      if (optIn != null) {
+        for (String token : optIn.split(",")) {
+          if (token.trim().equals("database/dup")) {
+            return STABLE_AND_OLD;
+          }
+        }
+      }
+      return STABLE;
+    }
+  }
+
+  /**
+   * Options of {@link ClientSpans}, validated as they are set. {@link #environment} translates
+   * the standard variables; everything is also settable directly.
+   */
+  public static final class Builder {
+    private final ScanTracing tracing;
+    private final Map<String, String> peerServices = new LinkedHashMap<>();
+    private DbSemconv dbSemconv = DbSemconv.STABLE;
+    private @Nullable URI awsEndpoint;
+
+    private Builder(ScanTracing tracing) {
+      this.tracing = tracing;
+    }
+
+    /**
+     * {@code peer.service} for calls to {@code hostOrHostPort} ("proxy.internal" or
+     * "127.0.0.1:8081"; a host and port entry wins over a host entry). Wins over the default
+     * logical name ({@code postgresql}, {@code s3}, ...).
+     */
+    public Builder peerService(String hostOrHostPort, String name) {
+      if (hostOrHostPort.isBlank() || name.isBlank()) {
+        throw new IllegalArgumentException("peer service mapping needs a host and a name, got '"
+            + hostOrHostPort + "=" + name + "'");
+      }
+      peerServices.put(hostOrHostPort.trim().toLowerCase(Locale.ROOT), name.trim());
+      return this;
+    }
+
+    public Builder dbSemconv(DbSemconv semconv) {
+      this.dbSemconv = Objects.requireNonNull(semconv, "semconv");
+      return this;
+    }
+
+    /**
+     * Where AWS calls go when not to AWS's regional endpoints (an emulator, a VPC endpoint): their
+     * spans' {@code server.address} and {@code server.port}.
+     */
+    public Builder awsEndpoint(@Nullable URI endpoint) {
+      this.awsEndpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * Reads {@code OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING} (the OpenTelemetry Java
+     * agent's {@code host=name,host:port=name} list), {@code OTEL_SEMCONV_STABILITY_OPT_IN} and
+     * the AWS SDK's {@code AWS_ENDPOINT_URL}. A malformed mapping entry is refused, naming it.
+     */
+    public Builder environment(Map<String, String> env) {
+      String mapping = env.get("OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING");
+      if (mapping != null && !mapping.isBlank()) {
+        for (String entry : mapping.split(",")) {
+          int eq = entry.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING: '"
+                + entry.trim() + "' is not host=name");
+          }
+          peerService(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+      }
+      dbSemconv(DbSemconv.fromOptIn(env.get("OTEL_SEMCONV_STABILITY_OPT_IN")));
+      String endpoint = env.get("AWS_ENDPOINT_URL");
+      if (endpoint != null && !endpoint.isBlank()) {
+        awsEndpoint(URI.create(endpoint.trim()));
+      }
+      return this;
+    }
+
+    public ClientSpans build() {
+      return new ClientSpans(this);
+    }
   }
 
   /**
@@ -92,6 +203,21 @@ public final class ClientSpans {
    * main table or null. Named by its query summary, "{operation} {table}".
    */
   public Span startDb(Context parent, Database db, String operation, @Nullable String table) {
+    return db(parent, db, operation, table, null).startSpan();
+  }
+
+  /**
+   * A PostgreSQL statement: operation, table and summary are read from {@code sql}, which is
+   * recorded as {@code db.query.text} with its literals replaced by {@code ?} ({@link SqlText});
+   * pass the statement as prepared (with {@code ?} parameters), never with values spliced in.
+   */
+  public Span startDb(Context parent, Database db, String sql) {
+    SqlText.Summary summary = SqlText.summarize(sql);
+    return db(parent, db, summary.operation(), summary.table(), SqlText.sanitize(sql)).startSpan();
+  }
+
+  private SpanBuilder db(Context parent, Database db, String operation, @Nullable String table,
+      @Nullable String queryText) {
     String op = operation.toUpperCase(Locale.ROOT);
     String summary = table == null ? op : op + " " + table;
     SpanBuilder b = tracer.spanBuilder(summary)
@@ -104,8 +230,55 @@ public final class ClientSpans {
     if (table != null) {
       b.setAttribute(DbAttributes.DB_COLLECTION_NAME, table);
     }
+    if (queryText != null) {
+      b.setAttribute(DbAttributes.DB_QUERY_TEXT, queryText);
+    }
+    if (dbSemconv == DbSemconv.STABLE_AND_OLD) {
+      b.setAttribute(Incubating.DB_SYSTEM, POSTGRESQL)
+          .setAttribute(Incubating.DB_NAME, db.namespace())
+          .setAttribute(Incubating.DB_OPERATION, op);
+      if (table != null) {
+        b.setAttribute(Incubating.DB_SQL_TABLE, table);
+      }
+      if (queryText != null) {
+        b.setAttribute(Incubating.DB_STATEMENT, queryText);
+      }
+      if (db.host() != null) {
+        b.setAttribute(Incubating.NET_PEER_NAME, db.host());
+      }
+      if (db.port() > 0) {
+        b.setAttribute(Incubating.NET_PEER_PORT, (long) db.port());
+      }
+    }
     server(b, db.host(), db.port());
-    return b.startSpan();
+    peer(b, db.host(), db.port(), POSTGRESQL);
+    return b;
+  }
+
+  /**
+   * The {@code peer.service} this instance records for a call to {@code host}:{@code port}: a
+   * mapping set on the builder, else {@code fallback} (the logical name: {@code postgresql},
+   * {@code s3}, {@code sqs}, {@code ecs}, {@code secretsmanager}), else none.
+   */
+  @Nullable String peerService(@Nullable String host, int port, @Nullable String fallback) {
+    if (host != null) {
+      String h = host.toLowerCase(Locale.ROOT);
+      String name = peerServices.get(h + ":" + port);
+      if (name == null) {
+        name = peerServices.get(h);
+      }
+      if (name != null) {
+        return name;
+      }
+    }
+    return fallback;
+  }
+
+  private void peer(SpanBuilder b, @Nullable String host, int port, @Nullable String fallback) {
+    String name = peerService(host, port, fallback);
+    if (name != null) {
+      b.setAttribute(Incubating.PEER_SERVICE, name);
+    }
   }
 
   /** An AWS API call ("ECS", "RunTask") in {@code region}, named "{service}.{operation}". */
@@ -116,9 +289,9 @@ public final class ClientSpans {
   /** An S3 call ("GetObject", bucket, key or null), named "S3.{operation}". */
   public Span startS3(Context parent, String region, String operation, String bucket, @Nullable String key) {
     SpanBuilder b = aws(parent, region, "S3", operation)
-        .setAttribute(AwsIncubatingAttributes.AWS_S3_BUCKET, bucket);
+        .setAttribute(Incubating.AWS_S3_BUCKET, bucket);
     if (key != null) {
-      b.setAttribute(AwsIncubatingAttributes.AWS_S3_KEY, key);
+      b.setAttribute(Incubating.AWS_S3_KEY, key);
     }
     return b.startSpan();
   }
@@ -130,10 +303,10 @@ public final class ClientSpans {
    */
   public static void awsResponse(Span span, @Nullable String requestId, @Nullable String extendedRequestId) {
     if (requestId != null && !requestId.isEmpty()) {
-      span.setAttribute(AwsIncubatingAttributes.AWS_REQUEST_ID, requestId);
+      span.setAttribute(Incubating.AWS_REQUEST_ID, requestId);
     }
     if (extendedRequestId != null && !extendedRequestId.isEmpty()) {
-      span.setAttribute(AwsIncubatingAttributes.AWS_EXTENDED_REQUEST_ID, extendedRequestId);
+      span.setAttribute(Incubating.AWS_EXTENDED_REQUEST_ID, extendedRequestId);
     }
   }
 
@@ -155,6 +328,7 @@ public final class ClientSpans {
     int port = uri.getPort() >= 0 ? uri.getPort()
         : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     server(b, uri.getHost(), port);
+    peer(b, uri.getHost(), port, null);
     return b.startSpan();
   }
 
@@ -190,13 +364,36 @@ public final class ClientSpans {
   // OpenTelemetry's AWS SDK instrumentation of the same release sets, and what AWS views key on.
   @SuppressWarnings("deprecation")
   private SpanBuilder aws(Context parent, String region, String service, String operation) {
-    return tracer.spanBuilder(service + "." + operation)
+    SpanBuilder b = tracer.spanBuilder(service + "." + operation)
         .setSpanKind(SpanKind.CLIENT)
         .setParent(parent)
-        .setAttribute(RpcIncubatingAttributes.RPC_SYSTEM, AWS_API)
-        .setAttribute(RpcIncubatingAttributes.RPC_SERVICE, service)
-        .setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation)
-        .setAttribute(CloudIncubatingAttributes.CLOUD_REGION, region);
+        .setAttribute(Incubating.RPC_SYSTEM, AWS_API)
+        .setAttribute(Incubating.RPC_SERVICE, service)
+        .setAttribute(Incubating.RPC_METHOD, operation)
+        .setAttribute(Incubating.CLOUD_REGION, region);
+    awsEndpoint(b, service, region);
+    return b;
+  }
+
+  /**
+   * {@code server.address}/{@code server.port} of an AWS call ({@code {service}.{region}.amazonaws.com:443}
+   * unless an endpoint is set) and {@code peer.service}, the service's lower-case name
+   * ({@code s3}, {@code ecs}, {@code secretsmanager}, {@code sqs}) unless mapped.
+   */
+  void awsEndpoint(SpanBuilder b, String service, String region) {
+    String id = service.toLowerCase(Locale.ROOT);
+    String host;
+    int port;
+    if (awsEndpoint != null && awsEndpoint.getHost() != null) {
+      host = awsEndpoint.getHost();
+      port = awsEndpoint.getPort() >= 0 ? awsEndpoint.getPort()
+          : "http".equalsIgnoreCase(awsEndpoint.getScheme()) ? 80 : 443;
+    } else {
+      host = id + "." + region + ".amazonaws.com";
+      port = 443;
+    }
+    server(b, host, port);
+    peer(b, host, port, id);
   }
 
   static void server(SpanBuilder b, @Nullable String host, int port) {

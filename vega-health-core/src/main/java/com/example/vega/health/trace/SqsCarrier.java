@@ -6,11 +6,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
-import io.opentelemetry.semconv.incubating.RpcIncubatingAttributes;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,9 +51,16 @@ public final class SqsCarrier {
   /** SQS's limit on message attributes per message. */
   public static final int MAX_MESSAGE_ATTRIBUTES = 10;
 
-  static final String SYSTEM = MessagingSystemIncubatingValues.AWS_SQS;
+  static final String SYSTEM = Incubating.MESSAGING_SYSTEM_AWS_SQS;
   /** {@code rpc.service} of SQS calls, as the AWS SDK names the service. */
   static final String RPC_SERVICE = "Sqs";
+  /** {@code peer.service} of the calls to SQS: the node a service map draws for the queue. */
+  public static final String PEER_SERVICE = "sqs";
+  // messaging.operation.name of each span, and the first word of its name.
+  static final String SEND = "send";
+  static final String RECEIVE = "receive";
+  static final String PROCESS = "process";
+  static final String DELETE = "delete";
 
   // Kept in this order when slots run out.
   private static final String[] PRIORITY = {W3c.TRACEPARENT, W3c.BAGGAGE, W3c.TRACESTATE};
@@ -157,10 +159,11 @@ public final class SqsCarrier {
    * end with {@link #sent}.
    */
   public Span startSend(Context parent, String queueUrl, int batchSize) {
-    String operation = batchSize > 1 ? "SendMessageBatch" : "SendMessage";
-    SpanBuilder b = messaging(parent, queueUrl, "send ", SpanKind.PRODUCER, MessagingOperationTypeIncubatingValues.SEND, operation);
+    String rpcMethod = batchSize > 1 ? "SendMessageBatch" : "SendMessage";
+    SpanBuilder b = messaging(parent, queueUrl, SEND, SpanKind.PRODUCER, Incubating.OPERATION_TYPE_SEND)
+        .setAttribute(Incubating.RPC_METHOD, rpcMethod);
     if (batchSize > 1) {
-      b.setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize);
+      b.setAttribute(Incubating.MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize);
     }
     return b.startSpan();
   }
@@ -168,7 +171,7 @@ public final class SqsCarrier {
   /** Records a SendMessage's answer on its span: the message id and the AWS request id. */
   public static void sent(Span span, SendMessageResponse response) {
     if (response.messageId() != null) {
-      span.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, response.messageId());
+      span.setAttribute(Incubating.MESSAGING_MESSAGE_ID, response.messageId());
     }
     String requestId;
     try {
@@ -193,10 +196,9 @@ public final class SqsCarrier {
   public Context startProcess(Message message, String queueUrl) {
     Context creation = extract(message);
     SpanContext producer = Span.fromContext(creation).getSpanContext();
-    SpanBuilder b = messaging(creation, queueUrl, "process ", SpanKind.CONSUMER,
-        MessagingOperationTypeIncubatingValues.PROCESS, "process");
+    SpanBuilder b = messaging(creation, queueUrl, PROCESS, SpanKind.CONSUMER, Incubating.OPERATION_TYPE_PROCESS);
     if (message.messageId() != null) {
-      b.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, message.messageId());
+      b.setAttribute(Incubating.MESSAGING_MESSAGE_ID, message.messageId());
     }
     if (producer.isValid()) {
       b.addLink(producer);
@@ -204,24 +206,74 @@ public final class SqsCarrier {
     return creation.with(b.startSpan());
   }
 
+  /**
+   * The CONSUMER "receive {queue}" span of one ReceiveMessage call that returned messages, as
+   * OpenTelemetry's AWS SDK instrumentation makes it with receive telemetry on: a span of the
+   * poll, not of any scan (it starts under {@code parent}, usually the root: a receive serves
+   * several producers), with {@code messaging.batch.message_count} and a link to each message's
+   * creation context. Start it before the call, record the answer with {@link #received}, end it
+   * before processing. An empty receive (long polling) is worth no span: don't start one for it.
+   */
+  public Span startReceive(Context parent, String queueUrl) {
+    return receiveSpan(parent, queueUrl).startSpan();
+  }
+
+  /**
+   * {@link #startReceive(Context, String)} started at {@code start}: for a poll loop that asks
+   * first and makes the span only when messages came back.
+   */
+  public Span startReceive(Context parent, String queueUrl, java.time.Instant start) {
+    return receiveSpan(parent, queueUrl).setStartTimestamp(start).startSpan();
+  }
+
+  private SpanBuilder receiveSpan(Context parent, String queueUrl) {
+    return messaging(parent, queueUrl, RECEIVE, SpanKind.CONSUMER, Incubating.OPERATION_TYPE_RECEIVE)
+        .setAttribute(Incubating.RPC_METHOD, "ReceiveMessage");
+  }
+
+  /**
+   * Records what a receive returned: the batch size, and a link to each message's producer
+   * (spans take links after start since API 1.x's {@code Span.addLink}).
+   */
+  public static void received(Span receive, List<Message> messages) {
+    receive.setAttribute(Incubating.MESSAGING_BATCH_MESSAGE_COUNT, (long) messages.size());
+    for (Message m : messages) {
+      SpanContext producer = Span.fromContext(extract(m)).getSpanContext();
+      if (producer.isValid()) {
+        receive.addLink(producer);
+      }
+    }
+  }
+
+  /**
+   * The CLIENT "delete {queue}" span of a DeleteMessage (the message settled after processing):
+   * {@code messaging.operation.type=settle}, under the process span.
+   */
+  public Span startDelete(Context parent, String queueUrl) {
+    return messaging(parent, queueUrl, DELETE, SpanKind.CLIENT, Incubating.OPERATION_TYPE_SETTLE)
+        .setAttribute(Incubating.RPC_METHOD, "DeleteMessage")
+        .startSpan();
+  }
+
   // rpc.system and rpc.service are deprecated in semantic conventions 1.43, but they are what
   // OpenTelemetry's AWS SDK instrumentation of the same release sets, and what AWS views key on.
-  @SuppressWarnings("deprecation")
-  private SpanBuilder messaging(
-      Context parent, String queueUrl, String verb, SpanKind kind, String type, String operation) {
+  private SpanBuilder messaging(Context parent, String queueUrl, String operation, SpanKind kind, String type) {
     String queue = queueName(queueUrl);
-    SpanBuilder b = tracer.spanBuilder(verb + queue)
+    // The span name is "{messaging.operation.name} {destination}", so the two always agree.
+    SpanBuilder b = tracer.spanBuilder(operation + " " + queue)
         .setSpanKind(kind)
         .setParent(parent)
-        .setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, SYSTEM)
-        .setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, queue)
-        .setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE, type)
-        .setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, operation)
-        .setAttribute(AwsIncubatingAttributes.AWS_SQS_QUEUE_URL, queueUrl)
-        .setAttribute(RpcIncubatingAttributes.RPC_SYSTEM, ClientSpans.AWS_API)
-        .setAttribute(RpcIncubatingAttributes.RPC_SERVICE, RPC_SERVICE);
-    if (kind == SpanKind.PRODUCER) {
-      b.setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation);
+        .setAttribute(Incubating.MESSAGING_SYSTEM, SYSTEM)
+        .setAttribute(Incubating.MESSAGING_DESTINATION_NAME, queue)
+        .setAttribute(Incubating.MESSAGING_OPERATION_TYPE, type)
+        .setAttribute(Incubating.MESSAGING_OPERATION_NAME, operation)
+        .setAttribute(Incubating.AWS_SQS_QUEUE_URL, queueUrl)
+        .setAttribute(Incubating.RPC_SYSTEM, ClientSpans.AWS_API)
+        .setAttribute(Incubating.RPC_SERVICE, RPC_SERVICE);
+    if (kind != SpanKind.CONSUMER || type.equals(Incubating.OPERATION_TYPE_RECEIVE)) {
+      // The calls to SQS name it as their remote service (Zipkin's exporter reads peer.service
+      // on CLIENT and PRODUCER spans only; it is set on the receive for other backends).
+      b.setAttribute(Incubating.PEER_SERVICE, PEER_SERVICE);
     }
     try {
       URI uri = URI.create(queueUrl);

@@ -114,6 +114,50 @@ public final class ZipkinServer implements AutoCloseable {
     return out;
   }
 
+  /** One edge of Zipkin's service map ({@code /api/v2/dependencies}). */
+  public record Link(String parent, String child, long callCount, long errorCount) {
+    @Override
+    public String toString() {
+      return parent + " -> " + child + " (" + callCount + " calls, " + errorCount + " errors)";
+    }
+  }
+
+  /** The service map Zipkin computes from every span stored in the last hour. */
+  public List<Link> dependencies() throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/api/v2/dependencies?lookback=3600000&endTs=" + (System.currentTimeMillis() + 60_000));
+    if (r.statusCode() != 200) {
+      throw new IOException("zipkin /api/v2/dependencies answered " + r.statusCode() + ": " + r.body());
+    }
+    List<Link> out = new ArrayList<>();
+    for (JsonNode l : JSON.readTree(r.body())) {
+      out.add(new Link(l.path("parent").asString(), l.path("child").asString(),
+          l.path("callCount").asLong(), l.path("errorCount").asLong()));
+    }
+    return out;
+  }
+
+  /** The remote services Zipkin lists for {@code service} (from its spans' remote endpoints). */
+  public List<String> remoteServices(String service) throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/api/v2/remoteServices?serviceName=" + URLEncoder.encode(service, StandardCharsets.UTF_8));
+    if (r.statusCode() != 200) {
+      throw new IOException("zipkin /api/v2/remoteServices answered " + r.statusCode() + ": " + r.body());
+    }
+    List<String> out = new ArrayList<>();
+    JSON.readTree(r.body()).forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
+  /** The span names Zipkin has stored for {@code service} (lower case, as Zipkin keeps them). */
+  public List<String> spanNames(String service) throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/api/v2/spans?serviceName=" + URLEncoder.encode(service, StandardCharsets.UTF_8));
+    if (r.statusCode() != 200) {
+      throw new IOException("zipkin /api/v2/spans answered " + r.statusCode() + ": " + r.body());
+    }
+    List<String> out = new ArrayList<>();
+    JSON.readTree(r.body()).forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -123,4 +123,32 @@ class ClientSpansTest {
         .isEqualTo("java.lang.IllegalStateException");
     assertThat(t.finished().toString()).doesNotContain("hunter2");
   }
+
+  @Test
+  void peerServiceMappingNamesAHostAndHostPortWinsOverHostAndDefaults() {
+    ClientSpans mapped = ClientSpans.builder(t.tracing).environment(java.util.Map.of(
+        "OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING",
+        "proxy.internal=vega-llm-proxy, proxy.internal:9443=other-proxy,db.internal=vega-db",
+        "AWS_ENDPOINT_URL", "http://localhost:5000")).build();
+    Context scan = t.scan("scan-1");
+    mapped.startHttp(scan, "POST", URI.create("http://proxy.internal:8080/v1/complete")).end();
+    mapped.startHttp(scan, "POST", URI.create("https://proxy.internal:9443/v1/complete")).end();
+    mapped.startHttp(scan, "GET", URI.create("https://api.example.com/")).end();
+    mapped.startDb(scan, DB, "SELECT", "scans").end();
+    mapped.startAws(scan, "us-west-1", "SecretsManager", "GetSecretValue").end();
+
+    assertThat(t.finished()).extracting(sd -> sd.getAttributes().get(Incubating.PEER_SERVICE))
+        .containsExactly("vega-llm-proxy", "other-proxy", null, "vega-db", "secretsmanager");
+    SpanData aws = t.finished().get(4);
+    assertThat(aws.getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isEqualTo("localhost");
+    assertThat(aws.getAttributes().get(ServerAttributes.SERVER_PORT)).isEqualTo(5000L);
+  }
+
+  @Test
+  void malformedPeerServiceMappingIsRefusedNamingTheEntry() {
+    assertThatThrownBy(() -> ClientSpans.builder(t.tracing).environment(java.util.Map.of(
+        "OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING", "proxy.internal")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING").hasMessageContaining("'proxy.internal'");
+  }
 }

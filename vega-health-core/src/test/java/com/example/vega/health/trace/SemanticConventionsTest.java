@@ -16,7 +16,10 @@ import io.opentelemetry.semconv.UrlAttributes;
 import io.opentelemetry.semconv.UserAgentAttributes;
 import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.DbIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.NetIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.PeerIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.RpcIncubatingAttributes;
 import java.net.URI;
 import java.util.Map;
@@ -65,8 +68,48 @@ class SemanticConventionsTest {
     assertThat(names(sd)).isEqualTo(names(
         DbAttributes.DB_SYSTEM_NAME, DbAttributes.DB_NAMESPACE, DbAttributes.DB_OPERATION_NAME,
         DbAttributes.DB_QUERY_SUMMARY, DbAttributes.DB_COLLECTION_NAME,
-        ServerAttributes.SERVER_ADDRESS, ServerAttributes.SERVER_PORT, ScanContext.SCAN_ID_ATTRIBUTE));
+        ServerAttributes.SERVER_ADDRESS, ServerAttributes.SERVER_PORT, PeerIncubatingAttributes.PEER_SERVICE,
+        ScanContext.SCAN_ID_ATTRIBUTE));
     assertThat(sd.getAttributes().get(DbAttributes.DB_SYSTEM_NAME)).isEqualTo(DbAttributes.DbSystemNameValues.POSTGRESQL);
+    assertThat(sd.getAttributes().get(PeerIncubatingAttributes.PEER_SERVICE)).isEqualTo(DbAttributes.DbSystemNameValues.POSTGRESQL);
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // the old database names are deprecated: that is the point of dup
+  void databaseDupModeAddsTheOldNamesTheXrayExporterReads() {
+    ClientSpans dup = ClientSpans.builder(t.tracing)
+        .environment(Map.of("OTEL_SEMCONV_STABILITY_OPT_IN", "http, database/dup")).build();
+    dup.startDb(t.scan("scan-1"), ClientSpans.Database.postgres("jdbc:postgresql://db:5432/vega"),
+        "UPDATE scans SET status = 'done' WHERE id = ?").end();
+
+    SpanData sd = only(SpanKind.CLIENT);
+    assertThat(names(sd)).isEqualTo(names(
+        DbAttributes.DB_SYSTEM_NAME, DbAttributes.DB_NAMESPACE, DbAttributes.DB_OPERATION_NAME,
+        DbAttributes.DB_QUERY_SUMMARY, DbAttributes.DB_COLLECTION_NAME, DbAttributes.DB_QUERY_TEXT,
+        DbIncubatingAttributes.DB_SYSTEM, DbIncubatingAttributes.DB_NAME, DbIncubatingAttributes.DB_OPERATION,
+        DbIncubatingAttributes.DB_SQL_TABLE, DbIncubatingAttributes.DB_STATEMENT,
+        NetIncubatingAttributes.NET_PEER_NAME, NetIncubatingAttributes.NET_PEER_PORT,
+        ServerAttributes.SERVER_ADDRESS, ServerAttributes.SERVER_PORT, PeerIncubatingAttributes.PEER_SERVICE,
+        ScanContext.SCAN_ID_ATTRIBUTE));
+    assertThat(sd.getAttributes().get(DbIncubatingAttributes.DB_SYSTEM)).isEqualTo("postgresql");
+    assertThat(sd.getAttributes().get(DbIncubatingAttributes.DB_STATEMENT))
+        .isEqualTo(sd.getAttributes().get(DbAttributes.DB_QUERY_TEXT))
+        .isEqualTo("UPDATE scans SET status = ? WHERE id = ?");
+    assertThat(sd.getAttributes().get(NetIncubatingAttributes.NET_PEER_NAME)).isEqualTo("db");
+    assertThat(sd.getAttributes().get(NetIncubatingAttributes.NET_PEER_PORT)).isEqualTo(5432L);
+  }
+
+  @Test
+  void databaseStableModeIsTheDefaultAndCarriesNoOldName() {
+    ClientSpans stable = ClientSpans.builder(t.tracing).environment(Map.of()).build();
+    stable.startDb(t.scan("scan-1"), ClientSpans.Database.postgres("jdbc:postgresql://db:5432/vega"),
+        "SELECT status FROM scans WHERE id = 'scan-1'").end();
+
+    SpanData sd = only(SpanKind.CLIENT);
+    assertThat(sd.getName()).isEqualTo("SELECT scans");
+    assertThat(names(sd)).doesNotContain("db.system", "db.name", "db.statement", "db.operation", "net.peer.name")
+        .contains(DbAttributes.DB_QUERY_TEXT.getKey());
+    assertThat(sd.getAttributes().get(DbAttributes.DB_QUERY_TEXT)).isEqualTo("SELECT status FROM scans WHERE id = ?");
   }
 
   @Test
@@ -80,8 +123,12 @@ class SemanticConventionsTest {
 
     Set<String> rpc = names(RpcIncubatingAttributes.RPC_SYSTEM, RpcIncubatingAttributes.RPC_SERVICE,
         RpcIncubatingAttributes.RPC_METHOD, CloudIncubatingAttributes.CLOUD_REGION,
-        AwsIncubatingAttributes.AWS_REQUEST_ID, ScanContext.SCAN_ID_ATTRIBUTE);
+        AwsIncubatingAttributes.AWS_REQUEST_ID, ServerAttributes.SERVER_ADDRESS, ServerAttributes.SERVER_PORT,
+        PeerIncubatingAttributes.PEER_SERVICE, ScanContext.SCAN_ID_ATTRIBUTE);
     assertThat(names(t.finished().get(0))).isEqualTo(rpc);
+    assertThat(t.finished().get(0).getAttributes().get(PeerIncubatingAttributes.PEER_SERVICE)).isEqualTo("ecs");
+    assertThat(t.finished().get(0).getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isEqualTo("ecs.us-west-1.amazonaws.com");
+    assertThat(t.finished().get(1).getAttributes().get(PeerIncubatingAttributes.PEER_SERVICE)).isEqualTo("s3");
     Set<String> s3Names = new TreeSet<>(rpc);
     s3Names.addAll(names(AwsIncubatingAttributes.AWS_S3_BUCKET, AwsIncubatingAttributes.AWS_S3_KEY,
         AwsIncubatingAttributes.AWS_EXTENDED_REQUEST_ID));
@@ -97,6 +144,42 @@ class SemanticConventionsTest {
     assertThat(names(only(SpanKind.CLIENT))).isEqualTo(names(
         HttpAttributes.HTTP_REQUEST_METHOD, UrlAttributes.URL_FULL, ServerAttributes.SERVER_ADDRESS,
         ServerAttributes.SERVER_PORT, HttpAttributes.HTTP_RESPONSE_STATUS_CODE, ScanContext.SCAN_ID_ATTRIBUTE));
+  }
+
+  @Test
+  void messagingSpansAreNamedByTheirOperationNameAndDestination() {
+    SqsCarrier sqs = SqsCarrier.create(t.tracing);
+    Context scan = t.scan("scan-1");
+    Span send = sqs.startSend(scan, QUEUE_URL);
+    send.end();
+    Message m = Message.builder().messageId("m-1").messageAttributes(sqs.inject(scan.with(send), Map.of())).build();
+    Span receive = sqs.startReceive(Context.root(), QUEUE_URL);
+    SqsCarrier.received(receive, java.util.List.of(m));
+    receive.end();
+    Context process = sqs.startProcess(m, QUEUE_URL);
+    sqs.startDelete(process, QUEUE_URL).end();
+    Span.fromContext(process).end();
+
+    assertThat(t.finished()).extracting(SpanData::getName, SpanData::getKind,
+        sd -> sd.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME),
+        sd -> sd.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("send vega-scans", SpanKind.PRODUCER, "send",
+                MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues.SEND),
+            org.assertj.core.groups.Tuple.tuple("receive vega-scans", SpanKind.CONSUMER, "receive",
+                MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues.RECEIVE),
+            org.assertj.core.groups.Tuple.tuple("delete vega-scans", SpanKind.CLIENT, "delete",
+                MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues.SETTLE),
+            org.assertj.core.groups.Tuple.tuple("process vega-scans", SpanKind.CONSUMER, "process",
+                MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues.PROCESS));
+    SpanData received = t.finished().get(1);
+    assertThat(received.getAttributes().get(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT)).isEqualTo(1L);
+    assertThat(received.getParentSpanContext().isValid()).as("receive is a span of the poll").isFalse();
+    assertThat(received.getLinks()).extracting(l -> l.getSpanContext().getSpanId())
+        .containsExactly(send.getSpanContext().getSpanId());
+    // The calls to SQS name it; the process span is the worker's own work.
+    assertThat(t.finished()).extracting(sd -> sd.getAttributes().get(PeerIncubatingAttributes.PEER_SERVICE))
+        .containsExactly("sqs", "sqs", "sqs", null);
   }
 
   @Test
@@ -117,7 +200,8 @@ class SemanticConventionsTest {
         AwsIncubatingAttributes.AWS_SQS_QUEUE_URL, RpcIncubatingAttributes.RPC_SYSTEM, RpcIncubatingAttributes.RPC_SERVICE,
         ServerAttributes.SERVER_ADDRESS, ServerAttributes.SERVER_PORT, ScanContext.SCAN_ID_ATTRIBUTE);
     Set<String> producer = new TreeSet<>(common);
-    producer.addAll(names(RpcIncubatingAttributes.RPC_METHOD, AwsIncubatingAttributes.AWS_REQUEST_ID));
+    producer.addAll(names(RpcIncubatingAttributes.RPC_METHOD, AwsIncubatingAttributes.AWS_REQUEST_ID,
+        PeerIncubatingAttributes.PEER_SERVICE));
     assertThat(names(only(SpanKind.PRODUCER))).isEqualTo(producer);
     assertThat(names(only(SpanKind.CONSUMER))).isEqualTo(common);
     assertThat(only(SpanKind.CONSUMER).getAttributes().get(MessagingIncubatingAttributes.MESSAGING_SYSTEM))

@@ -54,13 +54,15 @@ public final class RunnerMain {
 
   private static void run(OpenTelemetrySdk sdk, Context parent, Map<String, String> env) throws Exception {
     ScanTracing tracing = ScanTracing.create(sdk);
-    ClientSpans clients = ClientSpans.create(tracing);
+    // peer.service of the proxy, the AWS endpoint and the database names (database/dup) from OTEL_*.
+    ClientSpans clients = ClientSpans.builder(tracing).environment(env).build();
     ClientSpans.Database database = ClientSpans.Database.postgres(env.get("VEGA_DATABASE_URL"));
     String region = env.get("AWS_REGION");
     String scanId = env.get("VEGA_SCAN_ID");
     // The scan id is also a plain setting of the task, so it survives when BAGGAGE did not fit.
     Context scan = ScanContext.scanId(parent).isPresent() ? parent : ScanContext.withScanId(parent, scanId);
-    Span root = tracing.tracer().spanBuilder(ROOT_SPAN).setSpanKind(SpanKind.INTERNAL).setParent(scan).startSpan();
+    // SERVER: the task's entry continues the worker's RunTask call, so backends draw worker -> runner.
+    Span root = tracing.tracer().spanBuilder(ROOT_SPAN).setSpanKind(SpanKind.SERVER).setParent(scan).startSpan();
     Context ctx = scan.with(root);
     try (Scope ignored = ctx.makeCurrent();
         S3Client s3 = S3Client.builder()
@@ -82,9 +84,10 @@ public final class RunnerMain {
         get.end();
       }
 
-      Span claim = clients.startDb(ctx, database, "UPDATE", "scans");
+      String claimSql = "UPDATE scans SET status = 'running' WHERE id = ? AND status = 'queued'";
+      Span claim = clients.startDb(ctx, database, claimSql);
       try (Scope s = claim.makeCurrent();
-          PreparedStatement ps = db.prepareStatement("UPDATE scans SET status = 'running' WHERE id = ? AND status = 'queued'")) {
+          PreparedStatement ps = db.prepareStatement(claimSql)) {
         ps.setString(1, scanId);
         if (ps.executeUpdate() != 1) {
           throw new IllegalStateException("scan " + scanId + " was not queued");

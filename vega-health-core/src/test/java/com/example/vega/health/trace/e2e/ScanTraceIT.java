@@ -28,6 +28,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,8 @@ class ScanTraceIT {
   private S3Client s3Client;
   private String queueUrl;
   private HttpServer proxy;
+  private HttpServer provider;
+  private software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsClient;
   private final List<String> proxyAuthorizations = new CopyOnWriteArrayList<>();
   private final List<OpenTelemetrySdk> sdks = new ArrayList<>();
 
@@ -130,6 +133,10 @@ class ScanTraceIT {
       s3Client.createBucket(b -> b.bucket(bucket)
           .createBucketConfiguration(c -> c.locationConstraint(MotoServer.REGION)));
     }
+    secretsClient = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+        .region(Region.of(MotoServer.REGION)).credentialsProvider(creds)
+        .endpointOverride(moto.endpoint()).httpClient(UrlConnectionHttpClient.create()).build();
+    startProvider();
     startProxy(sdk("vega-llm-proxy"));
   }
 
@@ -138,6 +145,10 @@ class ScanTraceIT {
     if (proxy != null) {
       proxy.stop(0);
     }
+    if (provider != null) {
+      provider.stop(0);
+    }
+    secretsClient.close();
     sdks.forEach(OpenTelemetrySdk::close);
     sqsClient.close();
     s3Client.close();
@@ -159,6 +170,29 @@ class ScanTraceIT {
     assertThat(proxyAuthorizations).containsExactly("Bearer " + PROXY_TOKEN);
     assertThat(spans.toString()).doesNotContain(PROXY_TOKEN).doesNotContain(PostgresServer.PASSWORD);
     assertThat(runnerEnv).containsKeys("TRACEPARENT", "BAGGAGE");
+
+    // The service map Zipkin draws from these spans: service -> service through SERVER spans
+    // continuing a client (RunTask, the proxy call), and every dependency as a remote service
+    // (peer.service on the CLIENT and PRODUCER spans; Zipkin's exporter reads nothing else).
+    assertThat(zipkin.dependencies()).extracting(l -> l.parent() + " -> " + l.child()).contains(
+        "vega-api -> sqs", "vega-api -> s3", "vega-api -> postgresql",
+        "vega-worker -> vega-v16-runner", "vega-worker -> sqs", "vega-worker -> secretsmanager",
+        "vega-v16-runner -> vega-llm-proxy", "vega-v16-runner -> s3", "vega-v16-runner -> postgresql",
+        "vega-llm-proxy -> llm-provider");
+    assertThat(zipkin.remoteServices("vega-api")).containsExactlyInAnyOrder("postgresql", "s3", "sqs");
+    assertThat(zipkin.remoteServices("vega-worker")).containsExactlyInAnyOrder("sqs", "secretsmanager", "ecs");
+    assertThat(zipkin.remoteServices("vega-v16-runner")).containsExactlyInAnyOrder("postgresql", "s3", "vega-llm-proxy");
+    assertThat(zipkin.remoteServices("vega-llm-proxy")).containsExactly("llm-provider");
+    assertThat(spans).filteredOn(s -> s.kind().equals("CLIENT") || s.kind().equals("PRODUCER"))
+        .allSatisfy(s -> assertThat(s.tags()).containsKeys("server.address", "server.port", "peer.service"));
+    // The runner runs with OTEL_SEMCONV_STABILITY_OPT_IN=database/dup: old and new names, literals gone.
+    StoredSpan claim = spans.stream().filter(s -> s.service().equals("vega-v16-runner") && s.name().equals("update scans"))
+        .findFirst().orElseThrow();
+    assertThat(claim.tags()).containsEntry("db.system.name", "postgresql").containsEntry("db.system", "postgresql")
+        .containsEntry("db.query.summary", "UPDATE scans").containsEntry("db.operation", "UPDATE")
+        .containsEntry("db.query.text", "UPDATE scans SET status = ? WHERE id = ? AND status = ?")
+        .containsEntry("db.statement", "UPDATE scans SET status = ? WHERE id = ? AND status = ?")
+        .containsKeys("db.namespace", "db.name", "net.peer.name", "net.peer.port");
 
     // The runner's log line written inside the scan's trace carries that trace's id and the scan id.
     String traceId = spans.get(0).traceId();
@@ -196,7 +230,7 @@ class ScanTraceIT {
   private Map<String, String> apiAndWorker(String scanId) throws Exception {
     OpenTelemetrySdk apiSdk = sdk("vega-api");
     ScanTracing api = ScanTracing.create(apiSdk);
-    ClientSpans apiClients = ClientSpans.create(api);
+    ClientSpans apiClients = ClientSpans.builder(api).awsEndpoint(moto.endpoint()).build();
     ClientSpans.Database database = ClientSpans.Database.postgres(postgres.jdbcUrl());
 
     // A caller on the internet sends its own traceparent: the api must not continue it.
@@ -239,15 +273,30 @@ class ScanTraceIT {
     OpenTelemetrySdk workerSdk = sdk("vega-worker");
     ScanTracing worker = ScanTracing.create(workerSdk);
     SqsCarrier workerSqs = SqsCarrier.create(worker);
-    List<Message> messages = sqsClient.receiveMessage(SqsCarrier.withTraceAttributes(
-        ReceiveMessageRequest.builder().queueUrl(queueUrl).waitTimeSeconds(1).maxNumberOfMessages(1).build()))
-        .messages();
+    ClientSpans workerClients = ClientSpans.builder(worker).awsEndpoint(moto.endpoint()).build();
+    Span receive = workerSqs.startReceive(Context.root(), queueUrl);
+    List<Message> messages;
+    try {
+      messages = sqsClient.receiveMessage(SqsCarrier.withTraceAttributes(
+          ReceiveMessageRequest.builder().queueUrl(queueUrl).waitTimeSeconds(1).maxNumberOfMessages(1).build()))
+          .messages();
+      SqsCarrier.received(receive, messages);
+    } finally {
+      receive.end();
+    }
     assertThat(messages).hasSize(1);
     Message m = messages.get(0);
     Context process = workerSqs.startProcess(m, queueUrl);
     Map<String, String> env;
     try (Scope s = process.makeCurrent()) {
-      Span runTask = ClientSpans.create(worker).startAws(Context.current(), MotoServer.REGION, "ECS", "RunTask");
+      // The scan token's hand-off secret (ScanTokenHandoff), as the example worker makes it.
+      Span createSecret = workerClients.startAws(Context.current(), MotoServer.REGION, "SecretsManager", "CreateSecret");
+      try (Scope c = createSecret.makeCurrent()) {
+        secretsClient.createSecret(b -> b.name("vega/scan-token/" + scanId).secretString(UUID.randomUUID().toString()));
+      } finally {
+        createSecret.end();
+      }
+      Span runTask = workerClients.startAws(Context.current(), MotoServer.REGION, "ECS", "RunTask");
       try (Scope r = runTask.makeCurrent()) {
         RunTaskRequest request = EcsCarrier.create(worker).inject(Context.current(), RunTaskRequest.builder()
             .cluster("vega").taskDefinition("vega-v16-runner")
@@ -264,7 +313,12 @@ class ScanTraceIT {
       } finally {
         runTask.end();
       }
-      sqsClient.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      Span delete = workerSqs.startDelete(Context.current(), queueUrl);
+      try (Scope d = delete.makeCurrent()) {
+        sqsClient.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+      } finally {
+        delete.end();
+      }
     } finally {
       Span.fromContext(process).end();
     }
@@ -284,6 +338,8 @@ class ScanTraceIT {
     env.put("AWS_SECRET_ACCESS_KEY", "test");
     env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
     env.put("OTEL_SERVICE_NAME", "vega-v16-runner");
+    env.put("OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING", "127.0.0.1:" + proxy.getAddress().getPort() + "=vega-llm-proxy");
+    env.put("OTEL_SEMCONV_STABILITY_OPT_IN", "database/dup");
     // ... and the RunTask override on top, as ECS merges them.
     env.putAll(overrideEnv);
     Path log = dir.resolve("runner-" + scanId + ".log");
@@ -293,8 +349,26 @@ class ScanTraceIT {
     assertThat(r.exit()).as("runner exit, log:\n%s", r.out()).isZero();
   }
 
+  /** The LLM provider: not ours, so not traced; the proxy's client span names it. */
+  private void startProvider() throws IOException {
+    provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    provider.createContext("/v1/messages", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = "{\"severity\":\"high\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    provider.start();
+  }
+
   private void startProxy(OpenTelemetrySdk proxySdk) throws IOException {
-    ServerSpans servers = ServerSpans.create(ScanTracing.create(proxySdk));
+    ScanTracing proxyTracing = ScanTracing.create(proxySdk);
+    ServerSpans servers = ServerSpans.create(proxyTracing);
+    URI providerUri = URI.create("http://127.0.0.1:" + provider.getAddress().getPort() + "/v1/messages");
+    ClientSpans proxyClients = ClientSpans.builder(proxyTracing)
+        .peerService("127.0.0.1:" + provider.getAddress().getPort(), "llm-provider").build();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     proxy.createContext("/v1/complete", exchange -> {
       Context ctx = servers.start(exchange.getRequestHeaders()::getFirst, Trust.TRUSTED, new ServerSpans.Request(
@@ -305,7 +379,20 @@ class ScanTraceIT {
       try (Scope s = ctx.makeCurrent()) {
         proxyAuthorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         exchange.getRequestBody().readAllBytes();
-        byte[] body = "{\"severity\":\"high\"}".getBytes(StandardCharsets.UTF_8);
+        Span forward = proxyClients.startHttp(Context.current(), "POST", providerUri);
+        byte[] body;
+        try {
+          var answer = http.send(java.net.http.HttpRequest.newBuilder(providerUri)
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+          ClientSpans.httpResponse(forward, answer.statusCode());
+          body = answer.body();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
+        } finally {
+          forward.end();
+        }
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
       } finally {

@@ -47,6 +47,7 @@ final class TraceShape {
   static final Key RUN_TASK = new Key(WORKER, "ECS.RunTask");
   static final Key RUNNER_ROOT = new Key(RUNNER, RunnerMain.ROOT_SPAN);
   static final Key LLM_CALL = new Key(RUNNER, "POST");
+  static final Key PROXY_ROOT = new Key(PROXY, "POST /v1/complete");
 
   static final List<Expected> SCAN = List.of(
       new Expected(API, API_ROOT.name(), "SERVER", null),
@@ -54,12 +55,15 @@ final class TraceShape {
       new Expected(API, "INSERT scans", "CLIENT", API_ROOT),
       new Expected(API, SEND.name(), "PRODUCER", API_ROOT),
       new Expected(WORKER, PROCESS.name(), "CONSUMER", SEND),
+      new Expected(WORKER, "SecretsManager.CreateSecret", "CLIENT", PROCESS),
       new Expected(WORKER, RUN_TASK.name(), "CLIENT", PROCESS),
-      new Expected(RUNNER, RUNNER_ROOT.name(), "INTERNAL", RUN_TASK),
+      new Expected(WORKER, "delete vega-scans", "CLIENT", PROCESS),
+      new Expected(RUNNER, RUNNER_ROOT.name(), "SERVER", RUN_TASK),
       new Expected(RUNNER, "S3.GetObject", "CLIENT", RUNNER_ROOT),
       new Expected(RUNNER, "UPDATE scans", "CLIENT", RUNNER_ROOT),
       new Expected(RUNNER, LLM_CALL.name(), "CLIENT", RUNNER_ROOT),
-      new Expected(PROXY, "POST /v1/complete", "SERVER", LLM_CALL),
+      new Expected(PROXY, PROXY_ROOT.name(), "SERVER", LLM_CALL),
+      new Expected(PROXY, "POST", "CLIENT", PROXY_ROOT),
       new Expected(RUNNER, "INSERT findings", "CLIENT", RUNNER_ROOT),
       new Expected(RUNNER, "S3.PutObject", "CLIENT", RUNNER_ROOT));
 
