@@ -114,6 +114,9 @@ public enum Setting {
       "at least 16 random characters"),
   HEALTH_DETAIL_NETWORKS("VEGA_HEALTH_DETAIL_NETWORKS", Use.MODULE, "[^\\p{Cntrl}]{1,2000}", Setting::networks,
       "a comma-separated list of networks such as 10.0.0.0/16"),
+  // The ALB's subnets: whose X-Forwarded-For/-Proto server spans and detail access believe (TrustedProxies).
+  HEALTH_TRUSTED_PROXIES("VEGA_HEALTH_TRUSTED_PROXIES", Use.MODULE, "[^\\p{Cntrl}]{1,2000}", Setting::networks,
+      "a comma-separated list of the proxies' networks (the ALB's subnets) such as 10.0.0.0/24,10.0.1.0/24"),
   // Read by the agent's premain as a plain string (it loads no Vega class before main).
   HEALTH_OTEL("VEGA_HEALTH_OTEL", Use.MODULE_WORD, "auto|on|off", "auto, on or off"),
   // Fleet scale: how a task's checks spread their runs and back off (HealthMonitor.Builder.settings).

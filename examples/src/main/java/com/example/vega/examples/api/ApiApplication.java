@@ -3,6 +3,7 @@ package com.example.vega.examples.api;
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Database;
 import com.example.vega.examples.common.Env;
+import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -42,7 +43,7 @@ public class ApiApplication {
 
   @Bean(destroyMethod = "close")
   OpenTelemetrySdk openTelemetry(Env env) {
-    return VegaOpenTelemetry.builder("vega-api").environment(env.map()).shutdownHook(false).build();
+    return VegaOpenTelemetry.builder(ServiceRuntime.serviceInfo("vega-api", env.map())).environment(env.map()).shutdownHook(false).build();
   }
 
   /** The access-token validator when the provider is Cognito (a record: Spring beans cannot be null). */

@@ -52,12 +52,22 @@ public final class ServiceRuntime implements AutoCloseable {
   private @Nullable HealthMonitor monitor; // from startHealth on
   private @Nullable HealthServer health;
 
+  /**
+   * How every example service describes itself, on its health+json and its telemetry resource
+   * ({@code service.version}, {@code deployment.environment.name}): {@code VEGA_VERSION} else the
+   * examples' version, {@code VEGA_ENVIRONMENT} else {@code local}.
+   */
+  public static ServiceInfo serviceInfo(String serviceName, Map<String, String> environment) {
+    Env env = new Env(environment);
+    return new ServiceInfo(serviceName, env.get("VEGA_VERSION", VERSION), env.get("VEGA_RELEASE_ID", "local"),
+        serviceName, env.get("VEGA_ENVIRONMENT", "local"));
+  }
+
   public ServiceRuntime(VegaRole role, Map<String, String> environment) {
     this.role = role;
     this.env = new Env(environment);
     ConfigCheck.validate(role, settings());
-    this.service = new ServiceInfo(role.serviceName(), VERSION, env.get("VEGA_RELEASE_ID", "local"),
-        role.serviceName(), env.get("VEGA_ENVIRONMENT", "local"));
+    this.service = serviceInfo(role.serviceName(), environment);
     this.otel = VegaOpenTelemetry.builder(service).environment(environment).shutdownHook(false).build();
     this.tracing = ScanTracing.create(otel);
     this.telemetry = HealthTelemetry.create(otel, role.hintName());

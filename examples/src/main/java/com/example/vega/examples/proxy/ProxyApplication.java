@@ -2,6 +2,7 @@ package com.example.vega.examples.proxy;
 
 import com.example.vega.examples.common.Aws;
 import com.example.vega.examples.common.Env;
+import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,7 +32,7 @@ public class ProxyApplication {
 
   @Bean(destroyMethod = "close")
   OpenTelemetrySdk openTelemetry(Env env) {
-    return VegaOpenTelemetry.builder("vega-llm-proxy").environment(env.map()).shutdownHook(false).build();
+    return VegaOpenTelemetry.builder(ServiceRuntime.serviceInfo("vega-llm-proxy", env.map())).environment(env.map()).shutdownHook(false).build();
   }
 
   @Bean

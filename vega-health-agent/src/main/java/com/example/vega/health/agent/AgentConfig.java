@@ -6,6 +6,7 @@ import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.TrustedProxies;
 import com.example.vega.health.http.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -85,6 +86,17 @@ record AgentConfig(
       } catch (IllegalArgumentException e) {
         problems.add(Setting.HEALTH_DETAIL_NETWORKS.key() + ": " + e.getMessage() + "; use "
             + Setting.HEALTH_DETAIL_NETWORKS.shape());
+      }
+    }
+
+    String proxies = Setting.HEALTH_TRUSTED_PROXIES.raw(s);
+    if (proxies != null) {
+      try {
+        // Behind the ALB: judge the caller its X-Forwarded-For names, never the ALB's own address.
+        detail = detail.behind(TrustedProxies.of(proxies.split(",")));
+      } catch (IllegalArgumentException e) {
+        problems.add(Setting.HEALTH_TRUSTED_PROXIES.key() + ": " + e.getMessage() + "; use "
+            + Setting.HEALTH_TRUSTED_PROXIES.shape() + " (no forwarded header is believed)");
       }
     }
 

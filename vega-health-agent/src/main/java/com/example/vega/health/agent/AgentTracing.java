@@ -2,6 +2,7 @@ package com.example.vega.health.agent;
 
 import com.example.vega.health.Setting;
 import com.example.vega.health.trace.EcsCarrier;
+import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -54,8 +55,9 @@ final class AgentTracing {
   }
 
   /** Builds the SDK from OTEL_* (off the main thread) and makes {@code late} forward to it. */
-  static void buildSdk(LateOpenTelemetry late, String serviceName) {
-    late.delegateTo(VegaOpenTelemetry.builder(serviceName).build());
+  static void buildSdk(LateOpenTelemetry late, ServiceInfo service) {
+    // The whole ServiceInfo: service.version (VEGA_VERSION) and deployment.environment.name too.
+    late.delegateTo(VegaOpenTelemetry.builder(service).build());
   }
 
   /**

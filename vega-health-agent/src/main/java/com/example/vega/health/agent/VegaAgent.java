@@ -197,7 +197,7 @@ public final class VegaAgent {
     @Override
     public void run() {
       try {
-        AgentTracing.buildSdk(late, AgentConfig.from(VegaSettings.environment()).service().serviceId());
+        AgentTracing.buildSdk(late, AgentConfig.from(VegaSettings.environment()).service());
       } catch (Throwable e) {
         warn("OpenTelemetry SDK not built from OTEL_*: " + Text.oneLine(String.valueOf(e))
             + "; spans are not exported. Check the OTEL_* settings.");

@@ -43,4 +43,25 @@ class AgentConfigTest {
         .doesNotContain("short\"");
     assertThat(c.secrets()).containsExactly("short");
   }
+
+  @Test
+  void behindTheAlbTrustedProxiesJudgeTheForwardedCallerAndAMalformedOneIsAProblem() throws Exception {
+    AgentConfig c = AgentConfig.from(VegaSettings.of(Map.of("VEGA_HEALTH_DETAIL_NETWORKS", "10.0.0.0/16",
+        "VEGA_HEALTH_TRUSTED_PROXIES", "10.0.0.0/24")));
+    assertThat(c.problems()).isEmpty();
+    InetAddress alb = InetAddress.getByName("10.0.0.5");
+    assertThat(c.detail().allows(alb, Map.of("X-Forwarded-For", "10.0.8.8")::get)).isTrue();
+    assertThat(c.detail().allows(alb, Map.of("X-Forwarded-For", "203.0.113.9")::get)).isFalse();
+    assertThat(c.detail().allows(alb, Map.<String, String>of()::get)).isFalse();
+    AgentConfig bad = AgentConfig.from(VegaSettings.of(Map.of("VEGA_HEALTH_TRUSTED_PROXIES", "10.0.0.0/24,alb")));
+    assertThat(String.join("\n", bad.problems())).contains("VEGA_HEALTH_TRUSTED_PROXIES").contains("alb");
+  }
+
+  @Test
+  void theServiceCarriesVersionAndEnvironmentForTheResource() {
+    AgentConfig c = AgentConfig.from(VegaSettings.of(Map.of("VEGA_ROLE", "runner", "VEGA_VERSION", "1.4.2",
+        "VEGA_ENVIRONMENT", "prod")));
+    assertThat(c.service().version()).isEqualTo("1.4.2");
+    assertThat(c.service().environment()).isEqualTo("prod");
+  }
 }

@@ -1,6 +1,5 @@
 package com.example.vega.health.http;
 
-import com.example.vega.health.VegaSettings;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 public interface DetailAccess {
 
   /**
-   * @param remote the caller's address (behind an ALB this is the ALB; use a token then)
+   * @param remote the direct peer's address (behind an ALB this is the ALB: see {@link #behind})
    * @param header request header lookup, case-insensitive, null when absent
    */
   boolean allows(InetAddress remote, Function<String, @Nullable String> header);
@@ -44,16 +43,24 @@ public interface DetailAccess {
     return this instanceof BuiltInAccess && other instanceof BuiltInAccess ? new BuiltInAccess(either) : either;
   }
 
-  /** Callers from these networks, e.g. {@code "127.0.0.0/8", "10.0.0.0/16"}. */
+  /**
+   * Callers from these networks, e.g. {@code "127.0.0.0/8", "10.0.0.0/16"}. A request that says a
+   * proxy forwarded it ({@code X-Forwarded-For}, {@code Forwarded}, {@code X-Real-IP}) never
+   * matches: its address is the proxy's, not the caller's, so a VPC network would otherwise open
+   * detail to every caller of the ALB. Name the proxies with {@link #behind} to judge the
+   * forwarded caller instead.
+   */
   static DetailAccess fromNetworks(String... cidrs) {
-    List<byte[][]> nets = new ArrayList<>();
+    List<Cidr> nets = new ArrayList<>();
     for (String cidr : cidrs) {
-      nets.add(parseCidr(cidr));
+      nets.add(Cidr.parse(cidr));
     }
     return new BuiltInAccess((remote, header) -> {
-      byte[] a = remote.getAddress();
-      for (byte[][] net : nets) {
-        if (matches(a, net[0], net[1])) {
+      if (TrustedProxies.forwarded(header)) {
+        return false;
+      }
+      for (Cidr net : nets) {
+        if (net.contains(remote)) {
           return true;
         }
       }
@@ -61,9 +68,50 @@ public interface DetailAccess {
     });
   }
 
-  /** Loopback only: the default, so a person on the box (or an ECS health check) sees detail. */
+  /**
+   * This rule judged on the caller behind {@code proxies}: a request a trusted proxy forwarded is
+   * judged by the address its {@code X-Forwarded-For} names (see {@link TrustedProxies}), without
+   * the forwarding headers. A request from a trusted proxy whose header is missing or cannot be
+   * believed matches no network (a token still works): so a network that contains the proxies
+   * (the VPC) never opens detail to whoever the proxy forwards. Requests from anybody else are
+   * judged as they come.
+   */
+  default DetailAccess behind(TrustedProxies proxies) {
+    if (proxies.isEmpty()) {
+      return this;
+    }
+    DetailAccess inner = this;
+    DetailAccess judged = (remote, header) -> {
+      if (!proxies.trusts(remote)) {
+        return inner.allows(remote, header);
+      }
+      TrustedProxies.Client c = proxies.client(remote, header, "http");
+      InetAddress client = c.address();
+      if (!c.forwarded() || client == null) {
+        // The caller is unknown: make every network rule see a forwarded request and refuse.
+        return inner.allows(remote, name -> isForwarding(name) ? "unknown" : header.apply(name));
+      }
+      return inner.allows(client, name -> isForwarding(name) ? null : header.apply(name));
+    };
+    return this instanceof BuiltInAccess ? new BuiltInAccess(judged) : judged;
+  }
+
+  private static boolean isForwarding(String name) {
+    for (String h : TrustedProxies.FORWARDING_HEADERS) {
+      if (h.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Loopback only: the default, so a person on the box (or an ECS health check) sees detail. Not
+   * a request a local proxy forwarded (it carries {@code X-Forwarded-For}): that caller is not on
+   * the box.
+   */
   static DetailAccess loopback() {
-    return new BuiltInAccess((remote, header) -> remote.isLoopbackAddress());
+    return new BuiltInAccess((remote, header) -> remote.isLoopbackAddress() && !TrustedProxies.forwarded(header));
   }
 
   /**
@@ -91,44 +139,5 @@ public interface DetailAccess {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static byte[][] parseCidr(String cidr) {
-    String[] parts = cidr.trim().split("/", 2);
-    try {
-      InetAddress network = IpLiteral.parse(parts[0]);
-      if (network == null) {
-        throw new IllegalArgumentException(shown(cidr) + " is not an IP network (like 10.0.0.0/16)");
-      }
-      byte[] addr = network.getAddress();
-      int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : addr.length * 8;
-      if (bits < 0 || bits > addr.length * 8) {
-        throw new IllegalArgumentException(shown(cidr) + " has a prefix length out of range");
-      }
-      byte[] mask = new byte[addr.length];
-      for (int i = 0; i < bits; i++) {
-        mask[i / 8] |= (byte) (0x80 >>> (i % 8));
-      }
-      return new byte[][] {addr, mask};
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(shown(cidr) + " is not an IP network (like 10.0.0.0/16)", e);
-    }
-  }
-
-  /** The value as messages quote it (it comes from a setting and goes to a log): see {@link VegaSettings#shown}. */
-  private static String shown(String cidr) {
-    return VegaSettings.shown(cidr.trim());
-  }
-
-  private static boolean matches(byte[] a, byte[] net, byte[] mask) {
-    if (a.length != net.length) {
-      return false;
-    }
-    for (int i = 0; i < a.length; i++) {
-      if ((a[i] & mask[i]) != (net[i] & mask[i])) {
-        return false;
-      }
-    }
-    return true;
   }
 }

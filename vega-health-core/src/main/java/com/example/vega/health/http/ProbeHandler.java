@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -282,7 +283,11 @@ final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
   /** Fail closed: a rule that throws shows the top-level status only, and the endpoint answers. */
   private static boolean allowed(DetailAccess access, InetAddress address, HttpHeaders headers) {
     try {
-      return access.allows(address, headers::get);
+      // Repeated headers joined: a proxy may append its X-Forwarded-For as a second line.
+      return access.allows(address, name -> {
+        List<String> all = headers.getAll(name);
+        return all.isEmpty() ? null : String.join(", ", all);
+      });
     } catch (RuntimeException e) {
       if (ACCESS_FAILURE_LOGGED.compareAndSet(false, true)) {
         LOG.log(System.Logger.Level.WARNING, "vega-health: the detail access rule threw "

@@ -59,7 +59,7 @@ public final class VegaOpenTelemetry {
 
   private VegaOpenTelemetry() {}
 
-  /** For a service known by name only (no version; environment from {@code VEGA_ENVIRONMENT}). */
+  /** For a service known by name only (version from {@code VEGA_VERSION}, environment from {@code VEGA_ENVIRONMENT}). */
   public static Builder builder(String serviceName) {
     return new Builder(serviceName, null, null);
   }
@@ -108,7 +108,9 @@ public final class VegaOpenTelemetry {
       defaults.put("otel.propagators", "tracecontext,baggage");
       defaults.put("otel.java.disabled.resource.providers", OTHER_AWS_DETECTORS);
       Map<String, String> overrides = environment == null ? Map.of() : otelProperties(environment);
-      Attributes service = resourceAttributes(env, version, environmentName);
+      // A service built by name only still reports its version: VEGA_VERSION, as the agent reads it.
+      String v = version != null ? version : Setting.VERSION.read(VegaSettings.of(env)).get();
+      Attributes service = resourceAttributes(env, v, environmentName);
       Validated<String> healthy = Setting.HEALTH_TRACE_HEALTHY_RUNS.read(VegaSettings.of(env));
       if (!healthy.isValid()) {
         LOG.log(System.Logger.Level.WARNING, "vega-health: " + healthy.messages() + "; healthy check runs are not exported");

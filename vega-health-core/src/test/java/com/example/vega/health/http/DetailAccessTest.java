@@ -45,4 +45,40 @@ class DetailAccessTest {
     assertThat(DetailAccess.loopback().or(own)).isNotInstanceOf(BuiltInAccess.class);
     assertThat(own.or(DetailAccess.loopback())).isNotInstanceOf(BuiltInAccess.class);
   }
+
+  @Test
+  void aNetworkNeverMatchesARequestAProxyForwardedItsAddressIsTheProxys() throws Exception {
+    DetailAccess vpc = DetailAccess.fromNetworks("10.0.0.0/16");
+    assertThat(allows(vpc, "10.0.0.5", Map.of())).isTrue();
+    assertThat(allows(vpc, "10.0.0.5", Map.of("X-Forwarded-For", "203.0.113.9"))).isFalse();
+    assertThat(allows(vpc, "10.0.0.5", Map.of("Forwarded", "for=203.0.113.9"))).isFalse();
+    assertThat(allows(DetailAccess.loopback(), "127.0.0.1", Map.of("X-Forwarded-For", "203.0.113.9"))).isFalse();
+    assertThat(allows(DetailAccess.loopback(), "127.0.0.1", Map.of())).isTrue();
+  }
+
+  @Test
+  void behindTrustedProxiesTheCallerTheirForwardedForNamesIsJudged() throws Exception {
+    // The VPC is listed for detail and contains the ALB's subnet: only callers inside it may see detail.
+    DetailAccess a = DetailAccess.fromNetworks("10.0.0.0/16").behind(TrustedProxies.of("10.0.0.0/24"));
+    assertThat(allows(a, "10.0.0.5", Map.of("X-Forwarded-For", "10.0.8.8"))).isTrue();
+    assertThat(allows(a, "10.0.0.5", Map.of("X-Forwarded-For", "203.0.113.9"))).isFalse();
+    assertThat(allows(a, "10.0.0.5", Map.of("X-Forwarded-For", "10.0.8.8, 203.0.113.9"))).isFalse();
+    // The ALB's own request, or one it sent without the header: the caller is unknown.
+    assertThat(allows(a, "10.0.0.5", Map.of())).isFalse();
+    // A caller outside the proxies is judged directly, and its own X-Forwarded-For opens nothing.
+    assertThat(allows(a, "10.0.8.8", Map.of())).isTrue();
+    assertThat(allows(a, "203.0.113.9", Map.of("X-Forwarded-For", "10.0.8.8"))).isFalse();
+    assertThat(a).isInstanceOf(BuiltInAccess.class);
+  }
+
+  @Test
+  void garbageForwardedForFromATrustedProxyOpensNoNetworkButATokenStillWorks() throws Exception {
+    DetailAccess a = DetailAccess.fromNetworks("10.0.0.0/16").or(DetailAccess.bearerToken("0123456789abcdef-token"))
+        .behind(TrustedProxies.of("10.0.0.0/24"));
+    for (String xff : new String[] {"", "garbage", "10.0.8.8:80", "10.0.8.8, ", "10.0.8.8;rm", "1.1.1.1,".repeat(40)}) {
+      assertThat(allows(a, "10.0.0.5", Map.of("X-Forwarded-For", xff))).as(xff).isFalse();
+      assertThat(allows(a, "10.0.0.5", Map.of("X-Forwarded-For", xff,
+          "Authorization", "Bearer 0123456789abcdef-token"))).as(xff).isTrue();
+    }
+  }
 }

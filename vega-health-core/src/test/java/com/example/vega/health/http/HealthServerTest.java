@@ -251,6 +251,37 @@ class HealthServerTest {
   }
 
   @Test
+  void behindTheAlbAVpcNetworkOpensDetailOnlyToTheCallerItsForwardedForNames() throws Exception {
+    monitor.start();
+    scheduler.runDue();
+    // Loopback stands for the VPC here: 127.0.0.0/8 is listed for detail, and the ALB is 127.0.0.1.
+    try (HealthServer unnamed = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        DetailAccess.fromNetworks("127.0.0.0/8"));
+        HealthServer behind = HealthServer.start(monitor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            DetailAccess.fromNetworks("127.0.0.0/8").behind(TrustedProxies.of("127.0.0.1/32")))) {
+      String pass = "{\"status\":\"pass\"}";
+      // Without the ALB named: a forwarded request never gets detail by network.
+      assertThat(RawHttp.exchange(unnamed.port(), RawHttp.get("/v1/healthz")).text()).contains("\"checks\"");
+      assertThat(RawHttp.exchange(unnamed.port(), RawHttp.get("/v1/healthz",
+          "X-Forwarded-For: 203.0.113.9")).text()).isEqualTo(pass);
+      // Named: the forwarded caller is judged.
+      assertThat(RawHttp.exchange(behind.port(), RawHttp.get("/v1/healthz",
+          "X-Forwarded-For: 127.0.0.2")).text()).contains("\"checks\"");
+      assertThat(RawHttp.exchange(behind.port(), RawHttp.get("/v1/healthz",
+          "X-Forwarded-For: 203.0.113.9")).text()).isEqualTo(pass);
+      assertThat(RawHttp.exchange(behind.port(), RawHttp.get("/v1/healthz")).text()).isEqualTo(pass);
+      // A client's spoofed line, then the one the ALB appended: both are read, right to left.
+      assertThat(RawHttp.exchange(behind.port(), RawHttp.get("/v1/healthz",
+          "X-Forwarded-For: 127.0.0.2", "X-Forwarded-For: 203.0.113.9")).text()).isEqualTo(pass);
+      for (String garbage : new String[] {"garbage", "127.0.0.2:80", "127.0.0.2,,", "127.0.0.2 127.0.0.3"}) {
+        RawHttp.Response r = RawHttp.exchange(behind.port(), RawHttp.get("/v1/healthz", "X-Forwarded-For: " + garbage));
+        assertThat(r.status()).as(garbage).isEqualTo(200);
+        assertThat(r.text()).as(garbage).isEqualTo(pass);
+      }
+    }
+  }
+
+  @Test
   void anAccessRuleThatThrowsServesTheStatusOnlyNeverDetail() throws Exception {
     monitor.start();
     scheduler.runDue();

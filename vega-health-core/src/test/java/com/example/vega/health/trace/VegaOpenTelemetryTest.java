@@ -85,4 +85,15 @@ class VegaOpenTelemetryTest {
     assertThatThrownBy(() -> VegaOpenTelemetry.builder(""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serviceName must not be blank");
   }
+
+  @Test
+  void aServiceBuiltByNameTakesItsVersionAndEnvironmentFromTheVariables() {
+    Map<String, String> env = new java.util.HashMap<>(NO_EXPORT);
+    env.put(Setting.VERSION.key(), "3.1.0");
+    env.put(Setting.ENVIRONMENT.key(), "prod");
+    try (OpenTelemetrySdk sdk = VegaOpenTelemetry.builder("vega-api").environment(env).shutdownHook(false).build()) {
+      assertThat(sdk.getSdkTracerProvider().toString()).contains("service.version=\"3.1.0\"")
+          .contains("deployment.environment.name=\"prod\"");
+    }
+  }
 }

@@ -51,13 +51,18 @@ final class HealthzRoutes {
     try {
       Optional<InetSocketAddress> remote = request.remoteAddress();
       InetAddress address = remote.map(InetSocketAddress::getAddress).orElse(null);
-      if (address != null && access.allows(address, name -> request.headers().firstHeader(name))) {
+      // Repeated headers joined: a proxy may append its X-Forwarded-For as a second line.
+      if (address != null && access.allows(address, name -> joined(request.headers().header(name)))) {
         return true;
       }
       return authority != null && SECURITY && SecurityAuthority.holds(request.principal(), authority);
     } catch (RuntimeException e) {
       return false; // a broken rule must neither open nor break the endpoint
     }
+  }
+
+  private static @Nullable String joined(java.util.List<String> values) {
+    return values.isEmpty() ? null : String.join(", ", values);
   }
 
   private static ServerResponse write(HealthEndpoints.Response r) {

@@ -12,6 +12,7 @@ import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
 import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.TrustedProxies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,10 +181,17 @@ public final class VegaHealthAutoConfiguration {
     }
   }
 
+  /** vega.health.trusted-proxies, else VEGA_HEALTH_TRUSTED_PROXIES; a malformed network stops startup naming the key. */
   @Bean
   @ConditionalOnMissingBean
-  DetailAccess vegaHealthDetailAccess(VegaHealthProperties properties) {
-    return DetailAccessFactory.from(properties.getDetail());
+  TrustedProxies vegaTrustedProxies(VegaHealthProperties properties, VegaSettings settings) {
+    return DetailAccessFactory.trustedProxies(properties.getTrustedProxies(), settings);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  DetailAccess vegaHealthDetailAccess(VegaHealthProperties properties, TrustedProxies proxies) {
+    return DetailAccessFactory.from(properties.getDetail()).behind(proxies);
   }
 
   @Bean

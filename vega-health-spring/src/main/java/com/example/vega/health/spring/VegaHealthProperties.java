@@ -82,6 +82,13 @@ public class VegaHealthProperties {
 
   private final Detail detail = new Detail();
 
+  /**
+   * Networks of the proxies in front (the ALB's subnets), e.g. 10.0.0.0/24: their
+   * X-Forwarded-For and X-Forwarded-Proto name the caller for server spans and detail access.
+   * Falls back to VEGA_HEALTH_TRUSTED_PROXIES (comma-separated); none by default.
+   */
+  private List<String> trustedProxies = new ArrayList<>();
+
   private final Endpoints endpoints = new Endpoints();
 
   private final Server server = new Server();
@@ -152,6 +159,14 @@ public class VegaHealthProperties {
 
   public Detail getDetail() {
     return detail;
+  }
+
+  public List<String> getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  public void setTrustedProxies(List<String> trustedProxies) {
+    this.trustedProxies = trustedProxies;
   }
 
   public Endpoints getEndpoints() {
@@ -325,7 +340,10 @@ public class VegaHealthProperties {
     /** Whether callers from the loopback address see detail (a person on the box, a container health check). */
     private boolean loopback = true;
 
-    /** Networks whose callers see detail, e.g. 10.0.0.0/16. Behind an ALB the caller is the ALB: prefer a token. */
+    /**
+     * Networks whose callers see detail, e.g. 10.0.0.0/16. A request a proxy forwarded matches only
+     * through vega.health.trusted-proxies, by the caller its X-Forwarded-For names.
+     */
     private List<String> networks = new ArrayList<>();
 
     /** Callers presenting "Authorization: Bearer TOKEN" see detail. At least 16 characters. */

@@ -1,6 +1,7 @@
 package com.example.vega.health.spring;
 
 import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.TrustedProxies;
 import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.ServerSpans;
@@ -59,7 +60,8 @@ public final class VegaTracingAutoConfiguration {
     static final List<String> UNTRACED = List.of("/v1/healthz", "/v1/health", "/actuator");
 
     @Bean
-    ScanTraceFilter vegaScanTraceFilter(ScanTracing tracing, Environment environment) {
+    ScanTraceFilter vegaScanTraceFilter(ScanTracing tracing, Environment environment,
+        ObjectProvider<TrustedProxies> proxies) {
       Binder binder = Binder.get(environment);
       List<String> networks = binder
           .bind("vega.tracing.trusted-networks", org.springframework.boot.context.properties.bind.Bindable.listOf(String.class))
@@ -73,7 +75,7 @@ public final class VegaTracingAutoConfiguration {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("vega.tracing.trusted-networks: " + e.getMessage(), e);
       }
-      return new ScanTraceFilter(ServerSpans.create(tracing), trusted, untraced);
+      return new ScanTraceFilter(ServerSpans.create(tracing), trusted, proxies.getIfAvailable(TrustedProxies::none), untraced);
     }
   }
 

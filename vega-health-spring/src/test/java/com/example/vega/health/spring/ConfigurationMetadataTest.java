@@ -21,7 +21,7 @@ class ConfigurationMetadataTest {
         "\"vega.health.service.id\"", "\"vega.health.service.version\"", "\"vega.health.service.release\"",
         "\"vega.health.checks\"", "\"vega.health.checks.postgres.interval\"",
         "\"vega.health.checks.jvm-deadlock.enabled\"", "\"vega.health.postgres.expected-migrations\"",
-        "\"vega.health.detail.networks\"", "\"vega.health.detail.token\"", "\"vega.health.detail.authority\"",
+        "\"vega.health.detail.networks\"", "\"vega.health.trusted-proxies\"", "\"vega.health.detail.token\"", "\"vega.health.detail.authority\"",
         "\"vega.health.endpoints.enabled\"", "\"vega.health.server.port\"", "\"vega.health.server.address\"",
         "\"vega.health.server.request-timeout\"", "\"vega.health.server.max-connections\"",
         "\"vega.health.server.max-request-line-size\"", "\"vega.health.server.max-header-size\"",

@@ -127,4 +127,33 @@ class HealthzRoutesTest {
       assertThat(ready.getResponse().getStatus()).isEqualTo(200);
     });
   }
+
+  @Test
+  void behindTheAlbADetailNetworkJudgesTheForwardedCallerNeverTheAlb() {
+    // 192.168.0.0/16 stands for the VPC; the ALB's subnet 192.168.1.0/24 is in it.
+    runner.withPropertyValues("vega.health.detail.networks=192.168.0.0/16", "vega.health.trusted-proxies=192.168.1.0/24")
+        .run(ctx -> {
+          assertThat(body(ctx, "192.168.1.5", "203.0.113.9")).isEqualTo("{\"status\":\"pass\"}");
+          assertThat(body(ctx, "192.168.1.5", "192.168.7.7, garbage")).isEqualTo("{\"status\":\"pass\"}");
+          // What the client wrote left of its own address is never read.
+          assertThat(body(ctx, "192.168.1.5", "garbage, 192.168.7.7")).contains("\"checks\"");
+          assertThat(body(ctx, "192.168.1.5", null)).isEqualTo("{\"status\":\"pass\"}");
+          assertThat(body(ctx, "192.168.1.5", "192.168.7.7")).contains("\"checks\"");
+          assertThat(body(ctx, "192.168.7.7", null)).contains("\"checks\"");
+        });
+    // Without the ALB named a forwarded request gets no detail by network, only by token.
+    runner.run(ctx -> {
+      assertThat(body(ctx, "192.168.7.7", "203.0.113.9")).isEqualTo("{\"status\":\"pass\"}");
+      assertThat(call(ctx, from("192.168.7.7").header("X-Forwarded-For", "203.0.113.9")
+          .header("Authorization", "Bearer " + TOKEN)).getResponse().getContentAsString()).contains("\"checks\"");
+    });
+  }
+
+  private static String body(ApplicationContext ctx, String remote, String xff) throws Exception {
+    MockHttpServletRequestBuilder b = from(remote);
+    if (xff != null) {
+      b = b.header("X-Forwarded-For", xff);
+    }
+    return call(ctx, b).getResponse().getContentAsString();
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.http.DetailAccess;
+import com.example.vega.health.http.TrustedProxies;
 import com.example.vega.health.trace.ScanContext;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.ServerSpans;
@@ -38,8 +39,28 @@ class ScanTraceFilterTest {
       .build();
 
   private ScanTraceFilter filter(DetailAccess trusted) {
-    return new ScanTraceFilter(ServerSpans.create(ScanTracing.create(otel)), trusted,
+    return filter(trusted, TrustedProxies.none());
+  }
+
+  private ScanTraceFilter filter(DetailAccess trusted, TrustedProxies proxies) {
+    return new ScanTraceFilter(ServerSpans.create(ScanTracing.create(otel)), trusted, proxies,
         VegaTracingAutoConfiguration.Web.UNTRACED);
+  }
+
+  /** A request from {@code remote} carrying the W3C headers and these forwarded headers (a null value: absent). */
+  private SpanData forwarded(ScanTraceFilter filter, String remote, String xff, String proto) throws Exception {
+    spans.reset();
+    MockHttpServletRequest req = new MockHttpServletRequest("GET", "/v1/scans");
+    req.setRemoteAddr(remote);
+    req.addHeader("traceparent", "00-" + TRACE + "-b7ad6b7169203331-01");
+    if (xff != null) {
+      req.addHeader("X-Forwarded-For", xff);
+    }
+    if (proto != null) {
+      req.addHeader("X-Forwarded-Proto", proto);
+    }
+    filter.doFilter(req, new MockHttpServletResponse(), new MockFilterChain());
+    return spans.getFinishedSpanItems().get(0);
   }
 
   private SpanData serve(ScanTraceFilter filter, String remote, String path) throws Exception {
@@ -124,5 +145,75 @@ class ScanTraceFilterTest {
         .withPropertyValues("vega.tracing.trusted-networks=10.0.0.0/99")
         .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("vega.tracing.trusted-networks: '10.0.0.0/99'"));
     assertThatThrownBy(() -> DetailAccess.fromNetworks("nope")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void behindATrustedProxyClientAddressAndSchemeAreTheForwardedCallers() throws Exception {
+    ScanTraceFilter f = filter(DetailAccess.never(), TrustedProxies.of("10.0.0.0/24"));
+    SpanData s = forwarded(f, "10.0.0.5", "198.51.100.7, 203.0.113.9", "https");
+    assertThat(s.getAttributes().get(ClientAttributes.CLIENT_ADDRESS)).isEqualTo("203.0.113.9");
+    assertThat(s.getAttributes().get(UrlAttributes.URL_SCHEME)).isEqualTo("https");
+    // Repeated header lines are one list: the line the proxy appended is read too.
+    MockHttpServletRequest req = new MockHttpServletRequest("GET", "/v1/scans");
+    req.setRemoteAddr("10.0.0.5");
+    req.addHeader("X-Forwarded-For", "10.0.0.9");
+    req.addHeader("X-Forwarded-For", "203.0.113.9");
+    spans.reset();
+    f.doFilter(req, new MockHttpServletResponse(), new MockFilterChain());
+    assertThat(spans.getFinishedSpanItems().get(0).getAttributes().get(ClientAttributes.CLIENT_ADDRESS))
+        .isEqualTo("203.0.113.9");
+  }
+
+  @Test
+  void forwardedHeadersFromAPeerThatIsNoTrustedProxyAreIgnored() throws Exception {
+    ScanTraceFilter f = filter(DetailAccess.never(), TrustedProxies.of("10.0.0.0/24"));
+    SpanData s = forwarded(f, "203.0.113.50", "10.0.0.9", "https");
+    assertThat(s.getAttributes().get(ClientAttributes.CLIENT_ADDRESS)).isEqualTo("203.0.113.50");
+    assertThat(s.getAttributes().get(UrlAttributes.URL_SCHEME)).isEqualTo("http");
+    SpanData none = forwarded(filter(DetailAccess.never()), "10.0.0.5", "203.0.113.9", "https");
+    assertThat(none.getAttributes().get(ClientAttributes.CLIENT_ADDRESS)).isEqualTo("10.0.0.5");
+    assertThat(none.getAttributes().get(UrlAttributes.URL_SCHEME)).isEqualTo("http");
+  }
+
+  @Test
+  void garbageForwardedHeadersNeverFailARequestNorAreBelieved() throws Exception {
+    ScanTraceFilter f = filter(DetailAccess.never(), TrustedProxies.of("10.0.0.0/24"));
+    for (String xff : new String[] {"", "garbage", "203.0.113.9:443", "203.0.113.9, , 10.0.0.9", "evil.example",
+        "1.1.1.1,".repeat(40), "x".repeat(5000), "203.0.113.9\u0000"}) {
+      SpanData s = forwarded(f, "10.0.0.5", xff, "javascript:alert(1)");
+      assertThat(s.getAttributes().get(ClientAttributes.CLIENT_ADDRESS)).as(xff).isNull();
+      assertThat(s.getAttributes().get(UrlAttributes.URL_SCHEME)).as(xff).isEqualTo("http");
+    }
+  }
+
+  @Test
+  void aVpcInTheTrustedNetworksDoesNotContinueTheTraceOfTheAlbsInternetCallers() throws Exception {
+    // Vega services call each other inside the VPC; the ALB (10.0.0.0/24) forwards the internet.
+    DetailAccess vpc = DetailAccess.fromNetworks("10.0.0.0/16");
+    ScanTraceFilter behind = filter(vpc, TrustedProxies.of("10.0.0.0/24"));
+    assertThat(forwarded(behind, "10.0.0.5", "203.0.113.9", "https").getTraceId()).isNotEqualTo(TRACE);
+    assertThat(forwarded(behind, "10.0.0.5", "10.0.7.7", "https").getTraceId()).isEqualTo(TRACE);
+    assertThat(forwarded(behind, "10.0.7.7", null, null).getTraceId()).isEqualTo(TRACE);
+    // Without the ALB named, a forwarded request is not trusted either.
+    assertThat(forwarded(filter(vpc), "10.0.0.5", "203.0.113.9", "https").getTraceId()).isNotEqualTo(TRACE);
+  }
+
+  @Test
+  void trustedProxiesComeFromThePropertyOrTheVariableAndAMalformedOneNamesItsKey() {
+    WebApplicationContextRunner runner = new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(VegaHealthAutoConfiguration.class, VegaTracingAutoConfiguration.class))
+        .withPropertyValues("vega.health.server.port=-1")
+        .withBean(io.opentelemetry.api.OpenTelemetry.class, () -> otel);
+    runner.withPropertyValues("vega.health.trusted-proxies=10.0.0.0/24")
+        .run(ctx -> assertThat(ctx.getBean(TrustedProxies.class).trusts(java.net.InetAddress.getByName("10.0.0.7")))
+            .isTrue());
+    runner.withPropertyValues("VEGA_HEALTH_TRUSTED_PROXIES=10.0.1.0/24, 10.0.2.0/24")
+        .run(ctx -> assertThat(ctx.getBean(TrustedProxies.class).trusts(java.net.InetAddress.getByName("10.0.2.7")))
+            .isTrue());
+    runner.withPropertyValues("vega.health.trusted-proxies=10.0.0.0/24,alb.internal")
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.trusted-proxies[1]")
+            .hasStackTraceContaining("alb.internal"));
+    runner.withPropertyValues("VEGA_HEALTH_TRUSTED_PROXIES=10.0.0.0/77")
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("VEGA_HEALTH_TRUSTED_PROXIES"));
   }
 }
