@@ -44,15 +44,16 @@ class DocsCiteWhatExistsTest {
 
   /**
    * Names the docs use for the libraries' types (Spring's, the JDK's, OpenTelemetry's) or AWS's codes
-   * ({@code Target.Timeout}) that are of that shape or that a type of ours shares.
+   * ({@code Target.Timeout}, the AWS SDK instrumentation's span names such as {@code Sqs.DeleteMessage}) that are of
+   * that shape or that a type of ours shares.
    */
   private static final Set<String> NOT_OURS = Set.of("HealthIndicator", "ReadinessState", "ApplicationAvailability",
       "OpenTelemetry", "GlobalOpenTelemetry", "OpenTelemetrySdk", "AwsSdkTelemetry", "SpanProcessor",
       "SimpleSpanProcessor", "HttpServer", "HealthContributor", "ThreadState", "SdkTracerProvider", "Context",
-      "Target");
+      "Target", "Sqs");
 
   /** Files of the Vega services' own repository that hint texts name; not files of this one. */
-  private static final Set<String> OTHER_REPOSITORIES = Set.of("scripts/aws/run-migrations.sh");
+  private static final Set<String> OTHER_REPOSITORIES = Set.of("scripts/aws/run-migrations.sh", "scripts/aws/smoke-test.sh");
 
   private static final Pattern FENCE = Pattern.compile("^\\s*```");
   private static final Pattern SETTING = Pattern.compile("\\bVEGA_[A-Z0-9_]*[A-Z0-9_]");
