@@ -1,14 +1,21 @@
 package com.example.vega.health.spring;
 
+import com.example.vega.health.Setting;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.TrustedProxies;
+import com.example.vega.health.telemetry.HealthRunSpanProcessor;
 import com.example.vega.health.telemetry.HealthTelemetry;
+import com.example.vega.health.trace.ScanIdSpanProcessor;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.ServerSpans;
 import com.example.vega.health.trace.SqsTracingInterceptor;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -27,12 +34,25 @@ import org.springframework.core.env.Environment;
  * {@link SqsTracingInterceptor} to add to the application's {@code SqsClient} builder, and
  * {@link HealthTelemetry} for the monitor's checks. {@code vega.tracing.trusted-networks} lists the
  * CIDRs of callers inside our boundary (other Vega services); by default nobody is trusted.
+ *
+ * <p>With Spring Boot's own OpenTelemetry ({@code spring-boot-starter-opentelemetry}) this runs
+ * after Boot's SDK auto-configuration, so it finds Boot's {@link OpenTelemetry}, and adds Vega's span
+ * processors to Boot's tracer provider: {@link ScanIdSpanProcessor} as a {@link SpanProcessor}
+ * bean, and each exporting processor wrapped in {@link HealthRunSpanProcessor}.
  */
-@AutoConfiguration(after = VegaHealthAutoConfiguration.class)
+@AutoConfiguration(after = VegaHealthAutoConfiguration.class, afterName = {
+    VegaTracingAutoConfiguration.BOOT_SDK, VegaTracingAutoConfiguration.BOOT_TRACING})
 @ConditionalOnClass(OpenTelemetry.class)
 @ConditionalOnBean(OpenTelemetry.class)
 @ConditionalOnBooleanProperty(name = "vega.tracing.enabled", matchIfMissing = true)
 public final class VegaTracingAutoConfiguration {
+  /** Defines Boot's {@code OpenTelemetrySdk} bean: ours is evaluated after it. */
+  static final String BOOT_SDK = "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration";
+  /** Defines Boot's tracer provider from its {@code SpanProcessors}. */
+  static final String BOOT_TRACING =
+      "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration";
+  static final String BOOT_SPAN_PROCESSORS =
+      "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors";
 
   @Bean
   @ConditionalOnMissingBean
@@ -76,6 +96,43 @@ public final class VegaTracingAutoConfiguration {
         throw new IllegalArgumentException("vega.tracing.trusted-networks: " + e.getMessage(), e);
       }
       return new ScanTraceFilter(ServerSpans.create(tracing), trusted, proxies.getIfAvailable(TrustedProxies::none), untraced);
+    }
+  }
+
+  /**
+   * Boot's own OpenTelemetry SDK: it builds its tracer provider from every {@link SpanProcessor}
+   * bean (collected in its {@code SpanProcessors}), so Vega's processors join it there.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = BOOT_SPAN_PROCESSORS)
+  static final class BootSdk {
+    @Bean
+    @ConditionalOnMissingBean
+    ScanIdSpanProcessor vegaScanIdSpanProcessor() {
+      return new ScanIdSpanProcessor();
+    }
+
+    /** Healthy check runs stay out of the backend, as with {@code VegaOpenTelemetry}. */
+    @Bean
+    static BeanPostProcessor vegaHealthRunSpanFilter(Environment environment) {
+      return new BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+          if (!(bean instanceof org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors processors)) {
+            return bean;
+          }
+          boolean healthyRuns = Boolean.parseBoolean(
+              environment.getProperty(Setting.HEALTH_TRACE_HEALTHY_RUNS.key(), "false").trim());
+          return org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors.of(
+              processors.list().stream().map(p -> filtered(p, healthyRuns)).toList());
+        }
+      };
+    }
+
+    /** Only the processors that hand spans to an exporter are wrapped. */
+    static SpanProcessor filtered(SpanProcessor p, boolean healthyRuns) {
+      return p instanceof BatchSpanProcessor || p instanceof SimpleSpanProcessor
+          ? new HealthRunSpanProcessor(p, healthyRuns) : p;
     }
   }
 
