@@ -50,7 +50,7 @@ class DocsCiteWhatExistsTest {
   private static final Set<String> NOT_OURS = Set.of("HealthIndicator", "ReadinessState", "ApplicationAvailability",
       "OpenTelemetry", "GlobalOpenTelemetry", "OpenTelemetrySdk", "AwsSdkTelemetry", "SpanProcessor",
       "SimpleSpanProcessor", "HttpServer", "HealthContributor", "ThreadState", "SdkTracerProvider", "Context",
-      "Target", "Sqs");
+      "Target", "Sqs", "OpenTelemetrySdkAutoConfiguration", "OpenTelemetryTracingAutoConfiguration", "BatchSpanProcessor");
 
   /** Files of the Vega services' own repository that hint texts name; not files of this one. */
   private static final Set<String> OTHER_REPOSITORIES = Set.of("scripts/aws/run-migrations.sh", "scripts/aws/smoke-test.sh");
