@@ -103,6 +103,12 @@ class DoctorIT {
   void missingMigrationIsNamed() throws Exception {
     Map<String, String> env = maintenance(dbUrl());
     env.put("VEGA_EXPECTED_MIGRATION", "004_findings_columns.sql");
+    Result neutral = doctor(env, "--role", "maintenance", "--json");
+    assertThat(neutral.code()).isEqualTo(1);
+    assertThat((String) JsonBody.parseObject(neutral.out()).get("next"))
+        .contains("apply the pending migrations").doesNotContain("run-migrations.sh");
+    // A Vega task definition carries its house rules (examples' vega-house-rules.properties).
+    env.put("VEGA_MIGRATIONS_RUN_HINT", "run the migrations (scripts/aws/run-migrations.sh {environment})");
     Result r = doctor(env, "--role", "maintenance", "--json");
     assertThat(r.code()).isEqualTo(1);
     Map<String, Object> json = JsonBody.parseObject(r.out());
