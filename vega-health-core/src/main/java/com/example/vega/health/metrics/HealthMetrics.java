@@ -6,11 +6,11 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
 import com.example.vega.health.StatusListener;
 import com.example.vega.health.telemetry.HealthTelemetry;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,12 @@ import org.jspecify.annotations.Nullable;
  *       alarm is one threshold: {@code 1} UP, {@code 0.5} DEGRADED, {@code 0.25} UNKNOWN (no
  *       evidence, which the probes treat as failing), {@code 0} DOWN. "Not healthy" is
  *       {@code < 1}; "failing a probe" is {@code < 0.5}.
- *   <li>{@value #DURATION} (timer): the duration of every run, recorded as each result arrives;
- *       an abandoned run counts as its timeout.
+ *   <li>{@value #DURATION} (distribution summary, base unit {@value #SECONDS}): the duration of
+ *       every run in seconds, recorded as each result arrives; an abandoned run counts as its
+ *       timeout. Not a {@code Timer}: a timer's unit is the registry's base time unit
+ *       (milliseconds for OTLP, seconds for Prometheus), so one fleet would report one quantity
+ *       in two units; a summary in seconds is seconds in every registry, as core's OpenTelemetry
+ *       histogram ({@link HealthTelemetry#DURATION}) is.
  *   <li>{@value #CHANGES} (counter): reported status changes, after flap damping.
  *   <li>{@value #TIMEOUTS} (counter): runs abandoned at their deadline.
  * </ul>
@@ -44,6 +48,11 @@ public final class HealthMetrics implements MeterBinder {
   public static final String CHANGES = "vega.health.check.changes";
   public static final String TIMEOUTS = "vega.health.check.timeouts";
   /**
+   * The duration's base unit. Micrometer's word for it (Prometheus names the meter
+   * {@code vega_health_check_duration_seconds}, as it names OpenTelemetry's {@code s}).
+   */
+  public static final String SECONDS = "seconds";
+  /**
    * Failing checks of shared dependencies that readiness overlooks because the task has served
    * (fail open, {@link com.example.vega.health.HealthSnapshot#heldOpen()}); 0 when none. Alarm on
    * it: it is above 0 exactly while the fleet stays in service through a shared outage.
@@ -52,7 +61,7 @@ public final class HealthMetrics implements MeterBinder {
 
   private final HealthMonitor monitor;
   private final String role;
-  private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
+  private final Map<String, List<DistributionSummary>> durations = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private boolean listening; // guarded by lock
 
@@ -83,9 +92,9 @@ public final class HealthMetrics implements MeterBinder {
           .tags(tags).description("Reported status changes of the check").register(registry);
       FunctionCounter.builder(TIMEOUTS, monitor, m -> count(m, name, true))
           .tags(tags).description("Runs of the check abandoned at their timeout").register(registry);
-      Timer timer = Timer.builder(DURATION).tags(tags)
+      DistributionSummary duration = DistributionSummary.builder(DURATION).baseUnit(SECONDS).tags(tags)
           .description("Duration of each run of the check").register(registry);
-      timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
+      durations.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(duration);
     }
     Gauge.builder(HELD_OPEN, monitor, m -> m.snapshot().heldOpen().size()).tags("role", role)
         .strongReference(true)
@@ -109,7 +118,7 @@ public final class HealthMetrics implements MeterBinder {
     return s == null ? 0 : timeouts ? s.timeouts() : s.changes();
   }
 
-  /** Records each result's duration into the timers of every registry bound so far. */
+  /** Records each result's duration, in seconds, into the summaries of every registry bound so far. */
   private final class Recorder implements StatusListener {
     @Override
     public void onChange(@Nullable CheckState previous, CheckState current) {
@@ -119,12 +128,13 @@ public final class HealthMetrics implements MeterBinder {
     @Override
     public void onResult(CheckState current) {
       CheckResult r = current.lastResult();
-      List<Timer> ts = timers.get(current.name());
-      if (r == null || ts == null) {
+      List<DistributionSummary> ds = durations.get(current.name());
+      if (r == null || ds == null) {
         return;
       }
-      for (Timer t : ts) {
-        t.record(r.duration());
+      double seconds = r.duration().toNanos() / 1e9;
+      for (DistributionSummary d : ds) {
+        d.record(seconds);
       }
     }
   }

@@ -175,7 +175,8 @@ public final class ServerSpans {
    * Central (up to 1.57.0-alpha) call {@code StringUtils.padLeft}, which API 1.68 no longer has,
    * for every header (with or without a Parent): {@link #XRAY_PROPAGATOR_WORKS} is then false and
    * the header is kept as the attribute only, until a release built against the current API is
-   * published.
+   * published. The propagator is an optional dependency of core: without it on the class path the
+   * probe is false too.
    */
   static SpanContext xrayParent(Function<String, @Nullable String> header) {
     if (!XRAY_PROPAGATOR_WORKS) {
@@ -190,6 +191,13 @@ public final class ServerSpans {
   }
 
   private static boolean probeXray() {
+    try {
+      // An optional dependency: absent unless the service brings it.
+      Class.forName("io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator", false,
+          ServerSpans.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
     try {
       Function<String, @Nullable String> sample =
           h -> "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";

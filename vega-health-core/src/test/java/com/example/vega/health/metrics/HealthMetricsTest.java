@@ -48,7 +48,7 @@ class HealthMetricsTest {
   }
 
   @Test
-  void statusGaugeDurationTimerAndChangeCounterPerCheckTaggedWithRole() {
+  void statusGaugeDurationSummaryAndChangeCounterPerCheckTaggedWithRole() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (HealthMonitor m = monitor()) {
       new HealthMetrics(m, "worker").bindTo(registry);
@@ -65,7 +65,7 @@ class HealthMetricsTest {
       scheduler.advance(INTERVAL);
       assertThat(registry.get(HealthMetrics.STATUS).tag("check", "db").gauge().value()).isEqualTo(0.5);
 
-      assertThat(registry.get(HealthMetrics.DURATION).tag("check", "db").timer().count())
+      assertThat(registry.get(HealthMetrics.DURATION).tag("check", "db").summary().count())
           .as("one duration per result").isEqualTo(3);
       // UNKNOWN -> UP, UP -> DOWN, DOWN -> DEGRADED
       assertThat(registry.get(HealthMetrics.CHANGES).tag("check", "db").functionCounter().count())
