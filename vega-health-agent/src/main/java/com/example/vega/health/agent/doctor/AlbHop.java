@@ -57,7 +57,7 @@ final class AlbHop {
       targets = elb.describeTargetHealth(b -> b.targetGroupArn(arn)).targetHealthDescriptions();
     } catch (SdkException e) {
       return Failure.aws(e, "Elastic Load Balancing", "elasticloadbalancing:DescribeTargetHealth")
-          .hop(name, Hop.since(start));
+          .hop(name, Hop.since(start), ctx);
     }
     long ms = Hop.since(start);
     if (!tg.loadBalancerArns().isEmpty()) {

@@ -82,9 +82,9 @@ final class ArtifactHops {
       }
       if (e.statusCode() == 403) {
         return Hop.of(hop, Status.DOWN, Hop.since(start), "access denied on bucket " + bucket,
-            Runbook.ARTIFACTS_DENIED.text("bucket", bucket));
+            Runbook.ARTIFACTS_DENIED.text("bucket", bucket)).withEvidence(List.of(RoleRights.asCaller(ctx)));
       }
-      return Failure.aws(e, "S3", "s3:HeadObject").hop(hop, Hop.since(start));
+      return Failure.aws(e, "S3", "s3:HeadObject").hop(hop, Hop.since(start), ctx);
     }
     ctx.remember(BUCKET_OK, true);
     ctx.remember(PRESENT, String.join(",", present));
@@ -184,7 +184,7 @@ final class ArtifactHops {
       return List.of(Hop.of(hop, Status.DEGRADED, Hop.since(start), key + " is not a readable zip (the runner may have"
           + " stopped while writing it)", Runbook.BUNDLE_READ.text("bucket", bucket, "key", key)));
     } catch (SdkException e) {
-      return List.of(Failure.aws(e, "S3", "s3:GetObject").hop(hop, Hop.since(start)));
+      return List.of(Failure.aws(e, "S3", "s3:GetObject").hop(hop, Hop.since(start), ctx));
     } catch (IOException e) {
       return List.of(Hop.of(hop, Status.UNKNOWN, Hop.since(start), "could not read " + key + ": " + Failure.sentence(e),
           Runbook.BUNDLE_READ.text("bucket", bucket, "key", key)));

@@ -127,8 +127,9 @@ final class AwsRun {
     // The task roles' own rights (IAM policy simulation), not the doctor's: what the worker and the
     // runner need for a scan to get from queued to done.
     if (cluster != null || ctx.setting(Settings.WORKER_TASK_ROLE_ARN) != null
-        || ctx.setting(Settings.RUNNER_TASK_ROLE_ARN) != null) {
+        || ctx.setting(Settings.RUNNER_TASK_ROLE_ARN) != null || ctx.setting(Settings.API_TASK_ROLE_ARN) != null) {
       hops.addAll(Walk.run(ctx, List.of(
+          Step.of("vega-api task role → s3, sqs", RoleRights::apiRights),
           Step.of("vega-worker task role → ecs", c -> RoleRights.workerEcs(c, QueueHops.workerRole(c))),
           Step.of("vega-v16-runner task role → s3", RoleRights::runnerS3))));
     }

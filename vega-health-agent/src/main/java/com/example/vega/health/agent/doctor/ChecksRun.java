@@ -34,6 +34,8 @@ final class ChecksRun {
   static final String LLM_PROXY = "llm-proxy";
   /** The checks whose AWS calls prove rights, made here with the credentials in use. */
   static final java.util.Set<String> RIGHTS = java.util.Set.of("s3", "sqs", "secrets");
+  /** The EcsRunTaskCheck's registration name. */
+  static final String ECS_RUNTASK = "ecs-runtask";
 
   private ChecksRun() {}
 
@@ -154,6 +156,17 @@ final class ChecksRun {
         // These checks call AWS with the doctor's credentials: say whose rights they tested.
         if (RIGHTS.contains(c.name()) && c.lastResult() != null) {
           h = h.withEvidence(List.of(RoleRights.asCaller(ctx)));
+        }
+        // ecs-runtask simulates the worker's task role when it is named, and calls ECS (and
+        // probes) as the doctor: both principals are said.
+        if (c.name().equals(ECS_RUNTASK) && c.lastResult() != null) {
+          String worker = ctx.setting(Settings.WORKER_TASK_ROLE_ARN);
+          List<String> whose = new ArrayList<>();
+          if (worker != null) {
+            whose.add("rights tested: as " + worker + " (simulated)");
+          }
+          whose.add(RoleRights.asCaller(ctx));
+          h = h.withEvidence(whose);
         }
         hops.add(h);
       }

@@ -101,7 +101,7 @@ final class EcsHops {
       }
       return new Hop(hop, Status.UP, ms, counts, "", events);
     } catch (SdkException e) {
-      return Failure.aws(e, "ECS", "ecs:DescribeServices").hop(hop, Hop.since(start));
+      return Failure.aws(e, "ECS", "ecs:DescribeServices").hop(hop, Hop.since(start), ctx);
     }
   }
 
@@ -244,7 +244,7 @@ final class EcsHops {
     try {
       td = taskDefinition(ctx, s.taskDefinition());
     } catch (SdkException e) {
-      return Failure.aws(e, "ECS", "ecs:DescribeTaskDefinition").hop(hop, Hop.since(start));
+      return Failure.aws(e, "ECS", "ecs:DescribeTaskDefinition").hop(hop, Hop.since(start), ctx);
     }
     if (td == null) {
       return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "ECS describes no task definition " + s.taskDefinition(), "");
@@ -293,13 +293,16 @@ final class EcsHops {
         Failure f = Failure.aws(e, "Secrets Manager", "secretsmanager:DescribeSecret");
         evidence.add(f.what() + ": " + id);
         if (worst == null) {
-          worst = f.hop(hop, 0);
+          worst = f.hop(hop, 0, ctx);
         }
       }
     }
     long ms = Hop.since(start);
     if (worst != null) {
-      return new Hop(hop, worst.status(), ms, worst.detail(), worst.hint(), evidence);
+      // The per-secret lines, then whose rights a denial judged (in worst's evidence).
+      List<String> all = new ArrayList<>(evidence);
+      all.addAll(worst.evidence());
+      return new Hop(hop, worst.status(), ms, worst.detail(), worst.hint(), all);
     }
     return new Hop(hop, Status.UP, ms, tdName + ": " + found + " of " + refs.size() + " secrets exist", "", evidence);
   }

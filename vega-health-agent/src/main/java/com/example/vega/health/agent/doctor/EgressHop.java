@@ -46,7 +46,7 @@ final class EgressHop {
         return Hop.of(HOP, Status.DOWN, Hop.since(start), "ECS has no task definition " + taskDefinition,
             Runbook.RUNNER_TASK_DEFINITION_MISSING.text());
       }
-      return Failure.aws(e, "ECS", "ecs:DescribeTaskDefinition").hop(HOP, Hop.since(start));
+      return Failure.aws(e, "ECS", "ecs:DescribeTaskDefinition").hop(HOP, Hop.since(start), ctx);
     }
     long ms = Hop.since(start);
     String name = td.family() + ":" + td.revision();

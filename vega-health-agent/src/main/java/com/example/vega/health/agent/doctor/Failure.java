@@ -29,6 +29,15 @@ record Failure(ErrorKind kind, Status status, String what, String next) {
     return Hop.of(name, status, ms, what, next);
   }
 
+  /**
+   * The hop of a call the doctor made with its own credentials: a denial judges those credentials'
+   * rights, not a task role's, so it says whose they are.
+   */
+  Hop hop(String name, long ms, Context ctx) {
+    Hop h = hop(name, ms);
+    return kind == ErrorKind.ACCESS_DENIED ? h.withEvidence(java.util.List.of(RoleRights.asCaller(ctx))) : h;
+  }
+
   /** An AWS call of a hop failed; the service and action are read from the SDK's own metadata. */
   static Failure aws(SdkException e, String action) {
     return aws(e, serviceOf(e), action);

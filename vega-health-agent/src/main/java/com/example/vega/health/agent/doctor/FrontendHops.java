@@ -60,7 +60,7 @@ final class FrontendHops {
       return Hop.of(hop, Status.DOWN, Hop.since(start), "distribution " + id + " does not exist",
           Runbook.DISTRIBUTION_MISSING.text());
     } catch (SdkException e) {
-      return Failure.aws(e, "CloudFront", "cloudfront:GetDistribution").hop(hop, Hop.since(start));
+      return Failure.aws(e, "CloudFront", "cloudfront:GetDistribution").hop(hop, Hop.since(start), ctx);
     }
     DistributionConfig c = d.distributionConfig();
     String alb = albDns(ctx);
@@ -164,7 +164,7 @@ final class FrontendHops {
       return Hop.of(hop, Status.DOWN, Hop.since(start), "no index.html in " + bucket,
           Runbook.FRONTEND_FILES_MISSING.text("bucket", bucket, "missing", "index.html"));
     } catch (S3Exception e) {
-      return Failure.aws(e, "S3", "s3:GetObject").hop(hop, Hop.since(start));
+      return Failure.aws(e, "S3", "s3:GetObject").hop(hop, Hop.since(start), ctx);
     }
     Set<String> bundles = new LinkedHashSet<>();
     Matcher m = BUNDLE.matcher(index.asString(StandardCharsets.UTF_8));
@@ -189,7 +189,7 @@ final class FrontendHops {
         missing.add(key);
       } catch (S3Exception e) {
         if (e.statusCode() != 404) {
-          return Failure.aws(e, "S3", "s3:HeadObject").hop(hop, Hop.since(start));
+          return Failure.aws(e, "S3", "s3:HeadObject").hop(hop, Hop.since(start), ctx);
         }
         missing.add(key);
       }

@@ -96,7 +96,7 @@ final class LogsHop {
       return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "log group " + group + " does not exist",
           Runbook.LOG_GROUP_MISSING.text("service", service));
     } catch (SdkException e) {
-      return Failure.aws(e, "CloudWatch Logs", "logs:FilterLogEvents").hop(hop, Hop.since(start));
+      return Failure.aws(e, "CloudWatch Logs", "logs:FilterLogEvents").hop(hop, Hop.since(start), ctx);
     }
     String window = "in the last " + since.toMinutes() + " min";
     if (readFrom != from) {
@@ -121,7 +121,7 @@ final class LogsHop {
           + ": the task wrote no line (it did not start), or the task definition logs elsewhere",
           Runbook.LOG_GROUP_MISSING.text("service", "vega-v16-runner"));
     } catch (SdkException e) {
-      return Failure.aws(e, "CloudWatch Logs", "logs:GetLogEvents").hop(hop, Hop.since(start));
+      return Failure.aws(e, "CloudWatch Logs", "logs:GetLogEvents").hop(hop, Hop.since(start), ctx);
     }
     String last = null;
     for (OutputLogEvent e : events) {

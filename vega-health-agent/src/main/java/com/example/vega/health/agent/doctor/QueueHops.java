@@ -90,7 +90,7 @@ final class QueueHops {
     } catch (QueueDoesNotExistException e) {
       return Hop.of(hop, Status.DOWN, Hop.since(start), "the queue does not exist", Runbook.QUEUE_MISSING.text());
     } catch (SdkException e) {
-      return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start));
+      return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start), ctx);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "interrupted", "");
@@ -229,7 +229,7 @@ final class QueueHops {
     } catch (QueueDoesNotExistException e) {
       return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "the queue does not exist", Runbook.QUEUE_MISSING.text());
     } catch (SdkException e) {
-      return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start));
+      return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start), ctx);
     }
     List<RoleRights.Need> needs = new ArrayList<>();
     for (String action : WORKER_ACTIONS) {

@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
 import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Whose rights a hop tested. The doctor's own calls run as the credentials in use (STS
@@ -154,6 +156,51 @@ final class RoleRights {
     if (needs.isEmpty()) {
       return Hop.of(hop, Status.UNKNOWN, 0, "VEGA_S3_SOURCE_BUCKET and VEGA_S3_ARTIFACTS_BUCKET are not set",
           Runbook.SETTING.text("service", "vega-v16-runner"));
+    }
+    return simulate(ctx, hop, role, needs);
+  }
+
+  /**
+   * The api's task role (VEGA_API_TASK_ROLE_ARN, else the vega-api service's task definition's):
+   * s3:PutObject on the source bucket's objects (uploads) and sqs:SendMessage on the scan queue
+   * (submitting a scan). The queue's ARN is asked of SQS with the doctor's credentials.
+   */
+  static Hop apiRights(Context ctx) throws CannotRun {
+    String hop = "vega-api task role → s3, sqs";
+    String role = ctx.setting(Settings.API_TASK_ROLE_ARN);
+    if (role == null) {
+      TaskDefinition td = definition(ctx, "vega-api", false);
+      role = td == null ? null : td.taskRoleArn();
+    }
+    if (role == null) {
+      return Hop.of(hop, Status.UNKNOWN, 0, "the api's task role is not known",
+          Runbook.ROLE_UNKNOWN.text("service", "vega-api", "setting", Settings.API_TASK_ROLE_ARN));
+    }
+    List<Need> needs = new ArrayList<>();
+    String source = ctx.setting(Settings.SOURCE_BUCKET);
+    if (source != null) {
+      needs.add(new Need("s3:PutObject", List.of("arn:aws:s3:::" + source + "/*")));
+    }
+    String queueUrl = ctx.setting(Settings.SQS_QUEUE_URL);
+    if (queueUrl != null) {
+      long start = System.nanoTime();
+      String queueArn;
+      try {
+        queueArn = ctx.aws(a -> a.sqs()).getQueueAttributes(b -> b.queueUrl(queueUrl)
+            .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+      } catch (QueueDoesNotExistException e) {
+        return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "the queue does not exist", Runbook.QUEUE_MISSING.text());
+      } catch (SdkException e) {
+        return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start), ctx);
+      }
+      if (queueArn == null) {
+        return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "SQS names no QueueArn for the scan queue", "");
+      }
+      needs.add(new Need("sqs:SendMessage", List.of(queueArn)));
+    }
+    if (needs.isEmpty()) {
+      return Hop.of(hop, Status.UNKNOWN, 0, "VEGA_S3_SOURCE_BUCKET and VEGA_SQS_QUEUE_URL are not set",
+          Runbook.SETTING.text("service", "vega-api"));
     }
     return simulate(ctx, hop, role, needs);
   }

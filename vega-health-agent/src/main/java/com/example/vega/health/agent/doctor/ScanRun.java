@@ -152,7 +152,7 @@ final class ScanRun {
     try {
       r = ctx.aws(a -> a.ecs()).describeTasks(b -> b.cluster(cluster).tasks(taskArn));
     } catch (SdkException e) {
-      return Failure.aws(e, "ECS", "ecs:DescribeTasks").hop(hop, Hop.since(start));
+      return Failure.aws(e, "ECS", "ecs:DescribeTasks").hop(hop, Hop.since(start), ctx);
     }
     long ms = Hop.since(start);
     if (r.tasks().isEmpty()) {

@@ -40,5 +40,8 @@ final class Settings {
   /** The doctor's own: the CloudFront distribution that serves the frontend and routes /v1/*. */
   static final String CLOUDFRONT_DISTRIBUTION_ID = "VEGA_CLOUDFRONT_DISTRIBUTION_ID";
 
+  /** The doctor's own: the api's task role, whose S3 and SQS rights it simulates (else vega-api's task definition's). */
+  static final String API_TASK_ROLE_ARN = "VEGA_API_TASK_ROLE_ARN";
+
   private Settings() {}
 }

@@ -20,7 +20,7 @@ final class Walk {
         found = s.body().run(ctx);
       } catch (SdkException e) {
         // A step that did not classify an AWS failure itself still reads as one sentence.
-        found = List.of(Failure.aws(e, s.name()).hop(s.name(), Hop.since(start)));
+        found = List.of(Failure.aws(e, s.name()).hop(s.name(), Hop.since(start), ctx));
       }
       hops.addAll(found);
       if (s.stopsWhenDown() && found.stream().anyMatch(h -> h.status() == Status.DOWN) && i + 1 < steps.size()) {

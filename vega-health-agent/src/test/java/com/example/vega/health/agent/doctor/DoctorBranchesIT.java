@@ -146,4 +146,25 @@ class DoctorBranchesIT {
         + " not a readable zip (the runner may have stopped while writing it)");
     assertThat(DoctorRun.text(h, "hint")).startsWith("the bundle shows how far the runner got");
   }
+
+  @Test
+  void artifactsBucketDeniedToTheDoctorSaysWhoseRightsWereDenied() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(artifacts("scan-done", true, DoctorIT.bundle("{}")));
+    // S3 that denies everything (a 403 without a body, as HEAD gets it); STS stays on moto.
+    HttpServer s3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+    s3.createContext("/", ex -> {
+      ex.sendResponseHeaders(403, -1);
+      ex.close();
+    });
+    s3.start();
+    try {
+      env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3.getAddress().getPort());
+      Map<String, Object> h = hop(DoctorRun.json(env, "scan", "scan-done"), "s3 artifacts");
+      assertThat(h).containsEntry("status", "DOWN").containsEntry("detail", "access denied on bucket vega-test-artifacts");
+      assertThat(DoctorRun.strings(h, "evidence")).containsExactly(
+          "rights tested: the credentials in use, arn:aws:sts::123456789012:user/moto (not a task role's)");
+    } finally {
+      s3.stop(0);
+    }
+  }
 }
