@@ -222,14 +222,10 @@ final class QueueHops {
       return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "the worker's task role is not known",
           Runbook.WORKER_SQS_NO_EVIDENCE.text());
     }
-    String queueArn;
-    try {
-      queueArn = ctx.aws(a -> a.sqs()).getQueueAttributes(b -> b.queueUrl(queueUrl)
-          .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-    } catch (QueueDoesNotExistException e) {
-      return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "the queue does not exist", Runbook.QUEUE_MISSING.text());
-    } catch (SdkException e) {
-      return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start), ctx);
+    RoleRights.QueueArn lookup = RoleRights.queueArn(ctx, hop, queueUrl, start);
+    String queueArn = lookup.arn();
+    if (queueArn == null) {
+      return lookup.unknown();
     }
     List<RoleRights.Need> needs = new ArrayList<>();
     for (String action : WORKER_ACTIONS) {

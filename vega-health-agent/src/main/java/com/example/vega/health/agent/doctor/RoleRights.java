@@ -183,18 +183,10 @@ final class RoleRights {
     }
     String queueUrl = ctx.setting(Settings.SQS_QUEUE_URL);
     if (queueUrl != null) {
-      long start = System.nanoTime();
-      String queueArn;
-      try {
-        queueArn = ctx.aws(a -> a.sqs()).getQueueAttributes(b -> b.queueUrl(queueUrl)
-            .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-      } catch (QueueDoesNotExistException e) {
-        return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "the queue does not exist", Runbook.QUEUE_MISSING.text());
-      } catch (SdkException e) {
-        return Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start), ctx);
-      }
+      QueueArn lookup = queueArn(ctx, hop, queueUrl, System.nanoTime());
+      String queueArn = lookup.arn();
       if (queueArn == null) {
-        return Hop.of(hop, Status.UNKNOWN, Hop.since(start), "SQS names no QueueArn for the scan queue", "");
+        return lookup.unknown();
       }
       needs.add(new Need("sqs:SendMessage", List.of(queueArn)));
     }
@@ -203,6 +195,31 @@ final class RoleRights {
           Runbook.SETTING.text("service", "vega-api"));
     }
     return simulate(ctx, hop, role, needs);
+  }
+
+  /** The scan queue's ARN (asked of SQS with the doctor's credentials), or the hop that says why not. */
+  record QueueArn(@Nullable String arn, @Nullable Hop why) {
+    Hop unknown() {
+      return java.util.Objects.requireNonNull(why);
+    }
+  }
+
+  static QueueArn queueArn(Context ctx, String hop, String queueUrl, long start) throws CannotRun {
+    String arn;
+    try {
+      arn = ctx.aws(a -> a.sqs()).getQueueAttributes(b -> b.queueUrl(queueUrl)
+          .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+    } catch (QueueDoesNotExistException e) {
+      return new QueueArn(null,
+          Hop.of(hop, Status.UNKNOWN, Hop.since(start), "the queue does not exist", Runbook.QUEUE_MISSING.text()));
+    } catch (SdkException e) {
+      return new QueueArn(null, Failure.aws(e, "SQS", "sqs:GetQueueAttributes").hop(hop, Hop.since(start), ctx));
+    }
+    if (arn == null) {
+      return new QueueArn(null,
+          Hop.of(hop, Status.UNKNOWN, Hop.since(start), "SQS names no QueueArn for the scan queue", ""));
+    }
+    return new QueueArn(arn, null);
   }
 
   /**
