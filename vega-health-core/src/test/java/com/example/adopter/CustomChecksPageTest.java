@@ -156,7 +156,7 @@ class CustomChecksPageTest {
     CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(2))
         .critical(true).build();
     try (HealthMonitor monitor = HealthMonitor.builder()
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .startSpread(Duration.ZERO)
         .register(new CheckRegistration("scan-disk", ComponentType.SYSTEM, "freeBytes", policy,
             new WorkspaceDiskCheck(Path.of("/scans"), () -> free[0])))

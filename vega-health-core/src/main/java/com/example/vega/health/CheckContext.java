@@ -1,8 +1,6 @@
 package com.example.vega.health;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /**
  * What a check is told when it runs: how long it has. A check passes the remaining time on to the
@@ -12,19 +10,23 @@ import java.util.function.LongSupplier;
 public final class CheckContext {
   private final Duration timeout;
   private final long deadlineNanos;
-  private final LongSupplier nanoTime;
-  private final Clock clock;
+  private final HealthClock clock;
 
-  public CheckContext(Duration timeout, long startNanos, LongSupplier nanoTime, Clock clock) {
+  /**
+   * @param timeout the run's whole budget
+   * @param startNanos when the run started, on {@code clock}'s monotonic time
+   * @param clock the monitor's clock: the remaining time and wall time both come from it
+   */
+  public CheckContext(Duration timeout, long startNanos, HealthClock clock) {
     this.timeout = timeout;
     this.deadlineNanos = startNanos + timeout.toNanos();
-    this.nanoTime = nanoTime;
     this.clock = clock;
   }
 
   /** A context for running a check once by hand (tests, the doctor CLI). */
   public static CheckContext of(Duration timeout) {
-    return new CheckContext(timeout, System.nanoTime(), System::nanoTime, Clock.systemUTC());
+    HealthClock clock = HealthClock.system();
+    return new CheckContext(timeout, clock.nanoTime(), clock);
   }
 
   /** The check's whole budget. */
@@ -34,7 +36,7 @@ public final class CheckContext {
 
   /** What is left of the budget, never negative. */
   public Duration remaining() {
-    long left = deadlineNanos - nanoTime.getAsLong();
+    long left = deadlineNanos - clock.nanoTime();
     return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
   }
 
@@ -44,8 +46,8 @@ public final class CheckContext {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
   }
 
-  /** The clock to use for wall time (token expiry, ages). */
-  public Clock clock() {
+  /** The monitor's clock: wall time for token expiry and ages ({@link HealthClock#now()}). */
+  public HealthClock clock() {
     return clock;
   }
 }

@@ -1,7 +1,6 @@
 package com.example.vega.health;
 
 import com.example.vega.health.internal.DaemonThreads;
-import com.example.vega.health.internal.ExecutorScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +29,12 @@ final class CheckScheduler {
   private volatile long lastHeartbeatNanos;
   private volatile boolean closed;
 
-  CheckScheduler(@Nullable Scheduler given, @Nullable Executor runExecutor, Duration heartbeatTimeout,
+  CheckScheduler(Scheduler scheduler, boolean ownsScheduler, @Nullable Executor runExecutor, Duration heartbeatTimeout,
       Spread spread, Duration startupDeadline, MonitorState state, List<CheckRegistration> registrations) {
     this.spread = spread;
     this.startupDeadline = startupDeadline;
-    this.ownsScheduler = given == null;
-    this.scheduler = given != null ? given : new ExecutorScheduler("vega-health-scheduler");
+    this.ownsScheduler = ownsScheduler;
+    this.scheduler = scheduler;
     Executor executor;
     if (runExecutor != null) {
       executor = runExecutor;
@@ -53,7 +52,7 @@ final class CheckScheduler {
       cs.add(new ScheduledCheck(i, registrations.get(i), scheduler, executor, state, () -> closed));
     }
     this.checks = List.copyOf(cs);
-    this.lastHeartbeatNanos = scheduler.nanoTime();
+    this.lastHeartbeatNanos = scheduler.clock().nanoTime();
   }
 
   /** The shortest heartbeat timeout liveness accepts: two missed beats. */
@@ -64,7 +63,7 @@ final class CheckScheduler {
   /** Starts every check within the start spread, then each on its phase every interval ({@link Spread}). */
   void start() {
     heartbeat();
-    long now = scheduler.nanoTime();
+    long now = scheduler.clock().nanoTime();
     startNanos = now;
     for (ScheduledCheck c : checks) {
       c.start(now, spread, startupDeadline);
@@ -73,7 +72,7 @@ final class CheckScheduler {
 
   /** The scheduler's time now, in nanoseconds. */
   long nanoTime() {
-    return scheduler.nanoTime();
+    return scheduler.clock().nanoTime();
   }
 
   /** When the startup deadline ends on the scheduler's time (valid once started). */
@@ -84,7 +83,7 @@ final class CheckScheduler {
   /** The scheduler thread is alive and took its last heartbeat within the timeout. */
   boolean healthy() {
     return !closed && scheduler.healthy()
-        && scheduler.nanoTime() - lastHeartbeatNanos < heartbeatTimeout.toNanos();
+        && scheduler.clock().nanoTime() - lastHeartbeatNanos < heartbeatTimeout.toNanos();
   }
 
   /** Stops scheduling; runs in flight are interrupted. */
@@ -105,7 +104,7 @@ final class CheckScheduler {
     if (closed) {
       return;
     }
-    lastHeartbeatNanos = scheduler.nanoTime();
+    lastHeartbeatNanos = scheduler.clock().nanoTime();
     scheduler.schedule(this::heartbeat, HEARTBEAT.toNanos());
   }
 }

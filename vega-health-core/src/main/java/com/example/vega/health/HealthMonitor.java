@@ -1,7 +1,7 @@
 package com.example.vega.health;
 
+import com.example.vega.health.internal.ExecutorScheduler;
 import com.example.vega.health.internal.Redactor;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,10 +48,11 @@ public final class HealthMonitor implements AutoCloseable {
   private volatile boolean closed;
 
   private HealthMonitor(Builder b) {
-    this.state = new MonitorState(b.service, b.clock, Redactor.of(b.secrets), b.listeners, b.registrations,
-        b.failOpen);
+    Scheduler scheduler = b.scheduler != null ? b.scheduler : new ExecutorScheduler("vega-health-scheduler");
+    this.state = new MonitorState(b.service, scheduler.clock(), Redactor.of(b.secrets), b.listeners,
+        b.registrations, b.failOpen);
     String id = b.instanceId != null ? b.instanceId : Spread.detectInstanceId(System::getenv);
-    this.checks = new CheckScheduler(b.scheduler, b.runExecutor, b.heartbeatTimeout, new Spread(id, b.startSpread),
+    this.checks = new CheckScheduler(scheduler, b.scheduler == null, b.runExecutor, b.heartbeatTimeout, new Spread(id, b.startSpread),
         b.startupDeadline, state, b.registrations);
     this.size = b.registrations.size();
   }
@@ -213,7 +214,6 @@ public final class HealthMonitor implements AutoCloseable {
   /** Builds a {@link HealthMonitor}. Check names must be unique. */
   public static final class Builder {
     private ServiceInfo service = ServiceInfo.of("unknown-service");
-    private Clock clock = Clock.systemUTC();
     private @Nullable Scheduler scheduler;
     private @Nullable Executor runExecutor;
     private final List<CheckRegistration> registrations = new ArrayList<>();
@@ -323,11 +323,6 @@ public final class HealthMonitor implements AutoCloseable {
       return this;
     }
 
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
     /** How long the scheduler thread may go without a heartbeat before liveness fails. */
     public Builder heartbeatTimeout(Duration timeout) {
       if (timeout.compareTo(CheckScheduler.minHeartbeatTimeout()) < 0) {
@@ -338,9 +333,11 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * Where time and delayed tasks come from; by default a daemon thread of the monitor's own,
-     * closed with it. A given scheduler is not closed by the monitor. Tests pass a manual one, so
-     * that time is advanced by hand.
+     * Where time and delayed tasks come from; by default a daemon thread of the monitor's own and
+     * the system's clock, closed with the monitor. A given scheduler is not closed by the monitor.
+     * Its {@link Scheduler#clock()} is the monitor's only clock: wall time (result timestamps) and
+     * monotonic time (durations, deadlines) both come from it. Tests pass a manual one, so that
+     * time is advanced by hand.
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

@@ -2,7 +2,6 @@ package com.example.vega.health;
 
 import com.example.vega.health.internal.Redactor;
 import com.example.vega.health.internal.StateMachine;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ final class MonitorState {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
 
   private final ServiceInfo service;
-  private final Clock clock;
+  private final HealthClock clock;
   private final Redactor redactor;
   private final List<StatusListener> listeners;
   private final List<CheckRegistration> registrations;
@@ -32,7 +31,7 @@ final class MonitorState {
   private List<String> heldOpen = List.of(); // guarded by this
   private volatile HealthSnapshot snapshot;
 
-  MonitorState(ServiceInfo service, Clock clock, Redactor redactor, List<StatusListener> listeners,
+  MonitorState(ServiceInfo service, HealthClock clock, Redactor redactor, List<StatusListener> listeners,
       List<CheckRegistration> registrations, boolean failOpen) {
     this.service = service;
     this.failOpen = failOpen;
@@ -42,7 +41,7 @@ final class MonitorState {
     this.registrations = List.copyOf(registrations);
     this.machines = new StateMachine[registrations.size()];
     this.states = new CheckState[registrations.size()];
-    Instant now = clock.instant();
+    Instant now = clock.now();
     for (int i = 0; i < states.length; i++) {
       CheckRegistration r = this.registrations.get(i);
       machines[i] = new StateMachine(r.policy());
@@ -59,10 +58,6 @@ final class MonitorState {
 
   ServiceInfo service() {
     return service;
-  }
-
-  Clock clock() {
-    return clock;
   }
 
   void addListener(StatusListener listener) {
@@ -105,7 +100,7 @@ final class MonitorState {
     if (closed) {
       return;
     }
-    Instant now = clock.instant();
+    Instant now = clock.now();
     CheckResult r = redactor.redact(raw).timed(took, now);
     CheckRegistration reg = registrations.get(index);
     CheckState prev = states[index];

@@ -31,6 +31,7 @@ final class ScheduledCheck {
   private final int index;
   private final CheckRegistration reg;
   private final Scheduler scheduler;
+  private final HealthClock clock; // the scheduler's: durations, deadlines and timestamps from one clock
   private final Executor executor;
   private final MonitorState state;
   private final BooleanSupplier closed;
@@ -52,6 +53,7 @@ final class ScheduledCheck {
     this.index = index;
     this.reg = reg;
     this.scheduler = scheduler;
+    this.clock = scheduler.clock();
     this.executor = executor;
     this.state = state;
     this.closed = closed;
@@ -91,7 +93,7 @@ final class ScheduledCheck {
   /** Guarded by this: the next tick, at {@code due}; a tick not due any more does nothing. */
   private void scheduleAt(long due) {
     nextDue = due;
-    next = scheduler.schedule(() -> tick(due), due - scheduler.nanoTime());
+    next = scheduler.schedule(() -> tick(due), due - clock.nanoTime());
   }
 
   /** Guarded by this: the first of the check's phase points at or after {@code t}. */
@@ -125,7 +127,7 @@ final class ScheduledCheck {
       if (due != nextDue) {
         return; // rescheduled by a backoff after this tick was planned
       }
-      long now = scheduler.nanoTime();
+      long now = clock.nanoTime();
       // A late tick (a paused process) skips the phase points it missed rather than catching up.
       scheduleAt(phasePoint(Math.max(due + reg.policy().interval().toNanos(), now)));
       stuck = inFlight;
@@ -177,7 +179,7 @@ final class ScheduledCheck {
 
   /** Still stuck after being abandoned: the last timeout again, with how long; nothing new starts. */
   private void reportStillStuck(Run stuck) {
-    Duration stuckFor = Duration.ofNanos(scheduler.nanoTime() - stuck.startNanos).truncatedTo(ChronoUnit.SECONDS);
+    Duration stuckFor = Duration.ofNanos(clock.nanoTime() - stuck.startNanos).truncatedTo(ChronoUnit.SECONDS);
     CheckResult last;
     synchronized (this) {
       last = lastTimeout != null ? lastTimeout : genericTimeout();
@@ -196,7 +198,7 @@ final class ScheduledCheck {
     CheckResult result;
     try {
       CheckResult r = reg.check().check(
-          new CheckContext(Duration.ofNanos(run.timeoutNanos), run.startNanos, scheduler::nanoTime, state.clock()));
+          new CheckContext(Duration.ofNanos(run.timeoutNanos), run.startNanos, clock));
       result = r != null ? r : CheckResult.unknown("the check returned no result", "this is a bug in the check");
     } catch (InterruptedException e) {
       result = CheckResult.unknown("the check was interrupted", "");
@@ -226,7 +228,7 @@ final class ScheduledCheck {
     }
     // Recorded before the run counts as returned, so that the next run's result cannot overtake it.
     if (inTime && !closed.getAsBoolean()) {
-      record(run, result, Duration.ofNanos(scheduler.nanoTime() - run.startNanos));
+      record(run, result, Duration.ofNanos(clock.nanoTime() - run.startNanos));
     }
     returned(run);
   }
@@ -285,7 +287,7 @@ final class ScheduledCheck {
         if (n != null) {
           n.cancel();
         }
-        scheduleAt(Math.max(scheduler.nanoTime(), run.startNanos + run.timeoutNanos));
+        scheduleAt(Math.max(clock.nanoTime(), run.startNanos + run.timeoutNanos));
       }
     }
   }
@@ -306,7 +308,7 @@ final class ScheduledCheck {
     synchronized (this) {
       rs = runs;
       ts = timeouts;
-      warming = !answered && r.errorKind().timeout() && scheduler.nanoTime() < startupEndNanos;
+      warming = !answered && r.errorKind().timeout() && clock.nanoTime() < startupEndNanos;
       if (!r.errorKind().timeout()) {
         answered = true;
       } else if (warming && run != null) {
@@ -322,9 +324,9 @@ final class ScheduledCheck {
           n.cancel();
         }
         long i = reg.policy().interval().toNanos();
-        scheduleAt(phasePoint(Math.max(run.due + backoff * i, scheduler.nanoTime())));
+        scheduleAt(phasePoint(Math.max(run.due + backoff * i, clock.nanoTime())));
       }
-      untilNext = Math.max(0, nextDue - scheduler.nanoTime());
+      untilNext = Math.max(0, nextDue - clock.nanoTime());
     }
     state.record(index, warming ? starting(r) : r, took, rs, ts, new MonitorState.Next(backoff, untilNext),
         warming);
@@ -334,7 +336,7 @@ final class ScheduledCheck {
   private CheckResult starting(CheckResult timedOut) {
     long left;
     synchronized (this) {
-      left = Math.max(0, startupEndNanos - scheduler.nanoTime());
+      left = Math.max(0, startupEndNanos - clock.nanoTime());
     }
     return CheckResult.unknown("starting: " + timedOut.message() + "; retried with more time for up to "
             + seconds(Duration.ofNanos(left).truncatedTo(ChronoUnit.SECONDS)) + " more",

@@ -2,16 +2,20 @@ package com.example.vega.health;
 
 /**
  * Where the monitor's time and delayed tasks come from: a service-provider interface for
- * {@link HealthMonitor.Builder#scheduler}. By default the monitor uses one daemon thread of its own;
- * tests pass a manual scheduler, so that intervals, thresholds and timeouts are tested without
- * sleeping. Tasks given to {@link #schedule} are short: check runs execute elsewhere.
+ * {@link HealthMonitor.Builder#scheduler}. By default the monitor uses one daemon thread of its own
+ * and the system's clock; tests pass a manual scheduler, whose clock moves only when the test
+ * advances it, so that intervals, thresholds, timeouts and timestamps are tested without sleeping.
+ * Tasks given to {@link #schedule} are short: check runs execute elsewhere.
  */
 public interface Scheduler extends AutoCloseable {
 
-  /** Monotonic time in nanoseconds. */
-  long nanoTime();
+  /**
+   * The monitor's one clock: wall time for timestamps, monotonic time for durations and for the
+   * delays given to {@link #schedule}, which must run on it.
+   */
+  HealthClock clock();
 
-  /** Runs the task once after the delay. */
+  /** Runs the task once after the delay, in nanoseconds of {@link HealthClock#nanoTime()}. */
   Cancellable schedule(Runnable task, long delayNanos);
 
   /** Whether the scheduling thread is alive and took its last task in time. */

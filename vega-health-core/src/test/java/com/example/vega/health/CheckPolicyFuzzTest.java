@@ -86,7 +86,7 @@ class CheckPolicyFuzzTest {
     AtomicInteger runs = new AtomicInteger();
     AtomicReference<Duration> remaining = new AtomicReference<>();
     try (HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-fuzz")).scheduler(scheduler)
-        .clock(scheduler.clock()).runExecutor(Runnable::run)
+        .runExecutor(Runnable::run)
         .register("c", ctx -> {
           runs.incrementAndGet();
           remaining.set(ctx.remaining());

@@ -23,7 +23,7 @@ class FailOpenReadinessTest {
     CheckPolicy critical = CheckPolicy.builder().interval(INTERVAL).timeout(Duration.ofSeconds(2))
         .failureThreshold(1).successThreshold(1).critical(true).build();
     return HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-api"))
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .register(new CheckRegistration("postgres", ComponentType.DATASTORE, "responseTime", critical, ctx -> db.get()))
         .register(new CheckRegistration("app-state", ComponentType.SYSTEM, "state", critical, ctx -> local.get()));
   }

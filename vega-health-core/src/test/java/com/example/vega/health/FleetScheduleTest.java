@@ -24,7 +24,7 @@ class FleetScheduleTest {
       Duration horizon, List<CheckState> states) {
     List<Long> times = new ArrayList<>();
     AtomicInteger n = new AtomicInteger();
-    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).runExecutor(Runnable::run)
         .instanceId(instanceId).startSpread(startSpread)
         .register("db", ctx -> {
           times.add(Duration.ofNanos(scheduler.nanoTime()).toMillis());
@@ -171,7 +171,7 @@ class FleetScheduleTest {
   @Test
   void theFleetSettingsSetTheStartSpreadAndTheBackoffCapAndNameAMalformedValue() {
     List<CheckState> states = new ArrayList<>();
-    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).runExecutor(Runnable::run)
         .instanceId("task-f").settings(VegaSettings.of(Map.of("VEGA_HEALTH_START_SPREAD", "0", "VEGA_HEALTH_MAX_BACKOFF", "45")))
         .register("db", ctx -> CheckResult.degraded(ErrorKind.THROTTLED, "slow down", "wait"),
             CheckPolicy.builder().interval(INTERVAL).build())
@@ -190,7 +190,7 @@ class FleetScheduleTest {
 
   @Test
   void theBuildersCapAppliesToEveryCheckAndAnOutOfRangeOneIsNamed() {
-    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).runExecutor(Runnable::run)
         .maxBackoff(Duration.ofSeconds(45))
         .register("db", ctx -> CheckResult.up("fine"), CheckPolicy.builder().interval(INTERVAL).build())
         .register("slow", ctx -> CheckResult.up("fine"), CheckPolicy.builder().interval(Duration.ofMinutes(2))

@@ -33,7 +33,6 @@ class HealthMonitorTest {
     return HealthMonitor.builder().startSpread(Duration.ZERO)
         .service(ServiceInfo.of("vega-test"))
         .scheduler(scheduler)
-        .clock(scheduler.clock())
         .runExecutor(Runnable::run);
   }
 

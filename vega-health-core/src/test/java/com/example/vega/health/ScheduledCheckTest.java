@@ -25,7 +25,7 @@ class ScheduledCheckTest {
 
   private HealthMonitor monitor(HealthCheck check) {
     return HealthMonitor.builder().startSpread(Duration.ZERO).startupDeadline(Duration.ZERO).service(ServiceInfo.of("vega-test")).scheduler(scheduler)
-        .clock(scheduler.clock()).runExecutor(pool)
+        .runExecutor(pool)
         .register("db", check, CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT)
             .failureThreshold(1).successThreshold(1).build())
         .build();
@@ -83,7 +83,7 @@ class ScheduledCheckTest {
     CountDownLatch release = new CountDownLatch(1);
     Map<String, AtomicInteger> heard = new ConcurrentHashMap<>();
     HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-test")).scheduler(scheduler)
-        .clock(scheduler.clock()).runExecutor(pool)
+        .runExecutor(pool)
         .register("a", ctx -> CheckResult.up("a"), CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT).build())
         .register("b", ctx -> CheckResult.up("b"), CheckPolicy.builder().interval(INTERVAL).timeout(TIMEOUT).build())
         .build();

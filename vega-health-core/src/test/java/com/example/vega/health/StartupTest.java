@@ -36,7 +36,7 @@ class StartupTest {
 
   private HealthMonitor.Builder monitor() {
     return HealthMonitor.builder().startSpread(Duration.ZERO).startupDeadline(DEADLINE)
-        .service(ServiceInfo.of("vega-test")).scheduler(scheduler).clock(scheduler.clock());
+        .service(ServiceInfo.of("vega-test")).scheduler(scheduler);
   }
 
   private static CheckPolicy critical() {

@@ -145,7 +145,7 @@ public final class LlmProxyCheck implements HealthCheck {
               + (malformed == null ? "no numeric exp claim" : malformed) + ")",
           "the runner needs a valid scan-scoped proxy token; check how the worker issues it");
     }
-    Instant now = ctx.clock().instant();
+    Instant now = ctx.clock().now();
     long left = exp - now.getEpochSecond();
     if (left <= 0) {
       return CheckResult.down(ErrorKind.EXPIRED,

@@ -191,7 +191,7 @@ public final class SqsCheck implements HealthCheck {
   }
 
   private long oldestAge(CheckContext ctx) {
-    Instant now = ctx.clock().instant();
+    Instant now = ctx.clock().now();
     try {
       GetMetricStatisticsResponse r = Objects.requireNonNull(cloudWatch).getMetricStatistics(m -> m
           .namespace("AWS/SQS").metricName("ApproximateAgeOfOldestMessage")

@@ -1,5 +1,6 @@
 package com.example.vega.health.internal;
 
+import com.example.vega.health.HealthClock;
 import com.example.vega.health.Scheduler;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -19,8 +20,8 @@ public final class ExecutorScheduler implements Scheduler {
   }
 
   @Override
-  public long nanoTime() {
-    return System.nanoTime();
+  public HealthClock clock() {
+    return HealthClock.system();
   }
 
   @Override

@@ -117,7 +117,7 @@ class DependencyCallsIT {
     // Calls per interval in steady state: a cold first call retried at start (startupDeadline) is
     // a bounded extra that StartupTest counts, not part of the budget measured here.
     try (HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).startupDeadline(Duration.ZERO).service(ServiceInfo.of("vega-api"))
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .register(SqsCheck.builder(counted.sqs(), queueUrl).build().registration(every(Duration.ofSeconds(15), Duration.ofSeconds(3))))
         .register(S3Check.builder(counted.s3()).sourceBucket("vega-dev-source").artifactsBucket("vega-dev-artifacts")
             .build().registration(every(Duration.ofSeconds(30), Duration.ofSeconds(3))))

@@ -8,6 +8,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
 import com.example.vega.health.failure.Caller;
+import com.example.vega.health.testing.ManualScheduler;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.token.ScanTokenHandoff;
 import com.sun.net.httpserver.HttpServer;
@@ -19,9 +20,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,8 +72,7 @@ class LlmProxyCheckReferenceTest {
   }
 
   private static CheckResult run(LlmProxyCheck c) throws InterruptedException {
-    return c.check(new CheckContext(Duration.ofSeconds(5), System.nanoTime(), System::nanoTime,
-        Clock.fixed(LlmProxyCheckTest.NOW, ZoneOffset.UTC)));
+    return c.check(new ManualScheduler(LlmProxyCheckTest.NOW).context(Duration.ofSeconds(5)));
   }
 
   private static String text(CheckResult r) {

@@ -2,12 +2,12 @@ package com.example.vega.health.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
 import com.example.vega.health.failure.Caller;
+import com.example.vega.health.testing.ManualScheduler;
 import com.example.vega.health.testing.MotoServer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,10 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,7 +76,7 @@ class LlmProxyCheckTest {
   }
 
   private static CheckResult run(LlmProxyCheck c, Duration timeout) throws InterruptedException {
-    return c.check(new CheckContext(timeout, System.nanoTime(), System::nanoTime, Clock.fixed(NOW, ZoneOffset.UTC)));
+    return c.check(new ManualScheduler(NOW).context(timeout));
   }
 
   private static CheckResult run(LlmProxyCheck c) throws InterruptedException {
@@ -157,12 +155,12 @@ class LlmProxyCheckTest {
         .doesNotContain(planted.split("\\.")[2]);
 
     // Also through the monitor, where every result is recorded and rendered from.
-    try (HealthMonitor m = HealthMonitor.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).register(check(base)
-        .registration(com.example.vega.health.CheckPolicy.DEFAULT)).build().start()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (m.snapshot().check("llm-proxy").lastResult() == null && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+    ManualScheduler scheduler = new ManualScheduler(NOW);
+    try (HealthMonitor m = HealthMonitor.builder().scheduler(scheduler).startSpread(Duration.ZERO)
+        .runExecutor(Runnable::run).register(check(base).registration(com.example.vega.health.CheckPolicy.DEFAULT))
+        .build().start()) {
+      scheduler.runDue();
+      assertThat(m.snapshot().check("llm-proxy").lastResult()).isNotNull();
       assertThat(m.snapshot().toString()).doesNotContain(planted).contains("rejected the scan-scoped token");
     }
   }

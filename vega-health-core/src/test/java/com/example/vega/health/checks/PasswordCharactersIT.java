@@ -118,7 +118,7 @@ class PasswordCharactersIT {
         .failureThreshold(1).successThreshold(1).build();
     try (HikariDataSource ds = pool(url);
         HealthMonitor m = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-maintenance"))
-            .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+            .scheduler(scheduler).runExecutor(Runnable::run)
             .secretValues(VegaChecks.secretValues(settings::get).toArray(String[]::new))
             .registerAll(VegaChecks.forRole(VegaRole.MAINTENANCE, settings::get,
                 VegaChecks.Clients.builder().dataSource(ds).build()))

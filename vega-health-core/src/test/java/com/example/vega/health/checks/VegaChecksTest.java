@@ -152,7 +152,7 @@ class VegaChecksTest {
     s.put("VEGA_SQS_QUEUE_URL", MotoServer.shared().endpoint() + "/123456789012/vega-prod-scans");
     ManualScheduler scheduler = new ManualScheduler();
     try (HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of("vega-worker"))
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .registerAll(VegaChecks.forRole(VegaRole.WORKER, s::get, clients)).build().start()) {
       scheduler.runDue();
       scheduler.advance(Duration.ofSeconds(60));

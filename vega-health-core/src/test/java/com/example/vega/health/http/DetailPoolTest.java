@@ -64,7 +64,7 @@ class DetailPoolTest {
     CheckPolicy policy = CheckPolicy.builder().failureThreshold(1).successThreshold(1).critical(true)
         .probes(HealthProbe.LIVENESS, HealthProbe.READINESS).build();
     monitor = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-api"))
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .register("local", ctx -> CheckResult.up("ok"), policy)
         .build();
     monitor.start();

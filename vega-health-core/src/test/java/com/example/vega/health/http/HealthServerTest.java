@@ -45,7 +45,7 @@ class HealthServerTest {
     CheckPolicy optional = CheckPolicy.builder().failureThreshold(1).successThreshold(1).build();
     CheckPolicy local = CheckPolicy.builder().failureThreshold(1).successThreshold(1).probes(HealthProbe.LIVENESS).build();
     monitor = HealthMonitor.builder().startSpread(Duration.ZERO).service(ServiceInfo.of("vega-api"))
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .register("postgres", ctx -> db.get(), critical)
         .register("cache", ctx -> cache.get(), optional)
         .register("local", ctx -> CheckResult.up("ok"), local)

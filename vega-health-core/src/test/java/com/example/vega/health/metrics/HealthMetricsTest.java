@@ -22,7 +22,7 @@ class HealthMetricsTest {
   private HealthMonitor monitor() {
     return HealthMonitor.builder().startSpread(Duration.ZERO)
         .service(ServiceInfo.of("vega-test"))
-        .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+        .scheduler(scheduler).runExecutor(Runnable::run)
         .register("db", ctx -> switch (answer.get()) {
           case UP -> CheckResult.up("fine");
           case DEGRADED -> CheckResult.degraded(ErrorKind.THROTTLED, "slow", "wait");

@@ -93,7 +93,7 @@ class FleetSimulationTest {
         List<CheckRegistration> regs = VegaChecks.forRole(role, FleetFakes.settings(role),
             FleetFakes.clients(api -> count(task, api), faults));
         HealthMonitor m = HealthMonitor.builder().service(ServiceInfo.of(role.serviceName()))
-            .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+            .scheduler(scheduler).runExecutor(Runnable::run)
             .instanceId("task-" + i).startSpread(startSpread).registerAll(regs)
             .listener(new StatusListener() {
               @Override

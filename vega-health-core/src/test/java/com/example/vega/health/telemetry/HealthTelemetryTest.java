@@ -72,7 +72,7 @@ class HealthTelemetryTest {
   }
 
   private HealthMonitor start(HealthTelemetry telemetry, CheckRegistration... checks) {
-    monitor = HealthMonitor.builder().startSpread(Duration.ZERO).scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+    monitor = HealthMonitor.builder().startSpread(Duration.ZERO).scheduler(scheduler).runExecutor(Runnable::run)
         .registerAll(telemetry.instrument(List.of(checks))).listener(telemetry)
         .secretValues("hunter2").build().start();
     scheduler.runDue();

@@ -1,26 +1,59 @@
 package com.example.vega.health.testing;
 
+import com.example.vega.health.CheckContext;
+import com.example.vega.health.HealthClock;
 import com.example.vega.health.Scheduler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.PriorityQueue;
 
 /**
- * A scheduler whose time moves only when a test calls {@link #advance}. Due tasks run on the
- * calling thread, in time order. {@link #clock()} is a wall clock that moves with it.
+ * A scheduler whose time moves only when a test calls {@link #advance} (or {@link #stall}). Due
+ * tasks run on the calling thread, in time order. Its {@link #clock()} reads one counter for both
+ * wall and monotonic time, so the two always move together.
  */
 public final class ManualScheduler implements Scheduler {
   private static final Instant EPOCH = Instant.parse("2026-11-28T12:00:00Z");
+  private final Instant wallStart;
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private long now;
   private long seq;
   private boolean closed;
+  private final HealthClock clock = new HealthClock() {
+    @Override
+    public Instant now() {
+      return wallStart.plusNanos(nanoTime());
+    }
 
-  @Override
-  public synchronized long nanoTime() {
-    return now;
+    @Override
+    public long nanoTime() {
+      synchronized (ManualScheduler.this) {
+        return now;
+      }
+    }
+  };
+
+  /** Starts at wall time 2026-11-28T12:00:00Z. */
+  public ManualScheduler() {
+    this(EPOCH);
+  }
+
+  /** Starts at the given wall time (monotonic time at 0). */
+  public ManualScheduler(Instant wallStart) {
+    this.wallStart = wallStart;
+  }
+
+  /**
+   * A context for running a check by hand at this scheduler's time: its wall time is this clock's,
+   * and its budget does not shrink unless the test advances time.
+   */
+  public CheckContext context(Duration timeout) {
+    return new CheckContext(timeout, nanoTime(), clock);
+  }
+
+  /** Monotonic time: nanoseconds advanced since this scheduler was made. */
+  public long nanoTime() {
+    return clock.nanoTime();
   }
 
   @Override
@@ -70,23 +103,9 @@ public final class ManualScheduler implements Scheduler {
     advance(Duration.ZERO);
   }
 
-  public Clock clock() {
-    return new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return EPOCH.plusNanos(nanoTime());
-      }
-    };
+  @Override
+  public HealthClock clock() {
+    return clock;
   }
 
   @Override

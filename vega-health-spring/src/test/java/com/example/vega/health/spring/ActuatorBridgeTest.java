@@ -133,7 +133,7 @@ class ActuatorBridgeTest {
     AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
     actuator.withBean("databaseCheck", CheckRegistration.class,
             () -> VegaHealthAutoConfigurationTest.sharedCheck("database", db))
-        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler)
             .runExecutor(Runnable::run).instanceId("task-a"))
         .withPropertyValues("vega.health.start-spread=0s")
         .run(ctx -> {
@@ -169,7 +169,7 @@ class ActuatorBridgeTest {
     AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
     actuator.withBean("databaseCheck", CheckRegistration.class,
             () -> VegaHealthAutoConfigurationTest.sharedCheck("database", db))
-        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler)
             .runExecutor(Runnable::run).instanceId("task-a"))
         .withPropertyValues("vega.health.start-spread=0s", "vega.health.readiness.fail-open=false")
         .run(ctx -> {

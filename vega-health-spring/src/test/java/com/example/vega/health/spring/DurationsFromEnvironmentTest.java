@@ -85,7 +85,7 @@ class DurationsFromEnvironmentTest {
     withVariables("VEGA_HEALTH_START_SPREAD=60", "VEGA_HEALTH_CHECKS_CACHE_INTERVAL=120s")
         .withBean("cacheCheck", CheckRegistration.class,
             () -> CheckRegistration.of("cache", c -> CheckResult.up("ok"), CheckPolicy.DEFAULT))
-        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+        .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler)
             .runExecutor(Runnable::run).instanceId("task-env"))
         .run(ctx -> {
           HealthMonitor m = ctx.getBean(HealthMonitor.class);
@@ -110,7 +110,7 @@ class DurationsFromEnvironmentTest {
       withVariables("VEGA_HEALTH_STARTUP_DEADLINE=" + deadline, "VEGA_HEALTH_START_SPREAD=0")
           .withBean("slowCheck", CheckRegistration.class,
               () -> VegaHealthAutoConfigurationTest.sharedCheck("slow", new AtomicReference<>(timedOut)))
-          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler)
               .runExecutor(Runnable::run).instanceId("task-env"))
           .run(ctx -> {
             assertThat(ctx).hasNotFailed();
@@ -133,7 +133,7 @@ class DurationsFromEnvironmentTest {
       AtomicReference<CheckResult> db = new AtomicReference<>(CheckResult.up("ok"));
       withVariables("VEGA_HEALTH_READINESS_FAIL_OPEN=" + failOpen, "VEGA_HEALTH_START_SPREAD=0")
           .withBean("dbCheck", CheckRegistration.class, () -> VegaHealthAutoConfigurationTest.sharedCheck("db", db))
-          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler).clock(scheduler.clock())
+          .withBean(VegaHealthCustomizer.class, () -> b -> b.scheduler(scheduler)
               .runExecutor(Runnable::run).instanceId("task-env"))
           .run(ctx -> {
             HealthMonitor m = ctx.getBean(HealthMonitor.class);

@@ -44,7 +44,7 @@ class HealthMetersAlikeInEveryRuntimeTest {
             .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build()).build();
         HealthMonitor monitor = HealthMonitor.builder().startSpread(Duration.ZERO)
             .service(ServiceInfo.of("vega-test"))
-            .scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run)
+            .scheduler(scheduler).runExecutor(Runnable::run)
             .register("db", ctx -> {
               scheduler.stall(Duration.ofMillis(250)); // the run takes a quarter of a second
               return CheckResult.up("fine");

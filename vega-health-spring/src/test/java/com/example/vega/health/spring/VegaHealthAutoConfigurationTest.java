@@ -200,7 +200,7 @@ class VegaHealthAutoConfigurationTest {
 
   /** A monitor on a hand-moved scheduler, so that when the checks first run can be read. */
   private static VegaHealthCustomizer manualTime(ManualScheduler scheduler) {
-    return b -> b.scheduler(scheduler).clock(scheduler.clock()).runExecutor(Runnable::run).instanceId("task-s");
+    return b -> b.scheduler(scheduler).runExecutor(Runnable::run).instanceId("task-s");
   }
 
   @Test
