@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -52,8 +51,8 @@ public final class HealthMonitor implements AutoCloseable {
     this.state = new MonitorState(b.service, scheduler.clock(), Redactor.of(b.secrets), b.listeners,
         b.registrations, b.failOpen);
     String id = b.instanceId != null ? b.instanceId : Spread.detectInstanceId(System::getenv);
-    this.checks = new CheckScheduler(scheduler, b.scheduler == null, b.runExecutor, b.heartbeatTimeout, new Spread(id, b.startSpread),
-        b.startupDeadline, state, b.registrations);
+    this.checks = new CheckScheduler(scheduler, b.scheduler == null, b.runExecutor, b.heartbeatTimeout,
+        new Spread(id, b.startSpread), b.startupDeadline, state, b.registrations);
     this.size = b.registrations.size();
   }
 
@@ -127,54 +126,7 @@ public final class HealthMonitor implements AutoCloseable {
     if (!started) {
       throw new IllegalStateException("start the monitor before waiting for it to be ready");
     }
-    // The last retry may end up to its timeout after the deadline; then the scheduler reports it.
-    long longest = 0;
-    for (CheckState c : snapshot().checks()) {
-      if (feedsReadiness(c)) {
-        longest = Math.max(longest, c.registration().policy().timeout().toNanos());
-      }
-    }
-    long giveUp = checks.startupEndNanos() + longest + TimeUnit.MILLISECONDS.toNanos(500);
-    while (true) {
-      HealthSnapshot s = snapshot();
-      boolean over = checks.nanoTime() - giveUp >= 0;
-      boolean pending = false;
-      // The first failure in registration order (the runbook's): a later check's evidence waits
-      // until every check before it has answered once.
-      boolean earlierUnanswered = false;
-      for (CheckState c : s.checks()) {
-        if (!feedsReadiness(c)) {
-          continue;
-        }
-        CheckResult r = c.lastResult();
-        if (r == null) {
-          if (over) {
-            return Optional.of(new StartupFailure(c.name(), Status.UNKNOWN, ErrorKind.NO_EVIDENCE,
-                "no result by the end of the startup deadline",
-                "the check never finished a run: see this service's log for what it waits on"));
-          }
-          pending = true;
-          earlierUnanswered = true;
-        } else if (r.status() != Status.UP && r.status() != Status.DEGRADED && !tolerated.test(r)) {
-          if ((r.errorKind().conclusive() && !earlierUnanswered) || over) {
-            return Optional.of(new StartupFailure(c.name(), r.status(), r.errorKind(), r.message(), r.hint()));
-          }
-          pending = true;
-        }
-      }
-      if (!pending) {
-        return Optional.empty();
-      }
-      if (closed) {
-        throw new IllegalStateException("the monitor was closed while waiting for it to be ready");
-      }
-      state.awaitNewer(s.sequence(), 50);
-    }
-  }
-
-  private static boolean feedsReadiness(CheckState c) {
-    return c.registration().policy().feeds(HealthProbe.READINESS)
-        || c.registration().policy().feeds(HealthProbe.LIVENESS);
+    return StartupWait.await(state, checks, tolerated, () -> closed);
   }
 
   /** The latest published snapshot. Never blocks, never calls a dependency. */
@@ -359,26 +311,7 @@ public final class HealthMonitor implements AutoCloseable {
      * @throws IllegalArgumentException naming the setting whose value is malformed
      */
     public Builder settings(VegaSettings settings) {
-      Objects.requireNonNull(settings, "settings");
-      Validated<String> spread = Setting.HEALTH_START_SPREAD.read(settings);
-      Validated<String> backoff = Setting.HEALTH_MAX_BACKOFF.read(settings);
-      Validated<String> startup = Setting.HEALTH_STARTUP_DEADLINE.read(settings);
-      Validated<?> all = spread.and(backoff).and(startup);
-      if (!all.isValid()) {
-        throw new IllegalArgumentException(all.messages());
-      }
-      String deadline = startup.get();
-      if (deadline != null) {
-        startupDeadline(Duration.ofSeconds(Long.parseLong(deadline)));
-      }
-      String seconds = spread.get();
-      if (seconds != null) {
-        startSpread(Duration.ofSeconds(Long.parseLong(seconds)));
-      }
-      String cap = backoff.get();
-      if (cap != null) {
-        maxBackoff(Duration.ofSeconds(Long.parseLong(cap)));
-      }
+      MonitorSettings.apply(Objects.requireNonNull(settings, "settings"), this);
       return this;
     }
 

@@ -182,10 +182,9 @@ final class ScheduledCheck {
     Duration stuckFor = Duration.ofNanos(clock.nanoTime() - stuck.startNanos).truncatedTo(ChronoUnit.SECONDS);
     CheckResult last;
     synchronized (this) {
-      last = lastTimeout != null ? lastTimeout : genericTimeout();
+      last = lastTimeout != null ? lastTimeout : TimeoutResults.generic(reg.policy().timeout());
     }
-    record(null, last.withText(last.message() + " (still no answer after " + seconds(stuckFor) + ")",
-        last.hint(), last.observations()), Duration.ofNanos(stuck.timeoutNanos));
+    record(null, TimeoutResults.stillStuck(last, stuckFor), Duration.ofNanos(stuck.timeoutNanos));
   }
 
   private void execute(Run run) {
@@ -240,7 +239,7 @@ final class ScheduledCheck {
       return; // finished in time, or the monitor is closing
     }
     Duration timeout = Duration.ofNanos(run.timeoutNanos);
-    CheckResult described = describeTimeout(timeout);
+    CheckResult described = TimeoutResults.described(reg.check(), timeout);
     synchronized (this) {
       timeouts++;
       lastTimeout = described;
@@ -250,26 +249,6 @@ final class ScheduledCheck {
     if (was == RunState.QUEUED) {
       returned(run); // no thread ran it, and none will
     }
-  }
-
-  private CheckResult describeTimeout(Duration timeout) {
-    try {
-      CheckResult r = reg.check().onTimeout(timeout);
-      return r != null ? r : genericTimeout(timeout);
-    } catch (RuntimeException e) {
-      return genericTimeout(timeout);
-    }
-  }
-
-  private CheckResult genericTimeout() {
-    return genericTimeout(reg.policy().timeout());
-  }
-
-  // Abandoned at the deadline, the run says nothing of where it was stuck (connecting or waiting
-  // for an answer), so the hint does not guess at a security group.
-  private static CheckResult genericTimeout(Duration timeout) {
-    return CheckResult.down(ErrorKind.TIMEOUT, "no answer within " + seconds(timeout),
-        Failures.noAnswerHint("The dependency", "this task", "the dependency"));
   }
 
   /**
@@ -328,26 +307,13 @@ final class ScheduledCheck {
       }
       untilNext = Math.max(0, nextDue - clock.nanoTime());
     }
-    state.record(index, warming ? starting(r) : r, took, rs, ts, new MonitorState.Next(backoff, untilNext),
-        warming);
+    CheckResult reported = warming ? TimeoutResults.starting(r, startupLeft()) : r;
+    state.record(index, reported, took, rs, ts, new MonitorState.Next(backoff, untilNext), warming);
   }
 
-  /** A timeout while the service starts, said as what it is: no evidence yet, retried. */
-  private CheckResult starting(CheckResult timedOut) {
-    long left;
-    synchronized (this) {
-      left = Math.max(0, startupEndNanos - clock.nanoTime());
-    }
-    return CheckResult.unknown("starting: " + timedOut.message() + "; retried with more time for up to "
-            + seconds(Duration.ofNanos(left).truncatedTo(ChronoUnit.SECONDS)) + " more",
-        "nothing to do yet: a first call from a cold JVM is often slow; if it still times out at the end of "
-            + "the startup deadline (VEGA_HEALTH_STARTUP_DEADLINE) it is reported DOWN with what to check")
-        .with(timedOut.observations());
-  }
-
-  private static String seconds(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  /** What is left of the startup deadline. */
+  private synchronized Duration startupLeft() {
+    return Duration.ofNanos(Math.max(0, startupEndNanos - clock.nanoTime()));
   }
 
   /** One run of the check. */

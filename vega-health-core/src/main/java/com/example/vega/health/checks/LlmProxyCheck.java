@@ -11,26 +11,17 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.failure.Caller;
-import com.example.vega.health.failure.Failures;
 import com.example.vega.health.failure.HttpFailures;
 import com.example.vega.health.token.ScanTokenHandoff;
 import com.example.vega.health.token.TokenReference;
 import java.util.List;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -50,26 +41,17 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * The proxy must answer as well; its messages say the token itself was not read.
  */
 public final class LlmProxyCheck implements HealthCheck {
-  private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]+");
-  private static final Pattern EXP = Pattern.compile("\"exp\"\\s*:\\s*(\\d{1,12})(\\.\\d+)?\\s*[,}]");
-
-  private final HttpClient http;
-  private final URI baseUrl;
-  private final String origin;
-  private final String path;
+  private final ProxyEndpoint proxy;
   private final Supplier<@Nullable String> token;
   private final Supplier<@Nullable String> reference;
-  private final @Nullable SecretLookup secretLookup;
+  private final TokenPresence.@Nullable SecretLookup secretLookup;
   private final Duration expiryWarning;
   private final Caller who;
   /** The reference this check saw present: its disappearance afterwards is the runner's redeem. */
   private final AtomicReference<@Nullable String> seen = new AtomicReference<>();
 
   private LlmProxyCheck(Builder b, Caller who) {
-    this.http = b.http;
-    this.baseUrl = b.baseUrl;
-    this.origin = Http.origin(b.baseUrl);
-    this.path = b.path;
+    this.proxy = new ProxyEndpoint(b.http, b.baseUrl, b.path, who);
     this.token = b.token;
     this.reference = b.reference;
     this.secretLookup = b.secretLookup;
@@ -137,8 +119,8 @@ public final class LlmProxyCheck implements HealthCheck {
       t = mine;
     }
     t = t.trim();
-    String malformed = malformation(t);
-    Long exp = malformed == null ? expiry(t) : null;
+    String malformed = ProxyJwt.malformation(t);
+    Long exp = malformed == null ? ProxyJwt.expiry(t) : null;
     if (exp == null) {
       return CheckResult.down(ErrorKind.MISCONFIGURED,
           "the scan-scoped proxy token is not a well-formed JWT ("
@@ -155,51 +137,27 @@ public final class LlmProxyCheck implements HealthCheck {
           .with("tokenExpiresIn", left, "s");
     }
 
-    long start = System.nanoTime();
-    HttpResponse<Void> response;
-    try {
-      response = Http.send(http, HttpRequest.newBuilder(baseUrl.resolve(path)).GET()
-          .header("Authorization", "Bearer " + t), HttpResponse.BodyHandlers.discarding(), ctx);
-    } catch (HttpTimeoutException e) {
-      return CheckResult.down(ErrorKind.TIMEOUT,
-          "no answer from the LLM proxy at " + origin + " within " + ctx.timeout().toMillis() + "ms",
-          unreachableHint()).with("tokenExpiresIn", left, "s");
-    } catch (IOException e) {
-      return unreachable(e).with("tokenExpiresIn", left, "s");
+    ProxyEndpoint.Answer answer = proxy.get(t, ctx);
+    CheckResult failed = answer.failure();
+    if (failed != null) {
+      return failed.with("tokenExpiresIn", left, "s");
     }
-    long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-    int code = response.statusCode();
+    long ms = answer.ms();
+    int code = answer.code();
     // The token is sent, so a 403 is the token rejected; any other 4xx means the base URL leads elsewhere.
     ErrorKind kind = HttpFailures.kind(code, true, ErrorKind.MISCONFIGURED);
     CheckResult result;
     if (kind != ErrorKind.NONE) {
-      result = answered(kind, code);
+      result = proxy.answered(kind, code);
     } else if (left <= expiryWarning.toSeconds()) {
       result = CheckResult.degraded(ErrorKind.EXPIRED,
           "the scan-scoped proxy token expires in " + human(left),
           "the token will be rejected soon: a scan that runs longer needs a fresh token from the worker");
     } else {
-      result = CheckResult.up("LLM proxy at " + origin + " accepted the scan-scoped token (expires in "
+      result = CheckResult.up("LLM proxy at " + proxy.origin() + " accepted the scan-scoped token (expires in "
           + human(left) + ")");
     }
     return result.with("responseTime", ms, "ms").with("tokenExpiresIn", left, "s");
-  }
-
-  /** What the proxy's answer {@code code} of {@code kind} (not NONE) means. */
-  private CheckResult answered(ErrorKind kind, int code) {
-    String logs = who.logsTail("vega-llm-proxy", "30m");
-    return switch (kind) {
-      case AUTHENTICATION -> HttpFailures.result(kind, "the LLM proxy rejected the scan-scoped token (" + code + ")",
-          "the runner needs a valid scan-scoped proxy token; see why the proxy refused it: " + logs);
-      case SERVER_ERROR -> HttpFailures.result(kind, "the LLM proxy answered " + code,
-          "check LLM proxy logs for provider authentication errors (" + logs
-              + ") and that the provider API key is correct in Secrets Manager");
-      case THROTTLED -> HttpFailures.result(kind, "the LLM proxy is throttling (429)",
-          "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
-              + "persists, look for rate-limit errors in " + logs);
-      default -> HttpFailures.result(kind, "the LLM proxy at " + origin + " answered " + code + " to " + path,
-          "check VEGA_LLM_PROXY_BASE_URL is the proxy's internal address");
-    };
   }
 
   /**
@@ -222,7 +180,7 @@ public final class LlmProxyCheck implements HealthCheck {
     if (ScanTokenHandoff.redeemedInThisJvm(r.value())) {
       evidence = "the runner redeemed its scan token in this JVM (" + what + ")";
     } else {
-      Presence found = presence(r, ctx);
+      TokenPresence found = TokenPresence.of(r, secretLookup, ctx, who);
       if (found.failure() != null) {
         return found.failure();
       }
@@ -238,119 +196,31 @@ public final class LlmProxyCheck implements HealthCheck {
         }
         default -> {
           if (!r.value().equals(seen.get())) {
-            return neverPresent(r, what, found.state());
+            return TokenPresence.neverPresent(r, what, found.state());
           }
           evidence = "the scan token was redeemed by the runner (the " + what + ", seen before, is gone)";
         }
       }
     }
 
-    long start = System.nanoTime();
-    HttpResponse<Void> response;
-    try {
-      response = Http.send(http, HttpRequest.newBuilder(baseUrl.resolve(path)).GET(),
-          HttpResponse.BodyHandlers.discarding(), ctx);
-    } catch (HttpTimeoutException e) {
-      return CheckResult.down(ErrorKind.TIMEOUT,
-          "no answer from the LLM proxy at " + origin + " within " + ctx.timeout().toMillis() + "ms",
-          unreachableHint());
-    } catch (IOException e) {
-      return unreachable(e);
+    ProxyEndpoint.Answer answer = proxy.get(null, ctx);
+    CheckResult failed = answer.failure();
+    if (failed != null) {
+      return failed;
     }
-    long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-    int code = response.statusCode();
+    long ms = answer.ms();
+    int code = answer.code();
     // No token is sent: 401 and 403 are the proxy asking for one, which proves it answers.
     ErrorKind kind = code == 401 || code == 403 ? ErrorKind.NONE : HttpFailures.kind(code, false, ErrorKind.MISCONFIGURED);
     if (kind != ErrorKind.NONE) {
-      return answered(kind, code).with("responseTime", ms, "ms");
+      return proxy.answered(kind, code).with("responseTime", ms, "ms");
     }
-    String message = "LLM proxy at " + origin + " answers (" + code + " without a token); " + evidence
+    String message = "LLM proxy at " + proxy.origin() + " answers (" + code + " without a token); " + evidence
         + "; the token itself was not read here (the runner reads it once)";
     CheckResult result = known ? CheckResult.up(message)
         : CheckResult.unknown(message, "give the checks the runner's SecretsManagerClient (with "
             + "secretsmanager:DescribeSecret on the scan token secrets) to see the worker put the token");
     return result.with("responseTime", ms, "ms");
-  }
-
-  private Presence presence(TokenReference r, CheckContext ctx) {
-    if (r.kind() == TokenReference.Kind.SECRET_ARN) {
-      return secretLookup == null ? Presence.NOT_KNOWN : secretLookup.describe(r.value(), ctx, who);
-    }
-    return switch (r.fileState()) {
-      case OWNER_ONLY -> Presence.PRESENT;
-      case ABSENT -> Presence.ABSENT;
-      case OPEN -> Presence.failed(CheckResult.down(ErrorKind.MISCONFIGURED,
-          "the scan token file " + r + " may be read or written by group or others: the runner refuses it",
-          "the hand-off writes owner-only token files (rw-------) in an owner-only directory: check what "
-              + "changed the permissions, and that the worker writes it with ScanTokenHandoff.files()"));
-      case NOT_A_FILE -> Presence.failed(CheckResult.down(ErrorKind.MISCONFIGURED,
-          "VEGA_LLM_PROXY_TOKEN_REF names " + r + ", which is not a regular file: the runner refuses it",
-          "the worker passes the reference ScanTokenHandoff.put returned; check the worker's launch code"));
-      case UNREADABLE -> Presence.failed(CheckResult.unknown("whether the scan token file " + r
-              + " is owner-only cannot be read here",
-          "check that the runner runs on a POSIX file system as the worker's user"));
-    };
-  }
-
-  private CheckResult neverPresent(TokenReference r, String what, Presence.State state) {
-    String gone = state == Presence.State.SCHEDULED_FOR_DELETION ? "is scheduled for deletion" : "does not exist";
-    String hint = r.kind() == TokenReference.Kind.SECRET_ARN
-        ? "the worker puts the token before it launches the runner: check the worker's log for 'cannot hand the "
-            + "scan token over' and secretsmanager:CreateSecret on VEGA_SCAN_TOKEN_SECRET_PREFIX* for the worker "
-            + "task role (a runner that already read it deletes it: this check never saw it present)"
-        : "the worker writes the token file before it launches the runner: check the worker's log, that the "
-            + "runner runs on the worker's host as its user, and that no other runner of this scan read it first "
-            + "(this check never saw it present)";
-    return CheckResult.down(ErrorKind.NOT_FOUND, "the scan " + what + " named by VEGA_LLM_PROXY_TOKEN_REF " + gone
-        + " and was never seen present here; the token itself was not read", hint);
-  }
-
-  private CheckResult unreachable(IOException e) {
-    ErrorKind net = Failures.network(e);
-    ErrorKind kind = net == ErrorKind.UNKNOWN_HOST || net == ErrorKind.CONNECTION_REFUSED ? net : ErrorKind.OTHER;
-    String what = switch (kind) {
-      case UNKNOWN_HOST -> "the LLM proxy host " + baseUrl.getHost() + " does not resolve";
-      case CONNECTION_REFUSED -> "the LLM proxy at " + origin + " refused the connection";
-      default -> "the LLM proxy at " + origin + " is unreachable (" + e.getClass().getSimpleName() + ")";
-    };
-    return CheckResult.down(kind, what, unreachableHint());
-  }
-
-  private String unreachableHint() {
-    return "check that vega-llm-proxy is running (aws ecs describe-services --cluster " + who.cluster()
-        + " --services vega-llm-proxy --region " + who.region() + ") and that VEGA_LLM_PROXY_BASE_URL is "
-        + "the proxy's internal address";
-  }
-
-  /** Why the token is not three base64url parts with a JSON payload, or null when it is. */
-  private static @Nullable String malformation(String t) {
-    String[] parts = t.split("\\.", -1);
-    if (parts.length != 3) {
-      return "expected 3 dot-separated parts, found " + parts.length;
-    }
-    for (int i = 0; i < 2; i++) {
-      if (!PART.matcher(parts[i]).matches()) {
-        return (i == 0 ? "header" : "payload") + " is not base64url";
-      }
-      try {
-        String json = new String(Base64.getUrlDecoder().decode(parts[i]), StandardCharsets.UTF_8).trim();
-        if (!json.startsWith("{") || !json.endsWith("}")) {
-          return (i == 0 ? "header" : "payload") + " is not a JSON object";
-        }
-      } catch (IllegalArgumentException e) {
-        return (i == 0 ? "header" : "payload") + " is not base64url";
-      }
-    }
-    if (!parts[2].isEmpty() && !PART.matcher(parts[2]).matches()) {
-      return "signature is not base64url";
-    }
-    return null;
-  }
-
-  private static @Nullable Long expiry(String t) {
-    String payload = new String(Base64.getUrlDecoder().decode(t.split("\\.")[1]), StandardCharsets.UTF_8);
-    Matcher m = EXP.matcher(payload);
-    return m.find() ? Long.valueOf(m.group(1)) : null;
   }
 
   static String human(long seconds) {
@@ -369,34 +239,14 @@ public final class LlmProxyCheck implements HealthCheck {
    */
   @Override
   public List<DependencyCall> callsPerRun() {
-    DependencyCall get = new DependencyCall("llm-proxy", "GET " + path, 1);
+    DependencyCall get = new DependencyCall("llm-proxy", "GET " + proxy.path(), 1);
     return secretLookup == null ? List.of(get)
         : List.of(get, new DependencyCall("secretsmanager", "DescribeSecret", 1));
   }
 
-  /** What a look at a reference found, without reading it. */
-  record Presence(State state, @Nullable CheckResult failure) {
-    enum State { PRESENT, ABSENT, SCHEDULED_FOR_DELETION, NOT_KNOWN, FAILED }
-
-    static final Presence PRESENT = new Presence(State.PRESENT, null);
-    static final Presence ABSENT = new Presence(State.ABSENT, null);
-    static final Presence SCHEDULED_FOR_DELETION = new Presence(State.SCHEDULED_FOR_DELETION, null);
-    static final Presence NOT_KNOWN = new Presence(State.NOT_KNOWN, null);
-
-    static Presence failed(CheckResult failure) {
-      return new Presence(State.FAILED, failure);
-    }
-  }
-
-  /** DescribeSecret on a reference's secret ({@link ScanTokenSecret}, which needs the SDK). */
-  interface SecretLookup {
-    Presence describe(String arn, CheckContext ctx, Caller who);
-  }
-
   @Override
   public CheckResult onTimeout(Duration timeout) {
-    return CheckResult.down(ErrorKind.TIMEOUT,
-        "no answer from the LLM proxy at " + origin + " within " + timeout.toMillis() + "ms", unreachableHint());
+    return proxy.timedOut(timeout);
   }
 
   /** Builds an {@link LlmProxyCheck}; {@link #build()} validates. */
@@ -405,7 +255,7 @@ public final class LlmProxyCheck implements HealthCheck {
     private final URI baseUrl;
     private final Supplier<@Nullable String> token;
     private Supplier<@Nullable String> reference = () -> null;
-    private @Nullable SecretLookup secretLookup;
+    private TokenPresence.@Nullable SecretLookup secretLookup;
     private String path = "/v1/health";
     private Duration expiryWarning = Duration.ofMinutes(10);
 

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * DescribeSecret only (the token is never read), apart so that LlmProxyCheck loads without the
  * Secrets Manager SDK.
  */
-final class ScanTokenSecret implements LlmProxyCheck.SecretLookup {
+final class ScanTokenSecret implements TokenPresence.SecretLookup {
   private final SecretsManagerClient secrets;
 
   ScanTokenSecret(SecretsManagerClient secrets) {
@@ -22,19 +22,19 @@ final class ScanTokenSecret implements LlmProxyCheck.SecretLookup {
   }
 
   @Override
-  public LlmProxyCheck.Presence describe(String arn, CheckContext ctx, Caller who) {
+  public TokenPresence describe(String arn, CheckContext ctx, Caller who) {
     DescribeSecretResponse d;
     try {
       d = secrets.describeSecret(r -> r.secretId(arn).overrideConfiguration(AwsBudget.of(ctx)));
     } catch (ResourceNotFoundException e) {
-      return LlmProxyCheck.Presence.ABSENT;
+      return TokenPresence.ABSENT;
     } catch (SdkException e) {
       if ("ResourceNotFoundException".equals(AwsFailures.errorCode(e))) {
-        return LlmProxyCheck.Presence.ABSENT;
+        return TokenPresence.ABSENT;
       }
-      return LlmProxyCheck.Presence.failed(AwsFailures.of(e, "Secrets Manager", "secretsmanager:DescribeSecret",
+      return TokenPresence.failed(AwsFailures.of(e, "Secrets Manager", "secretsmanager:DescribeSecret",
           "the scan token secret " + arn, who));
     }
-    return d.deletedDate() == null ? LlmProxyCheck.Presence.PRESENT : LlmProxyCheck.Presence.SCHEDULED_FOR_DELETION;
+    return d.deletedDate() == null ? TokenPresence.PRESENT : TokenPresence.SCHEDULED_FOR_DELETION;
   }
 }

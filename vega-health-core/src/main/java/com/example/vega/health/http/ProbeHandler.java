@@ -1,22 +1,22 @@
 package com.example.vega.health.http;
 
-import io.netty.buffer.Unpooled;
+import static com.example.vega.health.http.ProbeResponses.empty;
+import static com.example.vega.health.http.ProbeResponses.hasBody;
+import static com.example.vega.health.http.ProbeResponses.http;
+import static com.example.vega.health.http.ProbeResponses.keepAlive;
+import static com.example.vega.health.http.ProbeResponses.path;
+import static com.example.vega.health.http.ProbeResponses.rejection;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,9 +53,6 @@ final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final AtomicBoolean LATE_LOGGED = new AtomicBoolean();
   private static final AtomicBoolean RENDER_FAILURE_LOGGED = new AtomicBoolean();
   private static final AsciiString ALLOWED = AsciiString.cached("GET, HEAD");
-  private static final AsciiString CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
-  private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
-  private static final AsciiString VARY_DETAIL = AsciiString.cached("Accept, Authorization");
   private static final AsciiString NO_STORE = AsciiString.cached("no-store");
   private static final AsciiString RETRY_SECONDS = AsciiString.cached("1");
 
@@ -262,24 +259,6 @@ final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
     return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
-  private static FullHttpResponse http(HealthEndpoints.Response r, HttpRequest request, boolean head, boolean close,
-      boolean detailPath) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(r.status()), head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
-    HttpHeaders h = response.headers();
-    h.set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-    h.set(HttpHeaderNames.CACHE_CONTROL, r.cacheControl());
-    h.set(CONTENT_TYPE_OPTIONS, NOSNIFF);
-    if (detailPath) {
-      h.set(HttpHeaderNames.VARY, VARY_DETAIL);
-    }
-    if (close) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    return keepAlive(response, request);
-  }
-
   /** Fail closed: a rule that throws shows the top-level status only, and the endpoint answers. */
   private static boolean allowed(DetailAccess access, InetAddress address, HttpHeaders headers) {
     try {
@@ -296,57 +275,5 @@ final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
       }
       return false;
     }
-  }
-
-  /** HTTP/1.0 clients that asked to keep the connection are told it is kept. */
-  private static FullHttpResponse keepAlive(FullHttpResponse response, HttpRequest request) {
-    if (HttpVersion.HTTP_1_0.equals(request.protocolVersion()) && HttpUtil.isKeepAlive(request)
-        && !response.headers().contains(HttpHeaderNames.CONNECTION)) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
-    return response;
-  }
-
-  private static FullHttpResponse empty(HttpResponseStatus status, boolean close) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-    if (close) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    return response;
-  }
-
-  private static HttpResponseStatus rejection(Throwable cause) {
-    if (cause instanceof TooLongHttpLineException) {
-      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
-    }
-    if (cause instanceof TooLongHttpHeaderException) {
-      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-    }
-    return HttpResponseStatus.BAD_REQUEST;
-  }
-
-  private static boolean hasBody(HttpRequest request) {
-    return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-  }
-
-  /** The path of an origin-form ({@code /v1/healthz?x}) or absolute-form target, undecoded. */
-  static String path(String target) {
-    String t = target;
-    int scheme = t.indexOf("://");
-    if (scheme > 0 && !t.startsWith("/")) {
-      int slash = t.indexOf('/', scheme + 3);
-      t = slash < 0 ? "/" : t.substring(slash);
-    }
-    int end = t.length();
-    int q = t.indexOf('?');
-    if (q >= 0) {
-      end = q;
-    }
-    int f = t.indexOf('#');
-    if (f >= 0 && f < end) {
-      end = f;
-    }
-    return t.substring(0, end);
   }
 }

@@ -82,18 +82,16 @@ public final class ClientSpans {
   }
 
   private final Tracer tracer;
-  private final Map<String, String> peerServices;
-  private final DbSemconv dbSemconv;
-  private final @Nullable URI awsEndpoint;
+  private final SpanPeers peers;
+  private final DbSpans dbSpans;
 
   private ClientSpans(Builder b) {
     this.tracer = b.tracing.tracer();
-    this.peerServices = Map.copyOf(b.peerServices);
-    this.dbSemconv = b.dbSemconv;
-    this.awsEndpoint = b.awsEndpoint;
+    this.peers = new SpanPeers(b.peerServices, b.awsEndpoint);
+    this.dbSpans = new DbSpans(tracer, peers, b.dbSemconv);
   }
 
-  /** Client spans with the default logical names ({@link #peerService}) and stable database names. */
+  /** Client spans with the default logical names ({@link Builder#peerService}) and stable database names. */
   public static ClientSpans create(ScanTracing tracing) {
     return builder(tracing).build();
   }
@@ -203,7 +201,7 @@ public final class ClientSpans {
    * main table or null. Named by its query summary, "{operation} {table}".
    */
   public Span startDb(Context parent, Database db, String operation, @Nullable String table) {
-    return db(parent, db, operation, table, null).startSpan();
+    return dbSpans.builder(parent, db, operation, table, null).startSpan();
   }
 
   /**
@@ -213,72 +211,7 @@ public final class ClientSpans {
    */
   public Span startDb(Context parent, Database db, String sql) {
     SqlText.Summary summary = SqlText.summarize(sql);
-    return db(parent, db, summary.operation(), summary.table(), SqlText.sanitize(sql)).startSpan();
-  }
-
-  private SpanBuilder db(Context parent, Database db, String operation, @Nullable String table,
-      @Nullable String queryText) {
-    String op = operation.toUpperCase(Locale.ROOT);
-    String summary = table == null ? op : op + " " + table;
-    SpanBuilder b = tracer.spanBuilder(summary)
-        .setSpanKind(SpanKind.CLIENT)
-        .setParent(parent)
-        .setAttribute(DbAttributes.DB_SYSTEM_NAME, POSTGRESQL)
-        .setAttribute(DbAttributes.DB_NAMESPACE, db.namespace())
-        .setAttribute(DbAttributes.DB_OPERATION_NAME, op)
-        .setAttribute(DbAttributes.DB_QUERY_SUMMARY, summary);
-    if (table != null) {
-      b.setAttribute(DbAttributes.DB_COLLECTION_NAME, table);
-    }
-    if (queryText != null) {
-      b.setAttribute(DbAttributes.DB_QUERY_TEXT, queryText);
-    }
-    if (dbSemconv == DbSemconv.STABLE_AND_OLD) {
-      b.setAttribute(Incubating.DB_SYSTEM, POSTGRESQL)
-          .setAttribute(Incubating.DB_NAME, db.namespace())
-          .setAttribute(Incubating.DB_OPERATION, op);
-      if (table != null) {
-        b.setAttribute(Incubating.DB_SQL_TABLE, table);
-      }
-      if (queryText != null) {
-        b.setAttribute(Incubating.DB_STATEMENT, queryText);
-      }
-      if (db.host() != null) {
-        b.setAttribute(Incubating.NET_PEER_NAME, db.host());
-      }
-      if (db.port() > 0) {
-        b.setAttribute(Incubating.NET_PEER_PORT, (long) db.port());
-      }
-    }
-    server(b, db.host(), db.port());
-    peer(b, db.host(), db.port(), POSTGRESQL);
-    return b;
-  }
-
-  /**
-   * The {@code peer.service} this instance records for a call to {@code host}:{@code port}: a
-   * mapping set on the builder, else {@code fallback} (the logical name: {@code postgresql},
-   * {@code s3}, {@code sqs}, {@code ecs}, {@code secretsmanager}), else none.
-   */
-  @Nullable String peerService(@Nullable String host, int port, @Nullable String fallback) {
-    if (host != null) {
-      String h = host.toLowerCase(Locale.ROOT);
-      String name = peerServices.get(h + ":" + port);
-      if (name == null) {
-        name = peerServices.get(h);
-      }
-      if (name != null) {
-        return name;
-      }
-    }
-    return fallback;
-  }
-
-  private void peer(SpanBuilder b, @Nullable String host, int port, @Nullable String fallback) {
-    String name = peerService(host, port, fallback);
-    if (name != null) {
-      b.setAttribute(Incubating.PEER_SERVICE, name);
-    }
+    return dbSpans.builder(parent, db, summary.operation(), summary.table(), SqlText.sanitize(sql)).startSpan();
   }
 
   /** An AWS API call ("ECS", "RunTask") in {@code region}, named "{service}.{operation}". */
@@ -321,14 +254,14 @@ public final class ClientSpans {
         .setSpanKind(SpanKind.CLIENT)
         .setParent(parent)
         .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, m)
-        .setAttribute(UrlAttributes.URL_FULL, safeUrl(uri));
+        .setAttribute(UrlAttributes.URL_FULL, SpanPeers.safeUrl(uri));
     if (m.equals(HttpMethods.OTHER)) {
       b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, HttpMethods.original(method));
     }
     int port = uri.getPort() >= 0 ? uri.getPort()
         : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     server(b, uri.getHost(), port);
-    peer(b, uri.getHost(), port, null);
+    peers.peer(b, uri.getHost(), port, null);
     return b.startSpan();
   }
 
@@ -371,29 +304,8 @@ public final class ClientSpans {
         .setAttribute(Incubating.RPC_SERVICE, service)
         .setAttribute(Incubating.RPC_METHOD, operation)
         .setAttribute(Incubating.CLOUD_REGION, region);
-    awsEndpoint(b, service, region);
+    peers.awsEndpoint(b, service, region);
     return b;
-  }
-
-  /**
-   * {@code server.address}/{@code server.port} of an AWS call ({@code {service}.{region}.amazonaws.com:443}
-   * unless an endpoint is set) and {@code peer.service}, the service's lower-case name
-   * ({@code s3}, {@code ecs}, {@code secretsmanager}, {@code sqs}) unless mapped.
-   */
-  void awsEndpoint(SpanBuilder b, String service, String region) {
-    String id = service.toLowerCase(Locale.ROOT);
-    String host;
-    int port;
-    if (awsEndpoint != null && awsEndpoint.getHost() != null) {
-      host = awsEndpoint.getHost();
-      port = awsEndpoint.getPort() >= 0 ? awsEndpoint.getPort()
-          : "http".equalsIgnoreCase(awsEndpoint.getScheme()) ? 80 : 443;
-    } else {
-      host = id + "." + region + ".amazonaws.com";
-      port = 443;
-    }
-    server(b, host, port);
-    peer(b, host, port, id);
   }
 
   static void server(SpanBuilder b, @Nullable String host, int port) {
@@ -403,22 +315,5 @@ public final class ClientSpans {
     if (port > 0) {
       b.setAttribute(ServerAttributes.SERVER_PORT, (long) port);
     }
-  }
-
-  static String safeUrl(URI uri) {
-    StringBuilder sb = new StringBuilder();
-    if (uri.getScheme() != null) {
-      sb.append(uri.getScheme()).append("://");
-    }
-    if (uri.getHost() != null) {
-      sb.append(uri.getHost());
-    }
-    if (uri.getPort() >= 0) {
-      sb.append(':').append(uri.getPort());
-    }
-    if (uri.getRawPath() != null) {
-      sb.append(uri.getRawPath());
-    }
-    return sb.toString();
   }
 }
