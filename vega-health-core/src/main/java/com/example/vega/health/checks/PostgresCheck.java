@@ -6,7 +6,6 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ComponentType;
-import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.failure.SqlFailures;
@@ -52,9 +51,7 @@ public final class PostgresCheck implements HealthCheck {
   private final @Nullable HikariPoolView pool;
   private final String validationQuery;
   private final Migrations migrations;
-  private final String role;
-  private final String environment;
-  private final String target;
+  private final PostgresResults results;
   private volatile Phase phase = Phase.IDLE;
   private final DiagnosticGate gate = new DiagnosticGate();
 
@@ -64,10 +61,9 @@ public final class PostgresCheck implements HealthCheck {
     this.validationQuery = b.validationQuery;
     this.migrations = new Migrations(b.expectedMigrations, b.migrationsTable, b.migrationsColumn, b.environment,
         b.migrationRules);
-    this.role = b.role;
-    this.environment = b.environment;
     String url = pool != null ? pool.jdbcUrl() : null;
-    this.target = target(url);
+    this.results = new PostgresResults(target(url), pool,
+        new SqlFailures.Target(target(url), null, b.role, b.environment));
   }
 
   private static String target(@Nullable String url) {
@@ -115,7 +111,7 @@ public final class PostgresCheck implements HealthCheck {
     if (pool != null && pool.stats().total() == 0) {
       CheckResult diagnosis = emptyPool(pool, ctx);
       if (diagnosis != null) {
-        return withPool(diagnosis);
+        return results.withPool(diagnosis);
       }
     }
     phase = Phase.ACQUIRE;
@@ -132,7 +128,7 @@ public final class PostgresCheck implements HealthCheck {
         }
         long responseMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
         phase = Phase.MIGRATIONS;
-        return withPool(healthy(responseMs, migrations.none() ? null : migrations.check(c, seconds(ctx))));
+        return results.withPool(healthy(responseMs, migrations.none() ? null : migrations.check(c, seconds(ctx))));
       } finally {
         try {
           c.setNetworkTimeout(DIRECT, previous);
@@ -141,7 +137,7 @@ public final class PostgresCheck implements HealthCheck {
         }
       }
     } catch (SQLException e) {
-      return withPool(classify(e, phase));
+      return results.withPool(classify(e, phase));
     }
   }
 
@@ -149,24 +145,15 @@ public final class PostgresCheck implements HealthCheck {
     if (migrations != null && migrations.status() != com.example.vega.health.Status.UP) {
       return migrations.with("responseTime", responseMs, "ms");
     }
-    CheckResult r;
-    if (pool != null) {
-      HikariPoolView.Stats s = pool.stats();
-      if (s.waiting() > 0) {
-        r = CheckResult.degraded(ErrorKind.SATURATED,
-            s.waiting() + (s.waiting() == 1 ? " caller" : " callers") + " waiting for a connection ("
-                + s.active() + "/" + s.max() + " in use)",
-            "requests hold connections too long: look for slow queries, locks or a connection leak "
-                + "in the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
-                + " --since 30m); raise maximumPoolSize only after that");
-        return r.with("responseTime", responseMs, "ms");
-      }
+    HikariPoolView.Stats s = pool != null ? pool.stats() : null;
+    if (s != null && s.waiting() > 0) {
+      return results.waiting(s).with("responseTime", responseMs, "ms");
     }
-    String msg = "validation query answered in " + responseMs + "ms on " + target;
+    String msg = "validation query answered in " + responseMs + "ms on " + results.target();
     if (migrations != null) {
       msg += "; " + migrations.message();
     }
-    r = CheckResult.up(msg).with("responseTime", responseMs, "ms");
+    CheckResult r = CheckResult.up(msg).with("responseTime", responseMs, "ms");
     return migrations == null ? r : r.with(migrations.observations());
   }
 
@@ -199,43 +186,8 @@ public final class PostgresCheck implements HealthCheck {
     return gate.opened();
   }
 
-  private CheckResult withPool(CheckResult r) {
-    if (pool == null) {
-      return r;
-    }
-    HikariPoolView.Stats s = pool.stats();
-    return r.with("activeConnections", s.active(), "connections")
-        .with("idleConnections", s.idle(), "connections")
-        .with("maxConnections", s.max(), "connections")
-        .with("waitingThreads", s.waiting(), "threads");
-  }
-
   private CheckResult classify(SQLException e, Phase during) {
-    SqlFailures.Target t = new SqlFailures.Target(target, pool != null ? pool.username() : null, role, environment);
-    boolean connecting = during != Phase.QUERY && during != Phase.MIGRATIONS;
-    CheckResult r = SqlFailures.of(e, t, connecting);
-    if (connecting && r.errorKind() == ErrorKind.TIMEOUT) {
-      // The driver's own timeout while connecting (often the startup handshake's read) is the
-      // same failure as the monitor's deadline there: the connection never completed.
-      return noConnection(" in time");
-    }
-    if (r.errorKind() == ErrorKind.OTHER && during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
-      return exhausted(pool.stats());
-    }
-    return r;
-  }
-
-  private CheckResult hung() {
-    return SqlFailures.hung(new SqlFailures.Target(target, null, role, environment));
-  }
-
-  private CheckResult exhausted(HikariPoolView.Stats s) {
-    return CheckResult.down(ErrorKind.SATURATED,
-        "pool exhausted: " + s.active() + "/" + s.max() + " connections in use, " + s.waiting()
-            + " callers waiting",
-        "requests hold connections too long: look for slow queries, locks or a connection leak in "
-            + "the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
-            + " --since 30m); raise maximumPoolSize only after that");
+    return results.classify(e, during != Phase.QUERY && during != Phase.MIGRATIONS, during == Phase.ACQUIRE);
   }
 
   /**
@@ -255,25 +207,16 @@ public final class PostgresCheck implements HealthCheck {
     HikariPoolView.Stats s = pool != null ? pool.stats() : null;
     CheckResult r;
     if (p == Phase.ACQUIRE && s != null && s.saturated()) {
-      CheckResult e = exhausted(s);
+      CheckResult e = results.exhausted(s);
       r = e.withText(e.message() + "; no connection" + within, e.hint(), e.observations());
     } else if (p == Phase.ACQUIRE || p == Phase.DIAGNOSE) {
-      r = noConnection(within);
+      r = results.noConnection(within);
     } else {
-      CheckResult h = hung();
-      r = h.withText(target + " accepted the connection but did not answer" + within, h.hint(), h.observations());
+      CheckResult h = results.hung();
+      r = h.withText(results.target() + " accepted the connection but did not answer" + within, h.hint(),
+          h.observations());
     }
-    return s == null ? r : r.with("activeConnections", s.active(), "connections")
-        .with("idleConnections", s.idle(), "connections")
-        .with("maxConnections", s.max(), "connections")
-        .with("waitingThreads", s.waiting(), "threads");
-  }
-
-  /** No connection completed, by the driver's timeout or the monitor's deadline alike. */
-  private CheckResult noConnection(String within) {
-    return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
-        "the database does not complete new connections: check the RDS instance status, "
-            + "VEGA_DATABASE_URL and the database security group");
+    return s == null ? r : PostgresResults.withPool(r, s);
   }
 
   private static int seconds(CheckContext ctx) {
