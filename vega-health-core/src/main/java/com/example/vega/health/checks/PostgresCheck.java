@@ -8,6 +8,8 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ComponentType;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.failure.SqlFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,6 +48,7 @@ public final class PostgresCheck implements HealthCheck {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
   private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
+  private static final String NEUTRAL_LOGS = "the {service} logs";
 
   private final DataSource dataSource;
   private final @Nullable HikariPoolView pool;
@@ -63,7 +66,8 @@ public final class PostgresCheck implements HealthCheck {
         b.migrationRules);
     String url = pool != null ? pool.jdbcUrl() : null;
     this.results = new PostgresResults(target(url), pool,
-        new SqlFailures.Target(target(url), null, b.role, b.environment));
+        new SqlFailures.Target(target(url), null, b.role, b.environment,
+            b.logs.replace("{service}", b.role).replace("{environment}", b.environment)));
   }
 
   private static String target(@Nullable String url) {
@@ -85,7 +89,7 @@ public final class PostgresCheck implements HealthCheck {
     DataSource ds = p.clients().dataSource();
     return ds == null ? null : builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
         .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of()))
-        .migrationRules(MigrationRules.of(p.settings())).build()
+        .houseRules(p.settings()).build()
         .registration(policy);
   }
 
@@ -230,8 +234,9 @@ public final class PostgresCheck implements HealthCheck {
     private List<String> expectedMigrations = List.of();
     private String migrationsTable = "schema_migrations";
     private String migrationsColumn = "version";
-    private String role = "vega-api";
-    private String environment = "dev";
+    private String role = "service";
+    private String environment = Caller.UNKNOWN_ENVIRONMENT;
+    private String logs = NEUTRAL_LOGS;
     private MigrationRules migrationRules = MigrationRules.NEUTRAL;
 
     private Builder(DataSource dataSource) {
@@ -271,13 +276,13 @@ public final class PostgresCheck implements HealthCheck {
       return name;
     }
 
-    /** The service name used in hints, e.g. {@code vega-worker}. */
+    /** The service name used in hints, e.g. {@code api}; default {@code service}. */
     public Builder role(String role) {
       this.role = Objects.requireNonNull(role, "role");
       return this;
     }
 
-    /** The environment used in hints, e.g. {@code dev}. */
+    /** The environment used in hints, e.g. {@code prod}; default {@code <env>}. */
     public Builder environment(String environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
@@ -287,6 +292,27 @@ public final class PostgresCheck implements HealthCheck {
     public Builder migrationRules(MigrationRules rules) {
       this.migrationRules = Objects.requireNonNull(rules, "rules");
       return this;
+    }
+
+    /**
+     * Where the service's logs are, as hints say it, e.g. {@code the {service} logs in CloudWatch};
+     * {@code {service}} and {@code {environment}} stand for {@link #role} and {@link #environment}.
+     * Default {@code the {service} logs}.
+     */
+    public Builder logs(String hint) {
+      if (hint == null || hint.isBlank()) {
+        throw new IllegalArgumentException("the logs hint must not be blank");
+      }
+      this.logs = hint.strip();
+      return this;
+    }
+
+    /**
+     * The house rules a service gives as settings: its {@link MigrationRules} ({@code VEGA_MIGRATIONS_*},
+     * {@link MigrationRules#of}) and where its logs are ({@code VEGA_LOGS_HINT}, else the default).
+     */
+    public Builder houseRules(VegaSettings settings) {
+      return migrationRules(MigrationRules.of(settings)).logs(Setting.LOGS_HINT.read(settings).orElse(NEUTRAL_LOGS));
     }
 
     public PostgresCheck build() {

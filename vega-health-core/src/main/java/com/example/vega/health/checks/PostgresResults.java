@@ -33,7 +33,7 @@ final class PostgresResults {
    */
   CheckResult classify(SQLException e, boolean connecting, boolean acquiring) {
     SqlFailures.Target t = new SqlFailures.Target(target, pool != null ? pool.username() : null, hints.service(),
-        hints.environment());
+        hints.environment(), hints.logs());
     CheckResult r = SqlFailures.of(e, t, connecting);
     if (connecting && r.errorKind() == ErrorKind.TIMEOUT) {
       // The driver's own timeout while connecting (often the startup handshake's read) is the
@@ -67,8 +67,7 @@ final class PostgresResults {
 
   private String leakHint() {
     return "requests hold connections too long: look for slow queries, locks or a connection leak "
-        + "in the " + hints.service() + " logs (aws logs tail /vega/" + hints.environment() + "/" + hints.service()
-        + " --since 30m); raise maximumPoolSize only after that";
+        + "in " + hints.logs() + "; raise maximumPoolSize only after that";
   }
 
   /** No connection completed, by the driver's timeout or the monitor's deadline alike. */

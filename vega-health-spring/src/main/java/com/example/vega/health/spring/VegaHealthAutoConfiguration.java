@@ -7,7 +7,6 @@ import com.example.vega.health.Setting;
 import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
-import com.example.vega.health.checks.MigrationRules;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
@@ -212,7 +211,7 @@ public final class VegaHealthAutoConfiguration {
           .role(resolved.service().serviceId())
           .environment(resolved.environment())
           .expectedMigrations(resolved.expectedMigrations())
-          .migrationRules(MigrationRules.of(settings))
+          .houseRules(settings)
           .build()
           .registration(POSTGRES_POLICY);
     }
