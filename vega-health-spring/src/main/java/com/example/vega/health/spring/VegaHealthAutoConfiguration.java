@@ -206,14 +206,23 @@ public final class VegaHealthAutoConfiguration {
   static final class PostgresCheckConfiguration {
 
     @Bean
-    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved, VegaSettings settings) {
-      return PostgresCheck.builder(dataSource)
+    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved, VegaSettings settings,
+        VegaHealthProperties properties) {
+      PostgresCheck.Builder b = PostgresCheck.builder(dataSource)
           .role(resolved.service().serviceId())
           .environment(resolved.environment())
           .expectedMigrations(resolved.expectedMigrations())
-          .houseRules(settings)
-          .build()
-          .registration(POSTGRES_POLICY);
+          .houseRules(settings);
+      VegaHealthProperties.Postgres p = properties.getPostgres();
+      try {
+        b.migrationsTable(p.getMigrationsTable(), p.getMigrationsColumn());
+      } catch (IllegalArgumentException e) {
+        boolean table = e.getMessage() != null && e.getMessage().startsWith("migrations table");
+        throw new InvalidConfigurationPropertyValueException(
+            "vega.health.postgres.migrations-" + (table ? "table" : "column"),
+            table ? p.getMigrationsTable() : p.getMigrationsColumn(), "not a plain SQL identifier");
+      }
+      return b.build().registration(POSTGRES_POLICY);
     }
   }
 
