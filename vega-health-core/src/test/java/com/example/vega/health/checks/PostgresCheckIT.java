@@ -96,8 +96,10 @@ class PostgresCheckIT {
   static final String HOUSE_LOGS = "the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)";
 
   private static PostgresCheck check(HikariDataSource ds) {
+    // VEGA_LOGS_HINT as the role profiles, the agent and Spring pass the settings in (houseRules).
     return PostgresCheck.builder(ds).role("vega-worker").environment("dev")
-        .expectedMigrations(MIGRATIONS).migrationRules(HOUSE_RULES).logs(HOUSE_LOGS).build();
+        .houseRules(Map.of("VEGA_LOGS_HINT", HOUSE_LOGS)::get)
+        .expectedMigrations(MIGRATIONS).migrationRules(HOUSE_RULES).build();
   }
 
   private HealthMonitor monitor(PostgresCheck check) {
