@@ -24,9 +24,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Postgres through the service's own pool: a validation query within the check's timeout (never
- * {@code isValid(0)}), the pool's figures, and whether {@code schema_migrations} holds the
- * expected migrations: every missing one named, numbers missing from the applied sequence (a
- * migration skipped or partly applied), and the columns the service's {@link MigrationRules} require.
+ * {@code isValid(0)}), the pool's figures, and whether the migrations table ({@code schema_migrations}
+ * unless {@link Builder#migrationsTable} names Flyway's or Liquibase's) holds the expected
+ * migrations: every missing one named, numbers missing from the applied sequence (a migration
+ * skipped or partly applied), and the columns the service's {@link MigrationRules} require.
  *
  * <p>Bounded whatever the driver does: the connection's network timeout and the statement's
  * timeout are set to the time left, and the monitor abandons (interrupts) the run at the deadline,
