@@ -88,9 +88,9 @@ public enum Setting {
       "the provider's https URL a key may GET, e.g. https://api.openai.com/v1/models"),
   PROVIDER_KEY_HEADER("VEGA_PROVIDER_KEY_HEADER", Use.SERVICE_WORD, "[A-Za-z0-9-]{1,64}",
       "the header that carries the key: Authorization (sent as Bearer, the default) or e.g. x-api-key"),
-  // Comma-separated, oldest first; the last is the expected latest.
-  EXPECTED_MIGRATION("VEGA_EXPECTED_MIGRATION", Use.SERVICE, "\\d{1,9}_[A-Za-z0-9_]{1,200}(\\.sql)?",
-      v -> true, "a migration file such as 004_findings_columns.sql (several: comma-separated, oldest first)", true),
+  // Comma-separated, oldest first, each exactly as the migrations column holds it (004_x.sql, V4__x.sql, 4).
+  EXPECTED_MIGRATION("VEGA_EXPECTED_MIGRATION", Use.SERVICE, "[A-Za-z0-9][A-Za-z0-9._:/-]{0,254}", v -> true,
+      "a migration as its table records it, e.g. 004_x.sql or Flyway's V4__x.sql (several: comma-separated)", true),
 
   // A service's own migration rules (checks.MigrationRules): the library's defaults name no tool,
   // no log group and require no column; the Vega services pass theirs in through these.
@@ -103,6 +103,8 @@ public enum Setting {
   MIGRATIONS_COLUMNS("VEGA_MIGRATIONS_COLUMNS", Use.SERVICE,
       "[^=,\\s]{1,200}=[A-Za-z_][A-Za-z0-9_]{0,62}\\.[A-Za-z_][A-Za-z0-9_]{0,62}", v -> true,
       "migration=table.column, comma-separated, e.g. 004_findings_columns.sql=findings.severity", true),
+  LOGS_HINT("VEGA_LOGS_HINT", Use.SERVICE, "[^\\p{Cntrl}]{1,500}", "where this service's logs are, as a hint "
+      + "says it, e.g. the {service} logs in CloudWatch ({service}: the service, {environment}: VEGA_ENVIRONMENT)"),
 
   // The agent's and the doctor's own settings.
   HEALTH_ROLE("VEGA_HEALTH_ROLE", Use.MODULE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role, "one of " + roleNames()),

@@ -72,6 +72,11 @@ class SettingTest {
     assertThat(Setting.EXPECTED_MIGRATION.readList(k -> "003_findings.sql,,").isValid()).isFalse();
     assertThat(Setting.EXPECTED_MIGRATION.readList(k -> "004_findings_columns.sql").get())
         .isEqualTo(List.of("004_findings_columns.sql"));
+    // As the migrations table records it: Flyway's script or version, a Liquibase changeset id.
+    assertThat(Setting.EXPECTED_MIGRATION.readList(k -> "V4__findings_columns.sql,db/V5__x.sql,1.2,add-findings:7")
+        .get()).containsExactly("V4__findings_columns.sql", "db/V5__x.sql", "1.2", "add-findings:7");
+    assertThat(Setting.EXPECTED_MIGRATION.readList(k -> "004 findings").isValid()).isFalse();
+    assertThat(Setting.EXPECTED_MIGRATION.readList(k -> "-x").isValid()).isFalse();
   }
 
   @Test

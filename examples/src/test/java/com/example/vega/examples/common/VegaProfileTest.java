@@ -23,6 +23,9 @@ class VegaProfileTest {
     assertThat(rules.logs()).contains("aws logs tail /vega/{environment}/vega-maintenance --since 30m");
     assertThat(rules.columns()).containsExactly(
         Map.entry("004_findings_columns.sql", List.of("findings.severity", "findings.status", "findings.path")));
+    // Where a Vega service's logs are: its CloudWatch log group, as the postgres check's hints say it.
+    assertThat(env.get("VEGA_LOGS_HINT"))
+        .isEqualTo("the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)");
   }
 
   @Test

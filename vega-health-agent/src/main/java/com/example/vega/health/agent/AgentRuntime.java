@@ -109,7 +109,7 @@ final class AgentRuntime implements AutoCloseable {
           secrets.add(db.password());
         }
         checks.add(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
-            .environment(config.service().environment()).build()
+            .environment(config.service().environment()).houseRules(settings).build()
             .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
                 .timeout(Duration.ofSeconds(3)).critical(true).build()));
       } catch (IllegalArgumentException e) {

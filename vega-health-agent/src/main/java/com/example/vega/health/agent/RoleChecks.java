@@ -76,7 +76,8 @@ public final class RoleChecks {
     }
     boolean hasPostgres = checks.stream().anyMatch(c -> c.name().equals(PostgresCheck.NAME));
     if (dataSource != null && !hasPostgres) {
-      PostgresCheck.Builder b = PostgresCheck.builder(dataSource).role(role.serviceName()).environment(env);
+      PostgresCheck.Builder b = PostgresCheck.builder(dataSource).role(role.serviceName()).environment(env)
+          .houseRules(s);
       b.expectedMigrations(Setting.EXPECTED_MIGRATION.readList(s).orElse(List.of()));
       // Right after the settings: the runbook checks Postgres before the AWS dependencies.
       checks.add(Math.min(1, checks.size()), b.build().registration(CheckPolicy.builder()

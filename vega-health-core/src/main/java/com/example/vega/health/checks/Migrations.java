@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * applied sequence, and the columns a recorded migration must have left behind.
  */
 final class Migrations {
-  private static final Pattern NUMBERED = Pattern.compile("(\\d{1,9})_.*");
+  // 004_name.sql, or Flyway's V4__name.sql: the number after the optional V.
+  private static final Pattern NUMBERED = Pattern.compile("(V?)(\\d{1,9})_.*");
   private static final long MAX_SEQUENCE = 9999;
   private final List<String> expected;
   private final String table;
@@ -116,23 +117,28 @@ final class Migrations {
 
   /**
    * Numbers below the highest applied or expected one that no migration has: {@code 003} when
-   * 001, 002 and 004 are recorded. Numbers already named as missing are not repeated. Only for
-   * numbered sequences (up to 9999): dated or timestamped names have no sequence to miss.
+   * 001, 002 and 004 are recorded ({@code V3} when Flyway's V1__, V2__ and V4__ are). Numbers
+   * already named as missing are not repeated. Only for numbered sequences (up to 9999): dated or
+   * timestamped names have no sequence to miss.
    */
   private static List<String> gaps(Set<String> applied, List<String> missing) {
     TreeSet<Long> numbers = new TreeSet<>();
-    int width = 3;
+    String prefix = "";
+    int width = 9; // the narrowest number: V9 and V10 are padded to 1 digit, 009 and 010 to 3
     for (String v : applied) {
       Matcher m = v == null ? null : NUMBERED.matcher(v);
       if (m != null && m.matches()) {
-        numbers.add(Long.parseLong(m.group(1)));
-        width = m.group(1).length();
+        numbers.add(Long.parseLong(m.group(2)));
+        prefix = m.group(1);
+        width = Math.min(width, m.group(2).length());
       }
     }
     for (String v : missing) {
       Matcher m = NUMBERED.matcher(v);
       if (m.matches()) {
-        numbers.add(Long.parseLong(m.group(1))); // named already: not a gap to report again
+        numbers.add(Long.parseLong(m.group(2))); // named already: not a gap to report again
+        width = Math.min(width, m.group(2).length());
+        prefix = prefix.isEmpty() ? m.group(1) : prefix;
       }
     }
     List<String> out = new ArrayList<>();
@@ -142,7 +148,7 @@ final class Migrations {
     // From 1 (or 0 when a 000 exists) to the highest applied.
     for (long n = Math.min(1, numbers.first()); n < numbers.last(); n++) {
       if (!numbers.contains(n)) {
-        out.add(String.format("%0" + width + "d", n));
+        out.add(prefix + String.format("%0" + width + "d", n));
       }
     }
     return out.size() <= 10 ? out : List.of(String.join(", ", out.subList(0, 10)) + " and " + (out.size() - 10) + " more");

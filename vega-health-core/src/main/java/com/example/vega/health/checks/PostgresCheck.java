@@ -6,9 +6,10 @@ import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ComponentType;
-import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
+import com.example.vega.health.VegaSettings;
+import com.example.vega.health.failure.Caller;
 import com.example.vega.health.failure.SqlFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,9 +24,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Postgres through the service's own pool: a validation query within the check's timeout (never
- * {@code isValid(0)}), the pool's figures, and whether {@code schema_migrations} holds the
- * expected migrations: every missing one named, numbers missing from the applied sequence (a
- * migration skipped or partly applied), and the columns the service's {@link MigrationRules} require.
+ * {@code isValid(0)}), the pool's figures, and whether the migrations table ({@code schema_migrations}
+ * unless {@link Builder#migrationsTable} names Flyway's or Liquibase's) holds the expected
+ * migrations: every missing one named, numbers missing from the applied sequence (a migration
+ * skipped or partly applied), and the columns the service's {@link MigrationRules} require.
  *
  * <p>Bounded whatever the driver does: the connection's network timeout and the statement's
  * timeout are set to the time left, and the monitor abandons (interrupts) the run at the deadline,
@@ -47,14 +49,13 @@ public final class PostgresCheck implements HealthCheck {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
   private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
+  private static final String NEUTRAL_LOGS = "the {service} logs";
 
   private final DataSource dataSource;
   private final @Nullable HikariPoolView pool;
   private final String validationQuery;
   private final Migrations migrations;
-  private final String role;
-  private final String environment;
-  private final String target;
+  private final PostgresResults results;
   private volatile Phase phase = Phase.IDLE;
   private final DiagnosticGate gate = new DiagnosticGate();
 
@@ -64,10 +65,10 @@ public final class PostgresCheck implements HealthCheck {
     this.validationQuery = b.validationQuery;
     this.migrations = new Migrations(b.expectedMigrations, b.migrationsTable, b.migrationsColumn, b.environment,
         b.migrationRules);
-    this.role = b.role;
-    this.environment = b.environment;
     String url = pool != null ? pool.jdbcUrl() : null;
-    this.target = target(url);
+    this.results = new PostgresResults(target(url), pool,
+        new SqlFailures.Target(target(url), null, b.role, b.environment,
+            b.logs.replace("{service}", b.role).replace("{environment}", b.environment)));
   }
 
   private static String target(@Nullable String url) {
@@ -89,7 +90,7 @@ public final class PostgresCheck implements HealthCheck {
     DataSource ds = p.clients().dataSource();
     return ds == null ? null : builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
         .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of()))
-        .migrationRules(MigrationRules.of(p.settings())).build()
+        .houseRules(p.settings()).build()
         .registration(policy);
   }
 
@@ -115,7 +116,7 @@ public final class PostgresCheck implements HealthCheck {
     if (pool != null && pool.stats().total() == 0) {
       CheckResult diagnosis = emptyPool(pool, ctx);
       if (diagnosis != null) {
-        return withPool(diagnosis);
+        return results.withPool(diagnosis);
       }
     }
     phase = Phase.ACQUIRE;
@@ -132,7 +133,7 @@ public final class PostgresCheck implements HealthCheck {
         }
         long responseMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
         phase = Phase.MIGRATIONS;
-        return withPool(healthy(responseMs, migrations.none() ? null : migrations.check(c, seconds(ctx))));
+        return results.withPool(healthy(responseMs, migrations.none() ? null : migrations.check(c, seconds(ctx))));
       } finally {
         try {
           c.setNetworkTimeout(DIRECT, previous);
@@ -141,7 +142,7 @@ public final class PostgresCheck implements HealthCheck {
         }
       }
     } catch (SQLException e) {
-      return withPool(classify(e, phase));
+      return results.withPool(classify(e, phase));
     }
   }
 
@@ -149,24 +150,15 @@ public final class PostgresCheck implements HealthCheck {
     if (migrations != null && migrations.status() != com.example.vega.health.Status.UP) {
       return migrations.with("responseTime", responseMs, "ms");
     }
-    CheckResult r;
-    if (pool != null) {
-      HikariPoolView.Stats s = pool.stats();
-      if (s.waiting() > 0) {
-        r = CheckResult.degraded(ErrorKind.SATURATED,
-            s.waiting() + (s.waiting() == 1 ? " caller" : " callers") + " waiting for a connection ("
-                + s.active() + "/" + s.max() + " in use)",
-            "requests hold connections too long: look for slow queries, locks or a connection leak "
-                + "in the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
-                + " --since 30m); raise maximumPoolSize only after that");
-        return r.with("responseTime", responseMs, "ms");
-      }
+    HikariPoolView.Stats s = pool != null ? pool.stats() : null;
+    if (s != null && s.waiting() > 0) {
+      return results.waiting(s).with("responseTime", responseMs, "ms");
     }
-    String msg = "validation query answered in " + responseMs + "ms on " + target;
+    String msg = "validation query answered in " + responseMs + "ms on " + results.target();
     if (migrations != null) {
       msg += "; " + migrations.message();
     }
-    r = CheckResult.up(msg).with("responseTime", responseMs, "ms");
+    CheckResult r = CheckResult.up(msg).with("responseTime", responseMs, "ms");
     return migrations == null ? r : r.with(migrations.observations());
   }
 
@@ -199,43 +191,8 @@ public final class PostgresCheck implements HealthCheck {
     return gate.opened();
   }
 
-  private CheckResult withPool(CheckResult r) {
-    if (pool == null) {
-      return r;
-    }
-    HikariPoolView.Stats s = pool.stats();
-    return r.with("activeConnections", s.active(), "connections")
-        .with("idleConnections", s.idle(), "connections")
-        .with("maxConnections", s.max(), "connections")
-        .with("waitingThreads", s.waiting(), "threads");
-  }
-
   private CheckResult classify(SQLException e, Phase during) {
-    SqlFailures.Target t = new SqlFailures.Target(target, pool != null ? pool.username() : null, role, environment);
-    boolean connecting = during != Phase.QUERY && during != Phase.MIGRATIONS;
-    CheckResult r = SqlFailures.of(e, t, connecting);
-    if (connecting && r.errorKind() == ErrorKind.TIMEOUT) {
-      // The driver's own timeout while connecting (often the startup handshake's read) is the
-      // same failure as the monitor's deadline there: the connection never completed.
-      return noConnection(" in time");
-    }
-    if (r.errorKind() == ErrorKind.OTHER && during == Phase.ACQUIRE && pool != null && pool.stats().saturated()) {
-      return exhausted(pool.stats());
-    }
-    return r;
-  }
-
-  private CheckResult hung() {
-    return SqlFailures.hung(new SqlFailures.Target(target, null, role, environment));
-  }
-
-  private CheckResult exhausted(HikariPoolView.Stats s) {
-    return CheckResult.down(ErrorKind.SATURATED,
-        "pool exhausted: " + s.active() + "/" + s.max() + " connections in use, " + s.waiting()
-            + " callers waiting",
-        "requests hold connections too long: look for slow queries, locks or a connection leak in "
-            + "the " + role + " logs (aws logs tail /vega/" + environment + "/" + role
-            + " --since 30m); raise maximumPoolSize only after that");
+    return results.classify(e, during != Phase.QUERY && during != Phase.MIGRATIONS, during == Phase.ACQUIRE);
   }
 
   /**
@@ -255,25 +212,16 @@ public final class PostgresCheck implements HealthCheck {
     HikariPoolView.Stats s = pool != null ? pool.stats() : null;
     CheckResult r;
     if (p == Phase.ACQUIRE && s != null && s.saturated()) {
-      CheckResult e = exhausted(s);
+      CheckResult e = results.exhausted(s);
       r = e.withText(e.message() + "; no connection" + within, e.hint(), e.observations());
     } else if (p == Phase.ACQUIRE || p == Phase.DIAGNOSE) {
-      r = noConnection(within);
+      r = results.noConnection(within);
     } else {
-      CheckResult h = hung();
-      r = h.withText(target + " accepted the connection but did not answer" + within, h.hint(), h.observations());
+      CheckResult h = results.hung();
+      r = h.withText(results.target() + " accepted the connection but did not answer" + within, h.hint(),
+          h.observations());
     }
-    return s == null ? r : r.with("activeConnections", s.active(), "connections")
-        .with("idleConnections", s.idle(), "connections")
-        .with("maxConnections", s.max(), "connections")
-        .with("waitingThreads", s.waiting(), "threads");
-  }
-
-  /** No connection completed, by the driver's timeout or the monitor's deadline alike. */
-  private CheckResult noConnection(String within) {
-    return CheckResult.down(ErrorKind.CONNECT_TIMEOUT, "no connection to " + target + within,
-        "the database does not complete new connections: check the RDS instance status, "
-            + "VEGA_DATABASE_URL and the database security group");
+    return s == null ? r : PostgresResults.withPool(r, s);
   }
 
   private static int seconds(CheckContext ctx) {
@@ -287,8 +235,9 @@ public final class PostgresCheck implements HealthCheck {
     private List<String> expectedMigrations = List.of();
     private String migrationsTable = "schema_migrations";
     private String migrationsColumn = "version";
-    private String role = "vega-api";
-    private String environment = "dev";
+    private String role = "service";
+    private String environment = Caller.UNKNOWN_ENVIRONMENT;
+    private String logs = NEUTRAL_LOGS;
     private MigrationRules migrationRules = MigrationRules.NEUTRAL;
 
     private Builder(DataSource dataSource) {
@@ -328,13 +277,13 @@ public final class PostgresCheck implements HealthCheck {
       return name;
     }
 
-    /** The service name used in hints, e.g. {@code vega-worker}. */
+    /** The service name used in hints, e.g. {@code api}; default {@code service}. */
     public Builder role(String role) {
       this.role = Objects.requireNonNull(role, "role");
       return this;
     }
 
-    /** The environment used in hints, e.g. {@code dev}. */
+    /** The environment used in hints, e.g. {@code prod}; default {@code <env>}. */
     public Builder environment(String environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
@@ -344,6 +293,27 @@ public final class PostgresCheck implements HealthCheck {
     public Builder migrationRules(MigrationRules rules) {
       this.migrationRules = Objects.requireNonNull(rules, "rules");
       return this;
+    }
+
+    /**
+     * Where the service's logs are, as hints say it, e.g. {@code the {service} logs in CloudWatch};
+     * {@code {service}} and {@code {environment}} stand for {@link #role} and {@link #environment}.
+     * Default {@code the {service} logs}.
+     */
+    public Builder logs(String hint) {
+      if (hint == null || hint.isBlank()) {
+        throw new IllegalArgumentException("the logs hint must not be blank");
+      }
+      this.logs = hint.strip();
+      return this;
+    }
+
+    /**
+     * The house rules a service gives as settings: its {@link MigrationRules} ({@code VEGA_MIGRATIONS_*},
+     * {@link MigrationRules#of}) and where its logs are ({@code VEGA_LOGS_HINT}, else the default).
+     */
+    public Builder houseRules(VegaSettings settings) {
+      return migrationRules(MigrationRules.of(settings)).logs(Setting.LOGS_HINT.read(settings).orElse(NEUTRAL_LOGS));
     }
 
     public PostgresCheck build() {

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * catch (SQLException e) {
- *   return SqlFailures.of(e, new SqlFailures.Target("db.internal:5432", "vega", "vega-worker", "dev"), true);
+ *   return SqlFailures.of(e, new SqlFailures.Target("db.internal:5432", "vega", "api", "prod"), true);
  * }
  * }</pre>
  */
@@ -30,17 +30,20 @@ public final class SqlFailures {
    * @param address {@code host:port}, never the URL (it may hold a password)
    * @param user the database user, or null when unknown
    * @param service the service whose task definition and logs hints name, e.g. {@code vega-worker}
-   * @param environment e.g. {@code dev}, for {@code aws logs tail /vega/dev/...}
+   * @param environment e.g. {@code dev}
+   * @param logs where the service's logs are, as hints say it, e.g. {@code the api logs in CloudWatch}
    */
-  public record Target(String address, @Nullable String user, String service, String environment) {
+  public record Target(String address, @Nullable String user, String service, String environment, String logs) {
     public Target {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(environment, "environment");
+      Objects.requireNonNull(logs, "logs");
     }
 
-    String logsTail(String service) {
-      return "aws logs tail /vega/" + environment + "/" + service + " --since 30m";
+    /** Logs worded neutrally: {@code the <service> logs}. */
+    public Target(String address, @Nullable String user, String service, String environment) {
+      this(address, user, service, environment, "the " + service + " logs");
     }
   }
 
@@ -81,7 +84,7 @@ public final class SqlFailures {
     String msg = e.getMessage();
     return CheckResult.down(ErrorKind.OTHER,
         "database error" + (e.getSQLState() == null ? "" : " " + e.getSQLState()) + (msg == null ? "" : ": " + msg),
-        "see the " + t.service() + " logs (" + t.logsTail(t.service()) + ")");
+        "see " + t.logs());
   }
 
   /** Connected, but no answer in time: what a frozen or overloaded database looks like. */

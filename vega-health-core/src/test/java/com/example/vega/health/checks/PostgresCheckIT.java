@@ -92,8 +92,13 @@ class PostgresCheckIT {
       "the vega-maintenance task's logs (aws logs tail /vega/{environment}/vega-maintenance --since 30m)",
       Map.of("004_findings_columns.sql", List.of("findings.severity", "findings.status", "findings.path")));
 
+  /** Where a service's logs are, worded as the Vega services' house rules word it (VEGA_LOGS_HINT). */
+  static final String HOUSE_LOGS = "the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)";
+
   private static PostgresCheck check(HikariDataSource ds) {
+    // VEGA_LOGS_HINT as the role profiles, the agent and Spring pass the settings in (houseRules).
     return PostgresCheck.builder(ds).role("vega-worker").environment("dev")
+        .houseRules(Map.of("VEGA_LOGS_HINT", HOUSE_LOGS)::get)
         .expectedMigrations(MIGRATIONS).migrationRules(HOUSE_RULES).build();
   }
 
@@ -205,6 +210,12 @@ class PostgresCheckIT {
       assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.AUTHENTICATION);
       assertThat(r.message()).isEqualTo("authentication failed for user 'vega' on 127.0.0.1:" + proxy.port());
       assertThat(r.hint()).contains("Secrets Manager");
+      // Built with nothing but the pool, the hints name no Vega service, environment or log group.
+      CheckResult plain = PostgresCheck.builder(pool()).expectedMigrations(MIGRATIONS).build()
+          .check(CheckContext.of(Duration.ofSeconds(3)));
+      assertThat(plain.errorKind()).as(plain.message()).isEqualTo(ErrorKind.AUTHENTICATION);
+      assertThat(plain.hint()).isEqualTo("check the database credentials in Secrets Manager (the secret referenced "
+          + "in the service task definition) and VEGA_DATABASE_URL");
     } finally {
       pg.admin("ALTER ROLE " + PostgresServer.USER + " LOGIN");
     }
@@ -348,7 +359,8 @@ class PostgresCheckIT {
       }
       CheckState down = await(m, s -> is(s, Status.DOWN, ErrorKind.SATURATED));
       assertThat(down.lastResult().message()).startsWith("pool exhausted: 2/2 connections in use");
-      assertThat(down.lastResult().hint()).contains("connection leak");
+      assertThat(down.lastResult().hint()).contains("connection leak in the vega-worker logs "
+          + "(aws logs tail /vega/dev/vega-worker --since 30m); raise maximumPoolSize");
       assertThat(down.lastResult().observation("waitingThreads").value()).isNotEqualTo(0);
     } finally {
       a.close();
@@ -398,7 +410,8 @@ class PostgresCheckIT {
       assertThat(r.status()).isEqualTo(Status.DEGRADED);
       assertThat(r.errorKind()).isEqualTo(ErrorKind.SATURATED);
       assertThat(r.message()).isEqualTo("1 caller waiting for a connection (3/3 in use)");
-      assertThat(r.hint()).startsWith("requests hold connections too long").contains("raise maximumPoolSize only after that");
+      assertThat(r.hint()).isEqualTo("requests hold connections too long: look for slow queries, locks or a "
+          + "connection leak in the vega-worker logs; raise maximumPoolSize only after that");
       assertThat(r.observation("waitingThreads").value()).isEqualTo(1);
     } finally {
       a.close();
@@ -468,6 +481,41 @@ class PostgresCheckIT {
     // A dated name is not a sequence number: no thousands of "gaps" below it.
     pg.sql("INSERT INTO schema_migrations(version) VALUES ('20261130_hotfix.sql')");
     assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).status()).isEqualTo(Status.UP);
+  }
+
+  /**
+   * Flyway's history table: VEGA_EXPECTED_MIGRATION takes its script names (and its versions, for
+   * the version column), compared exactly; a gap in the V-numbers is named as Flyway numbers it.
+   */
+  @Test
+  void flywayScriptsAreExpectedAsTheHistoryRecordsThemAndAGapIsNamedAsAVersion() throws Exception {
+    pg.sql("CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version text, script text)");
+    try {
+      pg.sql("INSERT INTO flyway_schema_history VALUES (1, '1', 'V1__init.sql'), (2, '2', 'V2__scans.sql'), "
+          + "(3, '4', 'V4__findings_columns.sql')");
+      List<String> expected = com.example.vega.health.Setting.EXPECTED_MIGRATION
+          .readList(k -> "V4__findings_columns.sql").orElse(List.of());
+      assertThat(expected).containsExactly("V4__findings_columns.sql");
+      PostgresCheck check = PostgresCheck.builder(pool()).migrationsTable("flyway_schema_history", "script")
+          .expectedMigrations(expected).build();
+      CheckResult r = check.check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(r.errorKind()).as(r.message()).isEqualTo(ErrorKind.MIGRATION_MISSING);
+      assertThat(r.message()).isEqualTo("number V3 missing from the applied sequence (3 applied in flyway_schema_history)");
+      assertThat(r.hint()).contains("SELECT script FROM flyway_schema_history ORDER BY 1");
+
+      pg.sql("INSERT INTO flyway_schema_history VALUES (4, '3', 'V3__findings.sql')");
+      assertThat(check.check(CheckContext.of(Duration.ofSeconds(2))).message())
+          .endsWith("migrations up to V4__findings_columns.sql applied");
+      CheckResult next = PostgresCheck.builder(pool()).migrationsTable("flyway_schema_history", "script")
+          .expectedMigrations(List.of("V5__next.sql")).build().check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(next.message()).isEqualTo("migration V5__next.sql not applied (4 applied in flyway_schema_history)");
+      CheckResult byVersion = PostgresCheck.builder(pool()).migrationsTable("flyway_schema_history", "version")
+          .expectedMigrations(com.example.vega.health.Setting.EXPECTED_MIGRATION.readList(k -> "4").orElse(List.of()))
+          .build().check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(byVersion.status()).as(byVersion.message()).isEqualTo(Status.UP);
+    } finally {
+      pg.sql("DROP TABLE flyway_schema_history");
+    }
   }
 
   @Test

@@ -71,7 +71,7 @@ class SettingsFuzzTest {
     VALID.put("VEGA_WORKER_TASK_ROLE_ARN", List.of("arn:aws:iam::123456789012:role/vega/worker"));
     VALID.put("VEGA_PROVIDER_SECRET_ID", List.of("vega/prod/provider-key",
         "arn:aws:secretsmanager:us-west-1:123456789012:secret:vega/provider-AbCdEf"));
-    VALID.put("VEGA_EXPECTED_MIGRATION", List.of("004_findings_columns.sql", "12_x"));
+    VALID.put("VEGA_EXPECTED_MIGRATION", List.of("004_findings_columns.sql", "12_x", "V4__findings_columns.sql"));
     // Nothing listens on port 1: the provider is never reached.
     VALID.put("VEGA_PROVIDER_KEY_CHECK_URL", List.of("http://127.0.0.1:1/v1/models"));
     VALID.put("VEGA_PROVIDER_KEY_HEADER", List.of("Authorization", "x-api-key"));

@@ -78,7 +78,16 @@ class SqlFailuresTest {
     CheckResult r = state("XX000");
     assertThat(r.errorKind()).isEqualTo(ErrorKind.OTHER);
     assertThat(r.message()).isEqualTo("database error XX000: server said XX000");
-    assertThat(r.hint()).isEqualTo("see the vega-worker logs (aws logs tail /vega/dev/vega-worker --since 30m)");
+    assertThat(r.hint()).isEqualTo("see the vega-worker logs");
     assertThat(SqlFailures.kind("XX000")).isNull();
+  }
+
+  @Test
+  void theLogsAreWhereTheServiceSaysTheyAreAndNoLogGroupOtherwise() {
+    SqlFailures.Target house = new SqlFailures.Target("db.internal:5432", "vega", "vega-worker", "dev",
+        "the vega-worker logs (aws logs tail /vega/dev/vega-worker --since 30m)");
+    CheckResult r = SqlFailures.of(new SQLException("server said XX000", "XX000"), house, false);
+    assertThat(r.hint()).isEqualTo("see the vega-worker logs (aws logs tail /vega/dev/vega-worker --since 30m)");
+    assertThat(state("XX000").hint()).doesNotContain("aws logs", "/vega/");
   }
 }

@@ -7,7 +7,6 @@ import com.example.vega.health.Setting;
 import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
-import com.example.vega.health.checks.MigrationRules;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
 import com.example.vega.health.checks.VegaRole;
@@ -207,14 +206,23 @@ public final class VegaHealthAutoConfiguration {
   static final class PostgresCheckConfiguration {
 
     @Bean
-    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved, VegaSettings settings) {
-      return PostgresCheck.builder(dataSource)
+    CheckRegistration vegaPostgresCheck(DataSource dataSource, ResolvedSettings resolved, VegaSettings settings,
+        VegaHealthProperties properties) {
+      PostgresCheck.Builder b = PostgresCheck.builder(dataSource)
           .role(resolved.service().serviceId())
           .environment(resolved.environment())
           .expectedMigrations(resolved.expectedMigrations())
-          .migrationRules(MigrationRules.of(settings))
-          .build()
-          .registration(POSTGRES_POLICY);
+          .houseRules(settings);
+      VegaHealthProperties.Postgres p = properties.getPostgres();
+      try {
+        b.migrationsTable(p.getMigrationsTable(), p.getMigrationsColumn());
+      } catch (IllegalArgumentException e) {
+        boolean table = e.getMessage() != null && e.getMessage().startsWith("migrations table");
+        throw new InvalidConfigurationPropertyValueException(
+            "vega.health.postgres.migrations-" + (table ? "table" : "column"),
+            table ? p.getMigrationsTable() : p.getMigrationsColumn(), "not a plain SQL identifier");
+      }
+      return b.build().registration(POSTGRES_POLICY);
     }
   }
 

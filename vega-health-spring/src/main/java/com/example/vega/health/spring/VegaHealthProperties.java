@@ -301,10 +301,36 @@ public class VegaHealthProperties {
   /** The postgres check of the application's DataSource. */
   public static class Postgres {
     /**
-     * Migrations that must be applied (schema_migrations.version), oldest first; the last is the
-     * expected latest. Falls back to VEGA_EXPECTED_MIGRATION (comma-separated).
+     * Migrations that must be applied, each as the migrations column records it (004_name.sql,
+     * Flyway's V4__name.sql), oldest first; the last is the expected latest. Falls back to
+     * VEGA_EXPECTED_MIGRATION (comma-separated).
      */
     private List<String> expectedMigrations = new ArrayList<>();
+
+    /**
+     * The table that lists the applied migrations: flyway_schema_history for Flyway,
+     * databasechangelog for Liquibase. A plain SQL identifier, optionally schema-qualified.
+     */
+    private String migrationsTable = "schema_migrations";
+
+    /** The column of the migrations table that names a migration: script (Flyway), id (Liquibase). */
+    private String migrationsColumn = "version";
+
+    public String getMigrationsTable() {
+      return migrationsTable;
+    }
+
+    public void setMigrationsTable(String migrationsTable) {
+      this.migrationsTable = migrationsTable;
+    }
+
+    public String getMigrationsColumn() {
+      return migrationsColumn;
+    }
+
+    public void setMigrationsColumn(String migrationsColumn) {
+      this.migrationsColumn = migrationsColumn;
+    }
 
     public List<String> getExpectedMigrations() {
       return expectedMigrations;

@@ -129,6 +129,18 @@ class VegaHealthAutoConfigurationTest {
   }
 
   @Test
+  void aMigrationsTableThatIsNotAPlainIdentifierFailsNamingTheKey() {
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.postgres.migrations-table=flyway_schema_history; drop table scans")
+        .run(ctx -> assertThat(ctx).getFailure()
+            .hasStackTraceContaining("vega.health.postgres.migrations-table").hasStackTraceContaining("plain SQL identifier"));
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("vega.health.postgres.migrations-table=flyway_schema_history",
+            "vega.health.postgres.migrations-column=script name")
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.postgres.migrations-column"));
+  }
+
+  @Test
   void malformedVegaSettingFailsNamingTheVariable() {
     runner.withPropertyValues("VEGA_ROLE=scheduler").run(ctx ->
         assertThat(ctx).getFailure().hasStackTraceContaining("VEGA_ROLE").hasStackTraceContaining("worker"));

@@ -49,6 +49,10 @@ import org.springframework.test.context.DynamicPropertySource;
       "vega.health.checks.postgres.timeout=1s",
       "vega.health.checks.postgres.failure-threshold=1",
       "vega.health.checks.postgres.success-threshold=1",
+      // A Flyway application: the check reads Flyway's history table (created below).
+      "vega.health.postgres.migrations-table=flyway_schema_history",
+      "vega.health.postgres.migrations-column=script",
+      "vega.health.postgres.expected-migrations=V2__scans.sql",
       "spring.datasource.hikari.connection-timeout=1000",
       "management.endpoints.web.exposure.include=health",
       "management.endpoint.health.show-components=always",
@@ -56,7 +60,7 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 class VegaHealthWebIT {
   private static final Duration DETECT = Duration.ofSeconds(10);
-  private static final PostgresServer PG = PostgresServer.start();
+  private static final PostgresServer PG = flywayHistory(PostgresServer.start());
   private static final TcpFaultProxy PROXY = startProxy();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -91,6 +95,13 @@ class VegaHealthWebIT {
 
   @LocalServerPort int appPort;
   @Autowired VegaHealthLifecycle lifecycle;
+
+  /** What Flyway leaves behind after V1 and V2 (the columns the check does not read left out). */
+  private static PostgresServer flywayHistory(PostgresServer pg) {
+    pg.sql("CREATE TABLE IF NOT EXISTS flyway_schema_history (installed_rank int PRIMARY KEY, script text)");
+    pg.sql("INSERT INTO flyway_schema_history VALUES (1, 'V1__init.sql'), (2, 'V2__scans.sql') ON CONFLICT DO NOTHING");
+    return pg;
+  }
 
   private static TcpFaultProxy startProxy() {
     try {
@@ -158,7 +169,8 @@ class VegaHealthWebIT {
     }
     HttpResponse<String> healthy = get(appPort, "/v1/healthz");
     assertThat(healthy.statusCode()).isEqualTo(200);
-    assertThat(healthy.body()).contains("\"serviceId\":\"vega-api\"", "postgres:responseTime");
+    assertThat(healthy.body()).contains("\"serviceId\":\"vega-api\"", "postgres:responseTime",
+        "postgres:latestMigration", "V2__scans.sql");
     assertThat(healthy.body()).doesNotContain(PostgresServer.PASSWORD);
     assertThat(get(appPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
 
