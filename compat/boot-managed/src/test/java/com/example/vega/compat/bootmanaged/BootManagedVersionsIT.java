@@ -159,9 +159,9 @@ class BootManagedVersionsIT {
     // What Boot 4.0.7's dependency management chose, not the library's pins (OpenTelemetry 1.68).
     assertThat(jarOf(OpenTelemetry.class)).as("OpenTelemetry API").endsWith("opentelemetry-api-1.55.0.jar");
     assertThat(jarOf(OpenTelemetrySdk.class)).as("OpenTelemetry SDK").endsWith("opentelemetry-sdk-1.55.0.jar");
-    assertThat(Version.identify().get("netty-codec-http").artifactVersion()).as("Netty").isEqualTo("4.2.15.Final");
-    assertThat(Version.identify().get("netty-transport").artifactVersion()).as("the AWS SDK's Netty too")
-        .isEqualTo("4.2.15.Final");
+    assertThat(Version.identify()).as("Netty: the probe server's and the AWS SDK's (netty-codec-http2 is the SDK's only)")
+        .containsKeys("netty-codec-http", "netty-codec-http2", "netty-transport")
+        .allSatisfy((artifact, version) -> assertThat(version.artifactVersion()).as(artifact).isEqualTo("4.2.15.Final"));
     assertThat(VersionInfo.SDK_VERSION).as("AWS SDK (the application's)").isEqualTo("2.57.8");
     assertThat(openTelemetry).as("Boot's SDK").isInstanceOf(OpenTelemetrySdk.class);
 
