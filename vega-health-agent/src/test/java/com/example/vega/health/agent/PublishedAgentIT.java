@@ -91,6 +91,33 @@ class PublishedAgentIT {
   }
 
   @Test
+  void sourcesJavadocAndTheProjectsMetadataArePublishedBesideIt() throws Exception {
+    Path jar = published("jar");
+    String base = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+    try (JarFile sources = new JarFile(jar.resolveSibling(base + "-sources.jar").toFile());
+        JarFile javadoc = new JarFile(jar.resolveSibling(base + "-javadoc.jar").toFile())) {
+      assertThat(sources.getEntry("com/example/vega/health/agent/VegaAgent.java")).isNotNull();
+      assertThat(javadoc.getEntry("index.html")).isNotNull();
+      assertThat(javadoc.getEntry("com/example/vega/health/agent/VegaAgent.html")).isNotNull();
+    }
+    // The POM names its parent; licence, SCM and developers come from there, as a user's build reads them.
+    var factory = DocumentBuilderFactory.newInstance();
+    Element pom = factory.newDocumentBuilder().parse(published("pom").toFile()).getDocumentElement();
+    Element parentRef = (Element) pom.getElementsByTagName("parent").item(0);
+    assertThat(parentRef).isNotNull();
+    String version = text(parentRef, "version");
+    Path parentPom = Path.of(System.getProperty("vega.published.repo", "target/published-repo"), GROUP,
+        text(parentRef, "artifactId"), version, text(parentRef, "artifactId") + "-" + version + ".pom");
+    Element parent = factory.newDocumentBuilder().parse(parentPom.toFile()).getDocumentElement();
+    Element meta = pom.getElementsByTagName("licenses").getLength() > 0 ? pom : parent;
+    assertThat(text((Element) meta.getElementsByTagName("license").item(0), "name")).isEqualTo("Apache-2.0");
+    meta = pom.getElementsByTagName("scm").getLength() > 0 ? pom : parent;
+    assertThat(text((Element) meta.getElementsByTagName("scm").item(0), "connection")).startsWith("scm:git:");
+    meta = pom.getElementsByTagName("developers").getLength() > 0 ? pom : parent;
+    assertThat(text((Element) meta.getElementsByTagName("developer").item(0), "name")).isNotBlank();
+  }
+
+  @Test
   void thePublishedJarRunsAsAProgram() throws Exception {
     try (HostProcess p = HostProcess.start(List.of(HostProcess.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-jar", published("jar").toString()), Map.of())) {
