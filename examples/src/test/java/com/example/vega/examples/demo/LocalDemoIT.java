@@ -76,7 +76,7 @@ class LocalDemoIT {
       // Zipkin's service map of that run: every hop between our services that Zipkin can draw,
       // and every dependency as a remote service (docs/tracing.md, "The service map").
       assertThat(zipkin.dependencies()).extracting(l -> l.parent() + " -> " + l.child()).contains(
-          "vega-api -> sqs", "vega-api -> s3", "vega-api -> postgresql",
+          "vega-api -> sqs", "sqs -> vega-worker", "vega-api -> s3", "vega-api -> postgresql",
           "vega-worker -> sqs", "vega-worker -> postgresql", "vega-worker -> vega-v16-runner",
           "vega-v16-runner -> vega-llm-proxy", "vega-v16-runner -> s3", "vega-v16-runner -> postgresql",
           "vega-llm-proxy -> llm-provider");
