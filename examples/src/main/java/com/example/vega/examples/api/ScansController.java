@@ -84,9 +84,11 @@ class ScansController {
       } finally {
         put.end();
       }
-      Span insert = spans.startDb(Context.current(), settings.database(), "INSERT", "scans");
+      // The span records the statement with its literal ('queued') replaced by ?, as the others.
+      String insertSql = "INSERT INTO scans(id, status, source_key) VALUES (?, 'queued', ?)";
+      Span insert = spans.startDb(Context.current(), settings.database(), insertSql);
       try (Connection c = db.getConnection();
-          PreparedStatement ps = c.prepareStatement("INSERT INTO scans(id, status, source_key) VALUES (?, 'queued', ?)")) {
+          PreparedStatement ps = c.prepareStatement(insertSql)) {
         ps.setString(1, scanId);
         ps.setString(2, key);
         ps.executeUpdate();

@@ -207,9 +207,9 @@ public final class RunnerMain {
 
   private static void upsert(HikariDataSource db, ClientSpans spans, ClientSpans.Database database, String scanId,
       List<Finding> findings) {
-    write(db, spans.startDb(Context.current(), database, "INSERT", "findings"),
-        "INSERT INTO findings(id, scan_id, title, severity, path) VALUES (?, ?, ?, ?, ?) "
-            + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity", ps -> {
+    String sql = "INSERT INTO findings(id, scan_id, title, severity, path) VALUES (?, ?, ?, ?, ?) "
+        + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity";
+    write(db, spans.startDb(Context.current(), database, sql), sql, ps -> {
           int i = 0;
           for (Finding f : findings) {
             ps.setString(1, scanId + "-" + (++i));

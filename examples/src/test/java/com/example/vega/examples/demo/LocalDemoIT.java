@@ -76,7 +76,7 @@ class LocalDemoIT {
       // Zipkin's service map of that run: every hop between our services that Zipkin can draw,
       // and every dependency as a remote service (docs/tracing.md, "The service map").
       assertThat(zipkin.dependencies()).extracting(l -> l.parent() + " -> " + l.child()).contains(
-          "vega-api -> sqs", "vega-api -> s3", "vega-api -> postgresql",
+          "vega-api -> sqs", "sqs -> vega-worker", "vega-api -> s3", "vega-api -> postgresql",
           "vega-worker -> sqs", "vega-worker -> postgresql", "vega-worker -> vega-v16-runner",
           "vega-v16-runner -> vega-llm-proxy", "vega-v16-runner -> s3", "vega-v16-runner -> postgresql",
           "vega-llm-proxy -> llm-provider");
@@ -87,10 +87,13 @@ class LocalDemoIT {
       // The worker's SQS calls: the receive (a span of the poll, in a trace of its own), the
       // processing and the delete (in the scan's trace).
       assertThat(zipkin.spanNames("vega-worker")).contains("receive vega-scans", "process vega-scans", "delete vega-scans");
-      // The worker's and runner's statements are recorded with their literals replaced by ?.
+      // Every service's statements are recorded with their literals replaced by ?.
       assertThat(spans).filteredOn(s -> s.tags().containsKey("db.query.text")).extracting(s -> s.tags().get("db.query.text"))
-          .contains("UPDATE scans SET status = ?, updated_at = now() WHERE id = ? AND status = ?")
+          .contains("UPDATE scans SET status = ?, updated_at = now() WHERE id = ? AND status = ?",
+              "INSERT INTO scans(id, status, source_key) VALUES (?, ?, ?)")
           .allSatisfy(q -> assertThat(q).doesNotContain("'"));
+      assertThat(spans).filteredOn(s -> "postgresql".equals(s.tags().get("db.system.name")))
+          .isNotEmpty().allSatisfy(s -> assertThat(s.tags()).as(s.service() + " " + s.name()).containsKey("db.query.text"));
     }
   }
 

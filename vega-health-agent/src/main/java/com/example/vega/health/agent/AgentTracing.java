@@ -1,13 +1,18 @@
 package com.example.vega.health.agent;
 
 import com.example.vega.health.Setting;
+import com.example.vega.health.VegaSettings;
 import com.example.vega.health.trace.EcsCarrier;
 import com.example.vega.health.ServiceInfo;
+import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.VegaOpenTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *       the agent's thread, takes over as soon as it is ready;
  *   <li>the context in {@code TRACEPARENT}/{@code TRACESTATE}/{@code BAGGAGE} (the worker's
  *       RunTask override) made current on the main thread and never closed, so every span the
- *       runner starts there continues the scan's trace.
+ *       runner starts there continues the scan's trace; when the SDK is built too, under an entry
+ *       span of the task ({@link #enterTask}), SERVER, as the example runner makes it.
  * </ul>
  */
 final class AgentTracing {
@@ -58,6 +64,48 @@ final class AgentTracing {
   static void buildSdk(LateOpenTelemetry late, ServiceInfo service) {
     // The whole ServiceInfo: service.version (VEGA_VERSION) and deployment.environment.name too.
     late.delegateTo(VegaOpenTelemetry.builder(service).build());
+  }
+
+  /**
+   * For a task started with TRACEPARENT and export configured: builds the SDK now rather than
+   * beside main (its entry span must record, and must be the parent of main's spans), makes
+   * {@link #enter} current on this thread, and at JVM exit ends that span before closing the SDK
+   * (the SDK's own shutdown hook would race it). Returns the continued trace id, or null.
+   */
+  static @Nullable String enterTask(LateOpenTelemetry late, Map<String, String> env) {
+    ServiceInfo service = AgentConfig.from(VegaSettings.environment()).service();
+    OpenTelemetrySdk sdk = VegaOpenTelemetry.builder(service).shutdownHook(false).build();
+    late.delegateTo(sdk);
+    Span entry = enter(late, service.serviceId(), env);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (entry != null) {
+        entry.end();
+      }
+      sdk.close();
+    }, "vega-health-agent-otel-shutdown"));
+    return entry == null ? null : entry.getSpanContext().getTraceId();
+  }
+
+  /**
+   * The entry span of a task whose environment carries the worker's context (RunTask's
+   * {@code TRACEPARENT}): {@code {service} task}, SERVER, a child of that context, so backends draw
+   * worker -> this service from it, as from the example runner's entry span. Made current with
+   * the context's baggage on this thread and never closed (the main thread lives in it); null,
+   * and nothing current, without a valid TRACEPARENT. The caller ends it.
+   */
+  static @Nullable Span enter(OpenTelemetry otel, String service, Map<String, String> env) {
+    if (env.get("TRACEPARENT") == null) {
+      return null;
+    }
+    Context parent = EcsCarrier.extract(env);
+    if (!Span.fromContext(parent).getSpanContext().isValid()) {
+      return null;
+    }
+    Span entry = ScanTracing.create(otel).tracer().spanBuilder(service + " task")
+        .setSpanKind(SpanKind.SERVER).setParent(parent).startSpan();
+    @SuppressWarnings({"MustBeClosed", "unused"})
+    var scope = parent.with(entry).makeCurrent(); // deliberately left open, as below
+    return entry;
   }
 
   /**

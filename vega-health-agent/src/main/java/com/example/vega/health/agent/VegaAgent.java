@@ -63,7 +63,7 @@ public final class VegaAgent {
         tracing(env);
       }
       LateOpenTelemetry late = lateOtel;
-      if (late != null) {
+      if (late != null && late.delegate() == io.opentelemetry.api.OpenTelemetry.noop()) {
         Thread o = new Thread(new SdkBuilder(late), "vega-health-agent-otel");
         o.setDaemon(true);
         sdkBuilder = o;
@@ -180,6 +180,16 @@ public final class VegaAgent {
     try {
       // Logged later by the agent's thread: the first log call initialises java.util.logging,
       // tens of milliseconds the host's main should not wait for.
+      LateOpenTelemetry late = lateOtel;
+      // With export configured, a task started with the worker's context gets its entry span.
+      if (late != null && env.get("TRACEPARENT") != null) {
+        try {
+          continuedTrace = AgentTracing.enterTask(late, env);
+          return;
+        } catch (Throwable e) {
+          warn("no entry span for TRACEPARENT: " + Text.oneLine(String.valueOf(e)) + "; main continues its context.");
+        }
+      }
       continuedTrace = AgentTracing.continueFromEnvironment(env);
     } catch (Throwable e) {
       warn("TRACEPARENT not continued: " + Text.oneLine(String.valueOf(e)) + "; the trace restarts in this process.");
@@ -237,10 +247,12 @@ public final class VegaAgent {
     private static io.opentelemetry.api.@Nullable OpenTelemetry builtSdk() throws InterruptedException {
       Thread b = sdkBuilder;
       LateOpenTelemetry late = lateOtel;
-      if (b == null || late == null) {
+      if (late == null) {
         return null;
       }
-      b.join(10_000);
+      if (b != null) { // null: built before main (AgentTracing.enterTask)
+        b.join(10_000);
+      }
       io.opentelemetry.api.OpenTelemetry sdk = late.delegate();
       return sdk == io.opentelemetry.api.OpenTelemetry.noop() ? null : sdk;
     }

@@ -5,21 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.vega.health.testing.MotoServer;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import java.util.HexFormat;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,15 +31,17 @@ import org.junit.jupiter.api.Test;
  * the SDK the agent builds from OTEL_*: an OTLP/HTTP receiver decodes what arrives with the
  * published protobuf classes and finds {@code vega.health.check.status} tagged with the role.
  * The same plain JVM (the host's class path has only the OpenTelemetry API: docs/compatibility.md,
- * case c) serves the health endpoints, and the span its main starts plainly continues the trace
- * in TRACEPARENT, carries the scan id from BAGGAGE and arrives at the receiver.
+ * case c) serves the health endpoints. Started as RunTask starts it, with the worker's TRACEPARENT,
+ * it exports its entry span (SERVER, under the worker's span, ended at exit), and the span its main
+ * starts is that entry span's child, in the same trace, with the scan id from BAGGAGE.
  */
 class AgentTelemetryIT {
   /** One received gauge point: its metric, its attributes and its value. */
   record Point(String metric, Map<String, String> attributes, double value) {}
 
-  /** One received span: its name, trace id (hex), parent span id (hex) and string attributes. */
-  record ReceivedSpan(String name, String traceId, String parentSpanId, Map<String, String> attributes) {}
+  /** One received span: its name, kind, ids (hex) and string attributes. */
+  record ReceivedSpan(String name, String kind, String traceId, String spanId, String parentSpanId,
+      Map<String, String> attributes) {}
 
   @Test
   void runnerUnderTheAgentExportsCheckStatusThroughOtlp() throws Exception {
@@ -76,8 +78,9 @@ class AgentTelemetryIT {
                 for (KeyValue kv : sp.getAttributesList()) {
                   attrs.put(kv.getKey(), kv.getValue().getStringValue());
                 }
-                spans.add(new ReceivedSpan(sp.getName(), HexFormat.of().formatHex(sp.getTraceId().toByteArray()),
-                    HexFormat.of().formatHex(sp.getParentSpanId().toByteArray()), attrs));
+                HexFormat hex = HexFormat.of();
+                spans.add(new ReceivedSpan(sp.getName(), sp.getKind().name(), hex.formatHex(sp.getTraceId().toByteArray()),
+                    hex.formatHex(sp.getSpanId().toByteArray()), hex.formatHex(sp.getParentSpanId().toByteArray()), attrs));
               }
             }
           }
@@ -120,14 +123,20 @@ class AgentTelemetryIT {
       while (System.nanoTime() < deadline && spans.stream().noneMatch(sp -> sp.name().equals("host.work"))) {
         Thread.sleep(100);
       }
+      assertThat(host.finish()).isZero();
+      // The entry span is ended and flushed by the agent at exit, before the SDK closed.
+      ReceivedSpan entry = spans.stream().filter(sp -> sp.name().equals("vega-v16-runner task")).findFirst()
+          .orElseThrow(() -> new AssertionError("no entry span; received " + spans + "; agent stderr: " + host.stderr()));
+      assertThat(entry.kind()).isEqualTo("SPAN_KIND_SERVER");
+      assertThat(entry.traceId()).as("TRACEPARENT's trace, continued").isEqualTo(traceId);
+      assertThat(entry.parentSpanId()).as("the worker's span").isEqualTo("b7ad6b7169203331");
       assertThat(spans).as("received spans; agent stderr: %s", host.stderr())
-          .anySatisfy(sp -> {
-            assertThat(sp.name()).isEqualTo("host.work");
-            assertThat(sp.traceId()).as("TRACEPARENT's trace, continued").isEqualTo(traceId);
-            assertThat(sp.parentSpanId()).isEqualTo("b7ad6b7169203331");
+          .filteredOn(sp -> sp.name().equals("host.work")).singleElement()
+          .satisfies(sp -> {
+            assertThat(sp.traceId()).isEqualTo(traceId);
+            assertThat(sp.parentSpanId()).as("main's span under the entry span").isEqualTo(entry.spanId());
             assertThat(sp.attributes()).containsEntry("vega.scan.id", "scan-agent-7");
           });
-      assertThat(host.finish()).isZero();
     } finally {
       receiver.stop(0);
     }

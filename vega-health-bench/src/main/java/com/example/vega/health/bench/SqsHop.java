@@ -43,7 +43,7 @@ final class SqsHop implements AutoCloseable {
   SqsHop(FakeSqsHttpClient http) {
     this.http = http;
     baselineClient = client(http, null);
-    vegaClient = client(http, SqsTracingInterceptor.create(tracing));
+    vegaClient = client(http, SqsTracingInterceptor.injectOnly(tracing));
     otelClient = client(http, telemetry.createExecutionInterceptor());
   }
 

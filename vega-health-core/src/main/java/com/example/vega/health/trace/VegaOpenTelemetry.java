@@ -36,7 +36,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link ScanIdSpanProcessor} registered;
  *   <li>the exporting span processor wrapped in {@link HealthRunSpanProcessor}: healthy check runs
  *       are not exported unless {@link Setting#HEALTH_TRACE_HEALTHY_RUNS} is {@code true};
- *   <li>propagators {@code tracecontext,baggage} (the carriers of this package use W3C anyway).
+ *   <li>propagators {@code tracecontext,baggage} (the carriers of this package use W3C anyway);
+ *   <li>with the Zipkin exporter, CONSUMER spans that name their broker ({@code peer.service})
+ *       are sent with it as their Zipkin remote endpoint, so Zipkin's dependency view draws
+ *       {@code sqs -> vega-worker}.
  * </ul>
  *
  * <pre>{@code
@@ -122,7 +125,12 @@ public final class VegaOpenTelemetry {
           // Ours only fill gaps: OTEL_RESOURCE_ATTRIBUTES and the detectors keep what they set.
           .addResourceCustomizer((resource, config) -> Resource.create(service).merge(resource))
           .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(new ScanIdSpanProcessor()))
-          .addSpanProcessorCustomizer((processor, config) -> new HealthRunSpanProcessor(processor, healthyRuns));
+          .addSpanProcessorCustomizer((processor, config) -> new HealthRunSpanProcessor(processor, healthyRuns))
+          // Zipkin draws a consumer's link from its broker only: see ZipkinBrokerEndpoints. By
+          // class name, so that class (and the optional exporter) loads only when Zipkin is used.
+          .addSpanExporterCustomizer((exporter, config) ->
+              exporter.getClass().getName().equals(ZipkinBrokerEndpoints.EXPORTER_CLASS)
+                  ? ZipkinBrokerEndpoints.rebuild(exporter, config) : exporter);
       if (!shutdownHook) {
         b.disableShutdownHook();
       }

@@ -96,4 +96,41 @@ class VegaOpenTelemetryTest {
           .contains("deployment.environment.name=\"prod\"");
     }
   }
+
+  /**
+   * OTEL_PROPAGATORS=xray: with the X-Ray propagator's jar (optional in core, on this test class
+   * path) the SDK builds with it; without the jar (a class loader over the same class path minus
+   * that jar, as a service that does not add it) the build fails, naming the propagator, rather
+   * than falling back to W3C behind the user's back.
+   */
+  @Test
+  void xrayPropagatorsBuildOnlyWithThePropagatorsJar() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(NO_EXPORT);
+    env.put("OTEL_PROPAGATORS", "xray");
+    try (OpenTelemetrySdk sdk = VegaOpenTelemetry.builder("vega-api").environment(env).shutdownHook(false).build()) {
+      assertThat(sdk.getPropagators().getTextMapPropagator().fields()).containsExactly("X-Amzn-Trace-Id");
+    }
+
+    java.util.List<java.net.URL> withoutXray = new java.util.ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!e.contains("opentelemetry-aws-xray-propagator")) {
+        withoutXray.add(java.nio.file.Path.of(e).toUri().toURL());
+      }
+    }
+    assertThat(withoutXray).hasSizeLessThan(System.getProperty("java.class.path").split(java.io.File.pathSeparator).length);
+    try (java.net.URLClassLoader service = new java.net.URLClassLoader(
+        withoutXray.toArray(java.net.URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(() -> service.loadClass("io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator"))
+          .isInstanceOf(ClassNotFoundException.class);
+      Class<?> vega = service.loadClass(VegaOpenTelemetry.class.getName());
+      Object builder = vega.getMethod("builder", String.class).invoke(null, "vega-api");
+      builder = builder.getClass().getMethod("environment", Map.class).invoke(builder, env);
+      builder = builder.getClass().getMethod("shutdownHook", boolean.class).invoke(builder, false);
+      Object b = builder;
+      assertThatThrownBy(() -> b.getClass().getMethod("build").invoke(b))
+          .cause().hasMessageContaining("Unrecognized value for otel.propagators: xray")
+          .extracting(t -> t.getClass().getName())
+          .isEqualTo("io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException");
+    }
+  }
 }

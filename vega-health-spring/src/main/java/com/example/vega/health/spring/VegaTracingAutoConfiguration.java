@@ -8,6 +8,7 @@ import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.trace.ScanIdSpanProcessor;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.ServerSpans;
+import com.example.vega.health.trace.SqsCarrier;
 import com.example.vega.health.trace.SqsTracingInterceptor;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -31,7 +32,8 @@ import org.springframework.core.env.Environment;
  * One trace per scan in a Spring application that has an {@link OpenTelemetry} bean: a
  * {@link ScanTracing}, a filter that continues (trusted callers) or restarts (everyone else) the
  * trace of every request (health paths excepted: {@code vega.tracing.untraced-paths}), an
- * {@link SqsTracingInterceptor} to add to the application's {@code SqsClient} builder, and
+ * {@link SqsTracingInterceptor} to add to the application's {@code SqsClient} builder and an
+ * {@link SqsCarrier} for the spans of processing received messages, and
  * {@link HealthTelemetry} for the monitor's checks. {@code vega.tracing.trusted-networks} lists the
  * CIDRs of callers inside our boundary (other Vega services); by default nobody is trusted.
  *
@@ -136,6 +138,11 @@ public final class VegaTracingAutoConfiguration {
     }
   }
 
+  /**
+   * The interceptor makes the send, receive and delete spans on the application's {@code SqsClient};
+   * the carrier is for the one span a client interceptor cannot make, processing a received
+   * message ({@link SqsCarrier#startProcess}). Both are core's, so they make the same spans.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "software.amazon.awssdk.services.sqs.SqsClient")
   static final class Sqs {
@@ -143,6 +150,12 @@ public final class VegaTracingAutoConfiguration {
     @ConditionalOnMissingBean
     SqsTracingInterceptor vegaSqsTracingInterceptor(ScanTracing tracing) {
       return SqsTracingInterceptor.create(tracing);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SqsCarrier vegaSqsCarrier(ScanTracing tracing) {
+      return SqsCarrier.create(tracing);
     }
   }
 }

@@ -172,10 +172,12 @@ class ScanTraceIT {
     assertThat(runnerEnv).containsKeys("TRACEPARENT", "BAGGAGE");
 
     // The service map Zipkin draws from these spans: service -> service through SERVER spans
-    // continuing a client (RunTask, the proxy call), and every dependency as a remote service
-    // (peer.service on the CLIENT and PRODUCER spans; Zipkin's exporter reads nothing else).
+    // continuing a client (RunTask, the proxy call), every dependency as a remote service
+    // (peer.service on the CLIENT and PRODUCER spans, as Zipkin's exporter maps it), and the
+    // queue's consumer through its broker (the worker's CONSUMER receive span, given its
+    // peer.service as remote endpoint by VegaOpenTelemetry's Zipkin encoder).
     assertThat(zipkin.dependencies()).extracting(l -> l.parent() + " -> " + l.child()).contains(
-        "vega-api -> sqs", "vega-api -> s3", "vega-api -> postgresql",
+        "vega-api -> sqs", "sqs -> vega-worker", "vega-api -> s3", "vega-api -> postgresql",
         "vega-worker -> vega-v16-runner", "vega-worker -> sqs", "vega-worker -> secretsmanager",
         "vega-v16-runner -> vega-llm-proxy", "vega-v16-runner -> s3", "vega-v16-runner -> postgresql",
         "vega-llm-proxy -> llm-provider");
