@@ -1,7 +1,6 @@
 package com.example.vega.health;
 
 import com.example.vega.health.internal.DaemonThreads;
-import com.example.vega.health.internal.ExecutorScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package com.example.vega.health;
 
-import com.example.vega.health.internal.Redactor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package com.example.vega.health;
 
-import com.example.vega.health.checks.DatabaseUrl;
-import com.example.vega.health.checks.VegaRole;
-import com.example.vega.health.http.DetailAccess;
-import com.example.vega.health.http.IpLiteral;
+import com.example.vega.health.internal.Cidr;
+import com.example.vega.health.internal.DatabaseUrl;
+import com.example.vega.health.internal.IpLiteral;
 import com.example.vega.health.token.ScanTokenHandoff;
 import com.example.vega.health.token.TokenReference;
 import java.net.URI;
@@ -110,7 +109,7 @@ public enum Setting {
       "a port number from 1 to 65535 (default 8081)"),
   HEALTH_BIND("VEGA_HEALTH_BIND", Use.MODULE, "\\S{1,64}", v -> IpLiteral.parse(v) != null,
       "an IP address: 127.0.0.1 (default), or 0.0.0.0 to let the ALB reach the health port"),
-  HEALTH_DETAIL_TOKEN("VEGA_HEALTH_DETAIL_TOKEN", Use.MODULE_SECRET, "(?s).+", Setting::bearerToken,
+  HEALTH_DETAIL_TOKEN("VEGA_HEALTH_DETAIL_TOKEN", Use.MODULE_SECRET, "(?s).{16,}",
       "at least 16 random characters"),
   HEALTH_DETAIL_NETWORKS("VEGA_HEALTH_DETAIL_NETWORKS", Use.MODULE, "[^\\p{Cntrl}]{1,2000}", Setting::networks,
       "a comma-separated list of networks such as 10.0.0.0/16"),
@@ -334,13 +333,10 @@ public enum Setting {
     return true;
   }
 
-  private static boolean bearerToken(String value) {
-    DetailAccess.bearerToken(value); // throws when too short
-    return true;
-  }
-
   private static boolean networks(String value) {
-    DetailAccess.fromNetworks(value.split(",")); // throws naming the network it cannot read
+    for (String network : value.split(",")) {
+      Cidr.parse(network); // throws naming the network it cannot read
+    }
     return true;
   }
 

@@ -1,6 +1,6 @@
 package com.example.vega.health.checks;
 
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

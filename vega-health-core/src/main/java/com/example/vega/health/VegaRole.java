@@ -1,4 +1,4 @@
-package com.example.vega.health.checks;
+package com.example.vega.health;
 
 import java.util.Locale;
 

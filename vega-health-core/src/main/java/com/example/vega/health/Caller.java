@@ -1,6 +1,5 @@
-package com.example.vega.health.failure;
+package com.example.vega.health;
 
-import com.example.vega.health.checks.VegaRole;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
