@@ -49,6 +49,15 @@ public enum VegaRole {
         + "; known: api, worker, runner, llm-proxy, maintenance");
   }
 
+  /** The roles' short names, comma-separated: {@code api, worker, runner, llm-proxy, maintenance}. */
+  public static String names() {
+    StringBuilder sb = new StringBuilder();
+    for (VegaRole r : values()) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(r.hintName());
+    }
+    return sb.toString();
+  }
+
   /** The CloudWatch log group the runbook tails, e.g. {@code /vega/dev/vega-worker}. */
   public String logGroup(String environment) {
     return "/vega/" + environment + "/" + serviceName;
