@@ -1,7 +1,5 @@
 package com.example.vega.health;
 
-import com.example.vega.health.internal.ExecutorScheduler;
-import com.example.vega.health.internal.Redactor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

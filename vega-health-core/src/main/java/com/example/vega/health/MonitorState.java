@@ -1,7 +1,5 @@
 package com.example.vega.health;
 
-import com.example.vega.health.internal.Redactor;
-import com.example.vega.health.internal.StateMachine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package com.example.vega.health;
 
-import com.example.vega.health.checks.DatabaseUrl;
-import com.example.vega.health.checks.VegaRole;
-import com.example.vega.health.http.DetailAccess;
-import com.example.vega.health.http.IpLiteral;
+import com.example.vega.health.internal.Cidr;
+import com.example.vega.health.internal.DatabaseUrl;
+import com.example.vega.health.internal.IpLiteral;
 import com.example.vega.health.token.ScanTokenHandoff;
 import com.example.vega.health.token.TokenReference;
 import java.net.URI;
@@ -38,7 +37,7 @@ public enum Setting {
   ENVIRONMENT("VEGA_ENVIRONMENT", Use.SERVICE_WORD, "[a-z0-9][a-z0-9-]{0,31}",
       "a short lower-case name such as dev or prod"),
   ROLE("VEGA_ROLE", Use.SERVICE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role,
-      "one of " + roleNames()),
+      "one of " + VegaRole.names()),
   // \p{Graph} is visible ASCII: no control character, whitespace or non-ASCII in any URL.
   DATABASE_URL("VEGA_DATABASE_URL", Use.SERVICE_SECRET,
       "(jdbc:)?postgres(ql)?://[\\p{Graph}&&[^/?]]+(/[\\p{Graph}&&[^?]]*)?(\\?\\p{Graph}*)?",
@@ -78,7 +77,7 @@ public enum Setting {
       "family[:revision] or a task definition ARN"),
   RUNNER_TASK_ROLE_ARN("VEGA_RUNNER_TASK_ROLE_ARN", Use.SERVICE, Patterns.ROLE_ARN, "an IAM role ARN"),
   WORKER_TASK_ROLE_ARN("VEGA_WORKER_TASK_ROLE_ARN", Use.SERVICE, Patterns.ROLE_ARN, "an IAM role ARN"),
-  // The characters SecretsCheck accepts: a value passing here must also build that check.
+  // SecretsCheck holds every secret id it is given to this same rule.
   PROVIDER_SECRET_ID("VEGA_PROVIDER_SECRET_ID", Use.SERVICE,
       "[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[A-Za-z0-9/_+=.@:-]{1,2000}",
       "a Secrets Manager secret name or ARN"),
@@ -107,12 +106,12 @@ public enum Setting {
       + "says it, e.g. the {service} logs in CloudWatch ({service}: the service, {environment}: VEGA_ENVIRONMENT)"),
 
   // The agent's and the doctor's own settings.
-  HEALTH_ROLE("VEGA_HEALTH_ROLE", Use.MODULE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role, "one of " + roleNames()),
+  HEALTH_ROLE("VEGA_HEALTH_ROLE", Use.MODULE_WORD, "[A-Za-z0-9_-]{1,40}", Setting::role, "one of " + VegaRole.names()),
   HEALTH_PORT("VEGA_HEALTH_PORT", Use.MODULE, "\\d{1,5}", v -> Integer.parseInt(v) <= 65535,
       "a port number from 1 to 65535 (default 8081)"),
   HEALTH_BIND("VEGA_HEALTH_BIND", Use.MODULE, "\\S{1,64}", v -> IpLiteral.parse(v) != null,
       "an IP address: 127.0.0.1 (default), or 0.0.0.0 to let the ALB reach the health port"),
-  HEALTH_DETAIL_TOKEN("VEGA_HEALTH_DETAIL_TOKEN", Use.MODULE_SECRET, "(?s).+", Setting::bearerToken,
+  HEALTH_DETAIL_TOKEN("VEGA_HEALTH_DETAIL_TOKEN", Use.MODULE_SECRET, "(?s).{16,}",
       "at least 16 random characters"),
   HEALTH_DETAIL_NETWORKS("VEGA_HEALTH_DETAIL_NETWORKS", Use.MODULE, "[^\\p{Cntrl}]{1,2000}", Setting::networks,
       "a comma-separated list of networks such as 10.0.0.0/16"),
@@ -336,22 +335,11 @@ public enum Setting {
     return true;
   }
 
-  private static boolean bearerToken(String value) {
-    DetailAccess.bearerToken(value); // throws when too short
-    return true;
-  }
-
   private static boolean networks(String value) {
-    DetailAccess.fromNetworks(value.split(",")); // throws naming the network it cannot read
-    return true;
-  }
-
-  private static String roleNames() {
-    StringBuilder sb = new StringBuilder();
-    for (VegaRole r : VegaRole.values()) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(r.hintName());
+    for (String network : value.split(",")) {
+      Cidr.parse(network); // throws naming the network it cannot read
     }
-    return sb.toString();
+    return true;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package com.example.vega.health;
 
-import com.example.vega.health.failure.Failures;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 

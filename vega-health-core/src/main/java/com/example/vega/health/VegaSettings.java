@@ -1,5 +1,6 @@
 package com.example.vega.health;
 
+import com.example.vega.health.internal.Shown;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -28,17 +29,12 @@ public interface VegaSettings {
    * and symbols).
    */
   static String shown(@Nullable String value) {
-    if (value == null) {
-      return "(not set)";
-    }
-    return showable(value) ? "'" + value + "'"
-        : "(a " + value.length() + "-character value, not shown: it may be a secret)";
+    return Shown.value(value);
   }
 
   /** Whether {@link #shown} repeats the value itself. */
   static boolean showable(String value) {
-    return value.length() <= 32 && value.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-        || c == '.' || c == '_' || c == ':' || c == '/' || c == '-');
+    return Shown.showable(value);
   }
 
   /** The process environment. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -14,12 +13,6 @@ import org.junit.jupiter.api.Test;
 /** No class of core's main code is over 350 lines: a class that grows past that gets split (issue 26). */
 class CoreSourceSizeTest {
   private static final int MAX_LINES = 350;
-  /**
-   * Still over, and being split in other branches (issue 26): remove each entry when its split
-   * lands. The test fails for an entry that is no longer over, so the list cannot go stale.
-   */
-  private static final List<String> BEING_SPLIT_ELSEWHERE = List.of(
-      "com/example/vega/health/Setting.java");
 
   @Test
   void noMainSourceFileOfCoreIsOver350Lines() throws IOException {
@@ -31,16 +24,12 @@ class CoreSourceSizeTest {
         String name = root.relativize(p).toString().replace('\\', '/');
         int n = Files.readAllLines(p).size();
         lines.put(name, n);
-        if (n > MAX_LINES && !BEING_SPLIT_ELSEWHERE.contains(name)) {
+        if (n > MAX_LINES) {
           over.put(name, n);
         }
       }
     }
     assertThat(lines).as("core's main sources, walked from %s", root.toAbsolutePath()).hasSizeGreaterThan(50);
     assertThat(over).as("files over %d lines: split them into cohesive classes", MAX_LINES).isEmpty();
-    for (String known : BEING_SPLIT_ELSEWHERE) {
-      assertThat(lines.get(known)).as("%s is listed as over %d lines: remove it from the list once split", known,
-          MAX_LINES).isNotNull().isGreaterThan(MAX_LINES);
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.checks.ConfigCheck;
-import com.example.vega.health.checks.VegaRole;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

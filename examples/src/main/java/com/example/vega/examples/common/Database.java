@@ -1,6 +1,6 @@
 package com.example.vega.examples.common;
 
-import com.example.vega.health.checks.DatabaseUrl;
+import com.example.vega.health.internal.DatabaseUrl;
 import com.example.vega.health.trace.ClientSpans;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

@@ -5,7 +5,7 @@ import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.checks.VegaChecks;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;

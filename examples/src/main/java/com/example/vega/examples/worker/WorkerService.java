@@ -5,7 +5,7 @@ import com.example.vega.examples.common.Database;
 import com.example.vega.examples.common.ScanToken;
 import com.example.vega.examples.common.ServiceRuntime;
 import com.example.vega.health.checks.VegaChecks;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.token.ScanTokenHandoff;
 import com.example.vega.health.trace.ClientSpans;
 import com.example.vega.health.trace.EcsCarrier;

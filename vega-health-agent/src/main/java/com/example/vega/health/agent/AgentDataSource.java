@@ -1,6 +1,6 @@
 package com.example.vega.health.agent;
 
-import com.example.vega.health.checks.DatabaseUrl;
+import com.example.vega.health.internal.DatabaseUrl;
 
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -5,7 +5,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.checks.DatabaseUrl;
+import com.example.vega.health.internal.DatabaseUrl;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.http.HealthServer;

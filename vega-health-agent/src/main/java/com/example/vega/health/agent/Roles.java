@@ -1,6 +1,6 @@
 package com.example.vega.health.agent;
 
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import java.util.Optional;
 
 /**

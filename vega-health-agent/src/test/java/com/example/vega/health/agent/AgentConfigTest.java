@@ -3,7 +3,7 @@ package com.example.vega.health.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -38,7 +38,7 @@ class AgentRuntimeTest {
   void aRoleWithoutAwsSettingsBuildsNoAwsClient() {
     RoleChecks.Built built;
     try (AwsSdk aws = new AwsSdk(Map.of("AWS_REGION", "us-west-1")::get)) {
-      built = RoleChecks.forRole(com.example.vega.health.checks.VegaRole.MAINTENANCE,
+      built = RoleChecks.forRole(com.example.vega.health.VegaRole.MAINTENANCE,
           VegaSettings.of(Map.of("VEGA_ENVIRONMENT", "test")), () -> aws);
       assertThat(aws.open()).isZero();
     }

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.example.vega.health.telemetry.HealthRunSpanProcessor;
 import com.example.vega.health.telemetry.HealthTelemetry;
-import com.example.vega.health.telemetry.TraceLogFormatter;
+import com.example.vega.health.trace.TraceLogFormatter;
 import com.example.vega.health.trace.ScanContext;
 import com.example.vega.health.trace.ServerSpans;
 import com.example.vega.health.trace.ScanTracing;

@@ -1,6 +1,6 @@
 package com.example.vega.health.checks;
 
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -30,15 +30,17 @@ public abstract class CallerBuilder<B extends CallerBuilder<B>> {
     return self();
   }
 
-  /** The region named in hints, over the client's and the caller's. */
+  /** The region named in hints, over the client's and the caller's; an AWS region such as us-west-1. */
   public B region(String region) {
-    this.region = Objects.requireNonNull(region, "region");
+    this.region = Caller.requireRegion(Objects.requireNonNull(region, "region"));
     return self();
   }
 
   /** The caller for hints; {@code clientRegion} is the client's region id, null when it has none. */
   Caller buildCaller(@Nullable String clientRegion) {
-    String r = region != null ? region : clientRegion != null ? clientRegion : caller.region();
+    // A client may name a region hints cannot (an emulator's "local"): hints then name the caller's.
+    String r = region != null ? region
+        : clientRegion != null && Caller.isRegion(clientRegion) ? clientRegion : caller.region();
     return new Caller(caller.role(), caller.environment(), r, caller.cluster());
   }
 

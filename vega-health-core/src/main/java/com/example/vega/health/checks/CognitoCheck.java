@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
@@ -11,9 +12,9 @@ import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.failure.Caller;
-import com.example.vega.health.failure.Failures;
-import com.example.vega.health.failure.HttpFailures;
+import com.example.vega.health.Caller;
+import com.example.vega.health.Failures;
+import com.example.vega.health.checks.internal.HttpFailures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.internal.DatabaseUrl;
 import com.example.vega.health.DependencyCall;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
@@ -9,8 +10,8 @@ import com.example.vega.health.ComponentType;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.failure.Caller;
-import com.example.vega.health.failure.SqlFailures;
+import com.example.vega.health.Caller;
+import com.example.vega.health.checks.internal.SqlFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

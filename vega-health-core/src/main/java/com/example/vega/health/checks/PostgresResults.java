@@ -2,7 +2,7 @@ package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
-import com.example.vega.health.failure.SqlFailures;
+import com.example.vega.health.checks.internal.SqlFailures;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 

@@ -1,9 +1,10 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package com.example.vega.health.checks;
 
 import com.example.vega.health.CheckContext;
-import com.example.vega.health.failure.AwsFailures;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.checks.internal.AwsFailures;
+import com.example.vega.health.Caller;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;

@@ -9,8 +9,8 @@ import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
-import com.example.vega.health.failure.AwsFailures;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.checks.internal.AwsFailures;
+import com.example.vega.health.Caller;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -33,7 +32,6 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * the task role may decrypt it (KMS); the value is dropped at once, never logged, rendered or kept.
  */
 public final class SecretsCheck implements HealthCheck {
-  private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
   private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
   private final SecretsManagerClient secrets;
@@ -183,8 +181,10 @@ public final class SecretsCheck implements HealthCheck {
         throw new IllegalArgumentException("SecretsCheck needs at least one secret id (" + setting + ")");
       }
       for (String id : ids) {
-        if (!SECRET_ID.matcher(id).matches()) {
-          throw new IllegalArgumentException(setting + " is not a valid secret name or ARN");
+        // One rule for a secret id wherever it comes from: VEGA_PROVIDER_SECRET_ID's.
+        if (!Setting.PROVIDER_SECRET_ID.accepts(id)) {
+          throw new IllegalArgumentException(setting + " is malformed: expected " + Setting.PROVIDER_SECRET_ID.shape()
+              + ", was " + Setting.PROVIDER_SECRET_ID.shown(id));
         }
       }
       return new SecretsCheck(this, buildCaller(Regions.id(secrets.serviceClientConfiguration().region())));

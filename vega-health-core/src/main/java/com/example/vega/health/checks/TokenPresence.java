@@ -3,7 +3,7 @@ package com.example.vega.health.checks;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import com.example.vega.health.token.TokenReference;
 import org.jspecify.annotations.Nullable;
 

@@ -1,5 +1,7 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.internal.DatabaseUrl;
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthProbe;

@@ -1,5 +1,7 @@
 package com.example.vega.health.http;
 
+import com.example.vega.health.Setting;
+import com.example.vega.health.internal.Cidr;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -120,8 +122,9 @@ public interface DetailAccess {
    */
   static DetailAccess bearerToken(String token) {
     Objects.requireNonNull(token, "token");
-    if (token.length() < 16) {
-      throw new IllegalArgumentException("the detail token must be at least 16 characters");
+    // One rule with the setting that usually carries the token (VEGA_HEALTH_DETAIL_TOKEN).
+    if (!Setting.HEALTH_DETAIL_TOKEN.accepts(token)) {
+      throw new IllegalArgumentException("the detail token must be " + Setting.HEALTH_DETAIL_TOKEN.shape());
     }
     byte[] expected = sha256(token);
     return new BuiltInAccess((remote, header) -> {

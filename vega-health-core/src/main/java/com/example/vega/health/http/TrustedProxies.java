@@ -1,5 +1,7 @@
 package com.example.vega.health.http;
 
+import com.example.vega.health.internal.IpLiteral;
+import com.example.vega.health.internal.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package com.example.vega.health.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.DependencyCall;
 import com.example.vega.health.testing.FleetFakes;

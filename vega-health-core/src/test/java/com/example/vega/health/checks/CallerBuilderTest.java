@@ -3,7 +3,8 @@ package com.example.vega.health.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.VegaRole;
+import com.example.vega.health.Caller;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

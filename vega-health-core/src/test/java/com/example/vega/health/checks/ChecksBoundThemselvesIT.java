@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -19,7 +19,7 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.StatusListener;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
 import com.example.vega.health.testing.MotoServer;

@@ -1,5 +1,6 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.VegaRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.vega.health.CheckContext;
@@ -7,7 +8,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import com.example.vega.health.testing.ManualScheduler;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.token.ScanTokenHandoff;

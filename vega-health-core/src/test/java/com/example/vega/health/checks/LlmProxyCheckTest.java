@@ -6,7 +6,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.Status;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import com.example.vega.health.testing.ManualScheduler;
 import com.example.vega.health.testing.MotoServer;
 import com.sun.net.httpserver.HttpServer;

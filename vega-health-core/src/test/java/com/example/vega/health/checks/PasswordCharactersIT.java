@@ -1,7 +1,9 @@
 package com.example.vega.health.checks;
 
+import com.example.vega.health.VegaRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.internal.DatabaseUrl;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckResult;

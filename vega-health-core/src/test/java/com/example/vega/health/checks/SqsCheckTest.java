@@ -7,7 +7,7 @@ import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
-import com.example.vega.health.failure.Caller;
+import com.example.vega.health.Caller;
 import com.example.vega.health.testing.MotoServer;
 import java.time.Duration;
 import java.time.Instant;

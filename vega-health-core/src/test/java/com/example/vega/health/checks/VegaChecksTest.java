@@ -3,6 +3,7 @@ package com.example.vega.health.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.CheckContext;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;

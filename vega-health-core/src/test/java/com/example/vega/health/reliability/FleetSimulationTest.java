@@ -11,7 +11,7 @@ import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.StatusListener;
 import com.example.vega.health.checks.VegaChecks;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.testing.FleetFakes;
 import com.example.vega.health.testing.ManualScheduler;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package com.example.vega.health.testing;
 
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.VegaChecks;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;

@@ -4,7 +4,7 @@ import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;

@@ -1,7 +1,7 @@
 package com.example.vega.health.spring;
 
 import com.example.vega.health.http.DetailAccess;
-import com.example.vega.health.http.IpLiteral;
+import com.example.vega.health.internal.IpLiteral;
 import com.example.vega.health.http.TrustedProxies;
 import com.example.vega.health.trace.ServerSpans;
 import com.example.vega.health.trace.Trust;

@@ -9,7 +9,7 @@ import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.DeadlockCheck;
 import com.example.vega.health.checks.PostgresCheck;
 import com.example.vega.health.checks.VegaChecks;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.TrustedProxies;
 import java.time.Duration;

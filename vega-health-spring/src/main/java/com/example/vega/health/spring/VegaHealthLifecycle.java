@@ -4,7 +4,7 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.http.DetailAccess;
 import com.example.vega.health.http.HealthServer;
 import java.io.IOException;
-import com.example.vega.health.http.IpLiteral;
+import com.example.vega.health.internal.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

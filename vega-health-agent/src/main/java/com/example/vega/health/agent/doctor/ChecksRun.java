@@ -12,7 +12,7 @@ import com.example.vega.health.agent.AwsSdk;
 import com.example.vega.health.agent.RoleChecks;
 import com.example.vega.health.agent.Roles;
 import com.example.vega.health.agent.Text;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,7 +4,7 @@ import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.agent.AgentDataSource;
 import com.example.vega.health.agent.Text;
-import com.example.vega.health.checks.DatabaseUrl;
+import com.example.vega.health.internal.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,7 +2,7 @@ package com.example.vega.health.agent.doctor;
 
 import com.example.vega.health.Status;
 import com.example.vega.health.agent.Text;
-import com.example.vega.health.failure.AwsFailures;
+import com.example.vega.health.checks.internal.AwsFailures;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,7 +4,7 @@ import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.agent.Text;
-import com.example.vega.health.failure.Failures;
+import com.example.vega.health.Failures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

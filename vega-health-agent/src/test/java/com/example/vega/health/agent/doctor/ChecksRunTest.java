@@ -7,7 +7,7 @@ import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 
 import com.example.vega.health.agent.AwsSdk;
 import com.example.vega.health.testing.MotoServer;

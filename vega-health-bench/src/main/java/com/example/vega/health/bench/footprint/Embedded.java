@@ -10,7 +10,7 @@ import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.VegaSettings;
 import com.example.vega.health.checks.VegaChecks;
-import com.example.vega.health.checks.VegaRole;
+import com.example.vega.health.VegaRole;
 import com.example.vega.health.http.HealthServer;
 import java.io.IOException;
 import java.time.Duration;

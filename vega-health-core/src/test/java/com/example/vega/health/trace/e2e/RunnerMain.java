@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * RunTask override gives it: extracts the worker's context once at start, then downloads the
  * source from S3, claims the scan in Postgres, calls the LLM proxy, upserts a finding and writes
  * the report — each a client span under the runner's root span. Its log lines go through
- * {@code java.util.logging} with {@link com.example.vega.health.telemetry.TraceLogFormatter} as
+ * {@code java.util.logging} with {@link com.example.vega.health.trace.TraceLogFormatter} as
  * JSON (the IT sets {@code java.util.logging.config.file}).
  */
 public final class RunnerMain {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.vega.health.testing.ChildProcess;
 import com.example.vega.health.testing.MotoServer;
-import com.example.vega.health.telemetry.TraceLogFormatter;
+import com.example.vega.health.trace.TraceLogFormatter;
 import com.example.vega.health.testing.PostgresServer;
 import com.example.vega.health.testing.TestJvm;
 import com.example.vega.health.testing.ZipkinServer;

@@ -1,4 +1,4 @@
-package com.example.vega.health.http;
+package com.example.vega.health.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

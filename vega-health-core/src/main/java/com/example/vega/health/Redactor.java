@@ -1,7 +1,5 @@
-package com.example.vega.health.internal;
+package com.example.vega.health;
 
-import com.example.vega.health.CheckResult;
-import com.example.vega.health.Observation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -15,7 +13,7 @@ import java.util.regex.Pattern;
  * the monitor records a result ({@code MonitorState.record}), so every renderer, log line and
  * metric sees redacted text. Not API: may change without notice.
  */
-public final class Redactor {
+final class Redactor {
   static final String MASK = "****";
   private static final Pattern URL_USERINFO = Pattern.compile("(://[^/\\s:@]*):[^@\\s/]*@");
   private static final Pattern KEY_VALUE =

@@ -1,8 +1,7 @@
-package com.example.vega.health.telemetry;
+package com.example.vega.health.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.vega.health.trace.ScanContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;

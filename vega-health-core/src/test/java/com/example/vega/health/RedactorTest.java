@@ -1,4 +1,4 @@
-package com.example.vega.health.internal;
+package com.example.vega.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

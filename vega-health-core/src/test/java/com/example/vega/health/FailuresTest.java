@@ -1,10 +1,7 @@
-package com.example.vega.health.failure;
+package com.example.vega.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.vega.health.CheckResult;
-import com.example.vega.health.ErrorKind;
-import com.example.vega.health.Status;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

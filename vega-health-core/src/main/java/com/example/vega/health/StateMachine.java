@@ -1,7 +1,5 @@
-package com.example.vega.health.internal;
+package com.example.vega.health;
 
-import com.example.vega.health.CheckPolicy;
-import com.example.vega.health.Status;
 
 /**
  * Flap damping for one check: the reported status changes only after N consecutive results of a
@@ -9,7 +7,7 @@ import com.example.vega.health.Status;
  * for a change for the better). The very first result is taken at once. Not thread-safe: the
  * monitor serialises calls. Not API: may change without notice.
  */
-public final class StateMachine {
+final class StateMachine {
   private final CheckPolicy policy;
   private Status reported;
   private boolean hasResult;

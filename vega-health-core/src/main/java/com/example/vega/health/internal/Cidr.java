@@ -1,14 +1,18 @@
-package com.example.vega.health.http;
+package com.example.vega.health.internal;
 
-import com.example.vega.health.VegaSettings;
 import java.net.InetAddress;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /** One IP network such as {@code 10.0.0.0/16}, parsed without any DNS lookup. */
-record Cidr(String text, byte[] network, byte[] mask) {
+public record Cidr(String text, byte[] network, byte[] mask) {
 
-  static Cidr parse(String cidr) {
+  /**
+   * Parses {@code cidr}.
+   *
+   * @throws IllegalArgumentException quoting the value only where {@link Shown} would
+   */
+  public static Cidr parse(String cidr) {
     String trimmed = cidr.trim();
     String[] parts = trimmed.split("/", 2);
     try {
@@ -31,7 +35,8 @@ record Cidr(String text, byte[] network, byte[] mask) {
     }
   }
 
-  boolean contains(InetAddress address) {
+  /** Whether {@code address} is in this network. */
+  public boolean contains(InetAddress address) {
     byte[] a = address.getAddress();
     if (a.length != network.length) {
       return false;
@@ -45,7 +50,8 @@ record Cidr(String text, byte[] network, byte[] mask) {
   }
 
   /** Whether some address lies in both networks: one of them contains the other's first address. */
-  boolean overlaps(Cidr other) {
+  /** Whether the two networks share an address. */
+  public boolean overlaps(Cidr other) {
     if (network.length != other.network.length) {
       return false;
     }
@@ -61,9 +67,9 @@ record Cidr(String text, byte[] network, byte[] mask) {
     return true;
   }
 
-  /** The value as messages quote it (it comes from a setting and goes to a log): see {@link VegaSettings#shown}. */
+  /** The value as messages quote it (it comes from a setting and goes to a log): see {@link Shown}. */
   private static String shown(String cidr) {
-    return VegaSettings.shown(cidr);
+    return Shown.value(cidr);
   }
 
   @Override

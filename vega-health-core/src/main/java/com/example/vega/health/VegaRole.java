@@ -1,4 +1,4 @@
-package com.example.vega.health.checks;
+package com.example.vega.health;
 
 import java.util.Locale;
 
@@ -47,6 +47,15 @@ public enum VegaRole {
     }
     throw new IllegalArgumentException("unknown Vega role " + com.example.vega.health.VegaSettings.shown(name)
         + "; known: api, worker, runner, llm-proxy, maintenance");
+  }
+
+  /** The roles' short names, comma-separated: {@code api, worker, runner, llm-proxy, maintenance}. */
+  public static String names() {
+    StringBuilder sb = new StringBuilder();
+    for (VegaRole r : values()) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(r.hintName());
+    }
+    return sb.toString();
   }
 
   /** The CloudWatch log group the runbook tails, e.g. {@code /vega/dev/vega-worker}. */

@@ -1,7 +1,5 @@
-package com.example.vega.health.failure;
+package com.example.vega.health;
 
-import com.example.vega.health.CheckResult;
-import com.example.vega.health.ErrorKind;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;

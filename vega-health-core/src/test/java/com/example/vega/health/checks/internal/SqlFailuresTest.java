@@ -1,4 +1,4 @@
-package com.example.vega.health.failure;
+package com.example.vega.health.checks.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

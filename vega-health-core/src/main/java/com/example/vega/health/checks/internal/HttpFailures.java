@@ -1,4 +1,4 @@
-package com.example.vega.health.failure;
+package com.example.vega.health.checks.internal;
 
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;

@@ -1,6 +1,5 @@
-package com.example.vega.health.failure;
+package com.example.vega.health;
 
-import com.example.vega.health.checks.VegaRole;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -21,30 +20,49 @@ public record Caller(String role, String environment, String region, String clus
   public static final String UNKNOWN_CLUSTER = "<cluster>";
 
   // A placeholder such as "<env>" stands where the value is not known.
-  private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}|<[a-z]+>");
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,40}|<[a-z]+>");
-  private static final Pattern CLUSTER =
-      Pattern.compile("[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9_-]{1,255}|<[a-z]+>");
+  private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z]+>");
+  private static final Pattern ROLE = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
 
-  /** Validates each part: they are printed in hints, so none may be free text (or a secret). */
+  /**
+   * Validates each part: they are printed in hints, so none may be free text (or a secret). The
+   * environment, region and cluster are held to the rules of the settings they come from
+   * ({@link Setting#ENVIRONMENT}, {@link Setting#COGNITO_REGION}'s region shape, {@link
+   * Setting#ECS_CLUSTER}), so a value passes here exactly when it passes there.
+   */
   public Caller {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(cluster, "cluster");
-    if (!WORD.matcher(role).matches()) {
-      throw new IllegalArgumentException("role must be a short lower-case name such as 'worker', was '" + role + "'");
+    if (!ROLE.matcher(role).matches() && !PLACEHOLDER.matcher(role).matches()) {
+      throw new IllegalArgumentException("role must be a short lower-case name such as 'worker', was "
+          + VegaSettings.shown(role));
     }
-    if (!WORD.matcher(environment).matches()) {
-      throw new IllegalArgumentException(
-          "environment must be a short lower-case name such as 'dev', was '" + environment + "'");
+    requireShape("environment", environment, Setting.ENVIRONMENT);
+    requireShape("region", region, Setting.COGNITO_REGION);
+    requireShape("cluster", cluster, Setting.ECS_CLUSTER);
+  }
+
+  /** Whether {@code region} is an AWS region's id as hints name it (the shape of VEGA_COGNITO_REGION). */
+  public static boolean isRegion(String region) {
+    return Setting.COGNITO_REGION.accepts(region);
+  }
+
+  /**
+   * {@code region}, if it is an AWS region's id or the {@code <region>} placeholder.
+   *
+   * @throws IllegalArgumentException naming VEGA_COGNITO_REGION, whose shape a region must have
+   */
+  public static String requireRegion(String region) {
+    return requireShape("region", region, Setting.COGNITO_REGION);
+  }
+
+  private static String requireShape(String part, String value, Setting rule) {
+    if (!PLACEHOLDER.matcher(value).matches() && !rule.accepts(value)) {
+      throw new IllegalArgumentException(part + " must have the shape of " + rule.key() + " (" + rule.shape()
+          + "), was " + rule.shown(value));
     }
-    if (!REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("region must be an AWS region such as 'us-west-1'");
-    }
-    if (!CLUSTER.matcher(cluster).matches()) {
-      throw new IllegalArgumentException("cluster must be an ECS cluster name or ARN");
-    }
+    return value;
   }
 
   /** A caller of {@code role} whose environment, region and cluster are not known yet. */

@@ -1,7 +1,6 @@
-package com.example.vega.health.internal;
+package com.example.vega.health;
 
-import com.example.vega.health.HealthClock;
-import com.example.vega.health.Scheduler;
+import com.example.vega.health.internal.DaemonThreads;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * The monitor's default {@link Scheduler}: one daemon thread. Tasks must be short: runs happen
  * elsewhere. Not API: may change without notice.
  */
-public final class ExecutorScheduler implements Scheduler {
+final class ExecutorScheduler implements Scheduler {
   private final ScheduledThreadPoolExecutor executor;
 
   public ExecutorScheduler(String threadName) {

@@ -1,7 +1,6 @@
-package com.example.vega.health.telemetry;
+package com.example.vega.health.trace;
 
 import com.example.vega.health.internal.Json;
-import com.example.vega.health.trace.ScanContext;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.api.trace.Span;
@@ -21,14 +20,14 @@ import java.util.logging.LogRecord;
  * Logback, and for {@code System.Logger}, which logs through {@code java.util.logging} by default.
  *
  * <p>Two shapes, chosen by the LogManager property
- * {@code com.example.vega.health.telemetry.TraceLogFormatter.format}:
+ * {@code com.example.vega.health.trace.TraceLogFormatter.format}:
  * {@code text} (default: {@code 2025-01-01T00:00:00Z INFO logger - message trace_id=... span_id=... vega.scan.id=...})
  * or {@code json}: one JSON object per line, the shape CloudWatch Logs Insights reads into fields.
  *
  * <pre>
  * handlers=java.util.logging.ConsoleHandler
- * java.util.logging.ConsoleHandler.formatter=com.example.vega.health.telemetry.TraceLogFormatter
- * com.example.vega.health.telemetry.TraceLogFormatter.format=json
+ * java.util.logging.ConsoleHandler.formatter=com.example.vega.health.trace.TraceLogFormatter
+ * com.example.vega.health.trace.TraceLogFormatter.format=json
  * </pre>
  *
  * <p>The context is read on the logging thread, so the handler must format synchronously (the

@@ -1,5 +1,6 @@
-package com.example.vega.health.failure;
+package com.example.vega.health.checks.internal;
 
+import com.example.vega.health.Failures;
 import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package com.example.vega.health.checks;
+package com.example.vega.health.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;

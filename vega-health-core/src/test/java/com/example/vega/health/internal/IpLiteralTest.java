@@ -1,4 +1,4 @@
-package com.example.vega.health.http;
+package com.example.vega.health.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
