@@ -152,7 +152,9 @@ public final class PostgresCheck implements HealthCheck {
       return migrations.with("responseTime", responseMs, "ms");
     }
     HikariPoolView.Stats s = pool != null ? pool.stats() : null;
-    if (s != null && s.waiting() > 0) {
+    // Callers queue behind a full pool: evidence of pressure. Below its maximum the pool is still
+    // opening connections (a cold start, a burst): callers wait for a handshake, not for a leak.
+    if (s != null && s.saturated()) {
       return results.waiting(s).with("responseTime", responseMs, "ms");
     }
     String msg = "validation query answered in " + responseMs + "ms on " + results.target();

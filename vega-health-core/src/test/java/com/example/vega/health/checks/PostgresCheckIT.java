@@ -424,6 +424,40 @@ class PostgresCheckIT {
     assertThat(check.check(CheckContext.of(Duration.ofSeconds(5))).status()).isEqualTo(Status.UP);
   }
 
+  /**
+   * A caller that waits while the pool, below its maximum, opens a connection (a cold start, a
+   * burst) is no evidence of pressure: UP, with the waiting caller among the pool's figures. The
+   * new connection's handshake is held back by the proxy so that the wait outlasts the check.
+   */
+  @Test
+  void callersWaitingWhileThePoolOpensConnectionsBelowItsMaximumAreNoDegradation() throws Exception {
+    HikariDataSource ds = pool(PostgresServer.jdbcUrl(proxy.port()), PostgresServer.PASSWORD, 3);
+    PostgresCheck check = PostgresCheck.builder(ds).role("vega-worker").environment("dev")
+        .validationQuery("SELECT pg_sleep(1)").build();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      var run = threads.submit(() -> check.check(CheckContext.of(Duration.ofSeconds(20))));
+      awaitPool(ds, p -> p.getActiveConnections() == 1); // the check holds the pool's only connection
+      proxy.slowBy(Duration.ofSeconds(2)).mode(TcpFaultProxy.Mode.SLOW); // every handshake step 2 s late
+      threads.execute(() -> {
+        try (Connection c = ds.getConnection()) {
+          // served once its connection is open
+        } catch (Exception e) {
+          // interrupted at the end of the test
+        }
+      });
+      awaitPool(ds, p -> p.getThreadsAwaitingConnection() == 1);
+      CheckResult r = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.observation("waitingThreads").value()).as(r.toString()).isEqualTo(1);
+      assertThat(r.observation("activeConnections").value()).isEqualTo(1);
+      assertThat(r.status()).as(r.toString()).isEqualTo(Status.UP);
+      assertThat(r.message()).startsWith("validation query answered in ");
+    } finally {
+      proxy.mode(TcpFaultProxy.Mode.FORWARD);
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void missingMigrationIsNamedAndRecoveryFollowsItsApplication() throws Exception {
     pg.sql("DELETE FROM schema_migrations WHERE version = '004_findings_columns.sql'");
