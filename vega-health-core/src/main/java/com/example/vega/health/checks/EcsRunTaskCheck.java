@@ -9,6 +9,7 @@ import com.example.vega.health.ComponentType;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.HealthCheck;
 import com.example.vega.health.Setting;
+import com.example.vega.health.Status;
 import com.example.vega.health.checks.internal.AwsFailures;
 import com.example.vega.health.Caller;
 import java.util.ArrayList;
@@ -113,7 +114,14 @@ public final class EcsRunTaskCheck implements HealthCheck {
               + "revision of " + td.family() + " (a deploy registers one)");
     }
     RunTaskPermissions.Found p = permissions.gather(ctx, td);
-    return p.failed() != null ? p.failed() : verdict(td, p);
+    CheckResult failed = p.failed();
+    if (failed != null && (failed.status() == Status.DOWN || p.why().isEmpty())) {
+      return failed.with("permissionsSimulated", p.simulated(), null);
+    }
+    CheckResult v = verdict(td, p);
+    // Something is unverified whatever the probes say (no simulation, or no role to pass): a
+    // transient probe failure must not read better than that UNKNOWN, so it is added, not returned.
+    return failed == null ? v : v.withText(v.message() + "; probes: " + failed.message(), v.hint(), v.observations());
   }
 
   /** Step 1: the cluster exists and is ACTIVE; null when it is. */
@@ -177,7 +185,9 @@ public final class EcsRunTaskCheck implements HealthCheck {
     }
     return result.with("permissionsAllowed", RunTaskPermissions.ACTIONS.size() - denied.size() - unknown.size(), null)
         .with("permissionsDenied", denied.size(), null)
-        .with("permissionsUnknown", unknown.size(), null);
+        .with("permissionsUnknown", unknown.size(), null)
+        // How many of the verdicts IAM simulation gave: 0 says the worker's role was not simulated.
+        .with("permissionsSimulated", p.simulated(), null);
   }
 
   private static String name(TaskDefinition td) {

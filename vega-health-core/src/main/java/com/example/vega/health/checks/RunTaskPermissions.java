@@ -50,8 +50,9 @@ record RunTaskPermissions(EcsClient ecs, @Nullable IamClient iam, @Nullable Stri
   /**
    * What was found for each permission, how, and why what is UNKNOWN is; or the failure that
    * stopped the probes (throttling, 5xx, network), which the check reports as it is.
+   * {@code simulated} counts the permissions IAM simulation decided: 0 when it did not run or failed.
    */
-  record Found(Map<String, Evidence> evidence, Set<String> passRoles, String how, String why,
+  record Found(Map<String, Evidence> evidence, Set<String> passRoles, String how, String why, int simulated,
       @Nullable CheckResult failed) {
     List<String> denied() {
       return with(Evidence.DENIED);
@@ -107,6 +108,7 @@ record RunTaskPermissions(EcsClient ecs, @Nullable IamClient iam, @Nullable Stri
     }
     String why = "";
     String how = "";
+    int simulated = 0;
     if (iam != null && principalArn != null) {
       try {
         simulate(ctx, List.of(RUN_TASK), List.of(td.taskDefinitionArn()), evidence);
@@ -115,6 +117,9 @@ record RunTaskPermissions(EcsClient ecs, @Nullable IamClient iam, @Nullable Stri
           simulate(ctx, List.of(PASS_ROLE), new ArrayList<>(passRoles), evidence);
         }
         how = "IAM simulation";
+        for (Evidence e : evidence.values()) {
+          simulated += e == Evidence.UNKNOWN ? 0 : 1;
+        }
       } catch (SdkException e) {
         for (String a : ACTIONS) {
           evidence.put(a, Evidence.UNKNOWN);
@@ -142,7 +147,7 @@ record RunTaskPermissions(EcsClient ecs, @Nullable IamClient iam, @Nullable Stri
         how = how.isEmpty() ? "probes" : how + " and probes";
       }
     }
-    return new Found(evidence, passRoles, how, why, failed);
+    return new Found(evidence, passRoles, how, why, simulated, failed);
   }
 
   private void simulate(CheckContext ctx, List<String> actions, List<String> resources,

@@ -103,6 +103,7 @@ class EcsRunTaskCheckTest {
     assertThat(ok.status()).isEqualTo(Status.UP);
     assertThat(ok.message()).isEqualTo("cluster vega-dev ACTIVE, runner task definition vega-v16-runner:1 "
         + "ACTIVE; ecs:RunTask, ecs:StopTask, ecs:DescribeTasks, iam:PassRole allowed (IAM simulation)");
+    assertThat(ok.observation("permissionsSimulated").value()).isEqualTo(4);
     // PassRole was simulated on the runner's task role, read from its task definition.
     iamServer.verify(postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("iam%3APassRole"))
         .withRequestBody(containing("vega-dev-runner-task")));
@@ -204,6 +205,29 @@ class EcsRunTaskCheckTest {
       assertThat(r.status()).isEqualTo(Status.UNKNOWN);
       assertThat(r.message()).endsWith("ecs:RunTask, iam:PassRole not verified: "
           + "iam:SimulatePrincipalPolicy is denied to the worker task role");
+      // The probes' verdicts are not the simulation's: none of the four came from it.
+      assertThat(r.observation("permissionsSimulated").value()).isEqualTo(0);
+    } finally {
+      ecsServer.stop();
+    }
+  }
+
+  @Test
+  void deniedSimulationWithAProbeAnswering500IsUnknownNotDegraded() {
+    iamServer.stubFor(post(urlPathEqualTo("/")).willReturn(aResponse().withStatus(403)
+        .withHeader("Content-Type", "text/xml")
+        .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message>"
+            + "</Error><RequestId>1</RequestId></ErrorResponse>")));
+    WireMockServer ecsServer = fakeEcs(500, "{\"__type\":\"ServerException\",\"message\":\"boom\"}");
+    try {
+      EcsClient probed = AwsClients.at(URI.create(ecsServer.baseUrl())).ecs();
+      CheckResult r = run(EcsRunTaskCheck.builder(probed, "vega-dev", "vega-v16-runner")
+          .simulateWith(iam, WORKER_ROLE).build());
+      // RunTask and PassRole have no evidence without the simulation: a transient 500 cannot make that better.
+      assertThat(r.status()).isEqualTo(Status.UNKNOWN);
+      assertThat(r.message()).contains("not verified: iam:SimulatePrincipalPolicy is denied to the worker task role")
+          .contains("; probes: ECS answered 500 to ecs:StopTask");
+      assertThat(r.observation("permissionsSimulated").value()).isEqualTo(0);
     } finally {
       ecsServer.stop();
     }

@@ -5,6 +5,7 @@ import com.example.vega.health.CheckResult;
 import com.example.vega.health.CheckState;
 import com.example.vega.health.HealthMonitor;
 import com.example.vega.health.HealthSnapshot;
+import com.example.vega.health.Observation;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Status;
 import com.example.vega.health.VegaSettings;
@@ -158,12 +159,12 @@ final class ChecksRun {
           h = h.withEvidence(List.of(RoleRights.asCaller(ctx)));
         }
         // ecs-runtask simulates the worker's task role when it is named, and calls ECS (and
-        // probes) as the doctor: both principals are said.
+        // probes) as the doctor: both principals are said, the role only as far as it was simulated.
         if (c.name().equals(ECS_RUNTASK) && c.lastResult() != null) {
           String worker = ctx.setting(Settings.WORKER_TASK_ROLE_ARN);
           List<String> whose = new ArrayList<>();
           if (worker != null) {
-            whose.add("rights tested: as " + worker + " (simulated)");
+            whose.add(workerRights(worker, c.lastResult()));
           }
           whose.add(RoleRights.asCaller(ctx));
           h = h.withEvidence(whose);
@@ -174,6 +175,22 @@ final class ChecksRun {
     } finally {
       monitor.close();
     }
+  }
+
+  /**
+   * Whose rights ecs-runtask's result judged, from its {@code permissionsSimulated} count (absent
+   * when the check ended before gathering evidence): a simulation that failed (denied,
+   * unavailable) or never ran tested nothing of the worker's role.
+   */
+  static String workerRights(String worker, CheckResult r) {
+    Observation simulated = r.observation("permissionsSimulated");
+    if (simulated == null) {
+      return "rights not tested: " + worker + " (the check gave no IAM policy simulation result)";
+    }
+    if (simulated.value() instanceof Number n && n.intValue() > 0) {
+      return "rights tested: as " + worker + " (simulated)";
+    }
+    return "rights not tested: " + worker + " (its IAM policy simulation could not be done)";
   }
 
   private static boolean allReported(HealthSnapshot s) {

@@ -1,5 +1,6 @@
 package com.example.vega.health.agent.doctor;
 
+import com.example.vega.health.CheckResult;
 import com.example.vega.health.ErrorKind;
 import com.example.vega.health.Status;
 import com.example.vega.health.agent.Text;
@@ -92,35 +93,36 @@ record Failure(ErrorKind kind, Status status, String what, String next) {
     return service.toUpperCase(Locale.ROOT).replace(' ', '_');
   }
 
-  /** Postgres: what the SQLSTATE and the cause's type say, as core's checks read them. */
+  /**
+   * Postgres: the kind core's postgres check reads ({@link SqlFailures#of}: each SQLSTATE it knows
+   * along the cause chain, then the network cause), worded with the doctor's next steps. A SQLSTATE
+   * core does not know, such as a class 08 connection exception without a network cause, says no
+   * more than its state and message: it is not read as a timeout.
+   */
   static Failure sql(SQLException e, String address) {
+    // The doctor opens its own connection for each of its queries: connecting.
+    CheckResult core = SqlFailures.of(e, new SqlFailures.Target(address, null, "the service", "doctor"), true);
+    ErrorKind kind = core.errorKind();
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    ErrorKind net = Failures.network(e);
-    if (net == ErrorKind.CONNECTION_REFUSED) {
-      return new Failure(net, Status.DOWN, "connection refused on " + address, Runbook.DB_REFUSED.text());
-    }
-    if (net == ErrorKind.UNKNOWN_HOST) {
-      return new Failure(net, Status.DOWN, "the database host of " + address + " does not resolve",
-          Runbook.DB_HOST.text());
-    }
-    // 08xxx: no connection was made, whatever the driver says around it.
-    if (net != null || state.startsWith("08")) {
-      return new Failure(ErrorKind.TIMEOUT, Status.DOWN, "no connection to " + address + " in time (" + state + ")",
-          Runbook.DB_TIMEOUT.text("address", address));
-    }
-    ErrorKind kind = SqlFailures.kind(state);
     String detail = Text.oneLine(e.getMessage());
-    return switch (kind == null ? ErrorKind.OTHER : kind) {
-      case AUTHENTICATION -> new Failure(ErrorKind.AUTHENTICATION, Status.DOWN,
-          "Postgres rejected the credentials for " + address, Runbook.DB_AUTH.text());
-      case NOT_FOUND -> new Failure(ErrorKind.NOT_FOUND, Status.DOWN, "the database in " + address + " does not exist",
+    return switch (kind) {
+      case CONNECTION_REFUSED -> new Failure(kind, Status.DOWN, "connection refused on " + address,
+          Runbook.DB_REFUSED.text());
+      case UNKNOWN_HOST -> new Failure(kind, Status.DOWN, "the database host of " + address + " does not resolve",
+          Runbook.DB_HOST.text());
+      case CONNECT_TIMEOUT -> new Failure(kind, Status.DOWN, "no connection to " + address + " in time",
+          Runbook.DB_TIMEOUT.text("address", address));
+      case AUTHENTICATION -> new Failure(kind, Status.DOWN, "Postgres rejected the credentials for " + address,
+          Runbook.DB_AUTH.text());
+      case NOT_FOUND -> new Failure(kind, Status.DOWN, "the database in " + address + " does not exist",
           Runbook.DB_NAME.text());
-      case MIGRATION_MISSING -> state.equals("42703")
-          ? new Failure(ErrorKind.MIGRATION_MISSING, Status.DOWN, "a column is missing: " + detail, Runbook.DB_COLUMN.text())
-          : new Failure(ErrorKind.MIGRATION_MISSING, Status.DOWN, "a table is missing: " + detail,
-              Runbook.DB_TABLE.text("env", "<env>"));
-      default -> new Failure(kind == null ? ErrorKind.OTHER : kind, Status.DOWN, "Postgres error " + state + ": " + detail,
-          Runbook.DB_OTHER.text());
+      case MIGRATION_MISSING -> core.message().startsWith("a column")
+          ? new Failure(kind, Status.DOWN, Text.oneLine(core.message()), Runbook.DB_COLUMN.text())
+          : new Failure(kind, Status.DOWN, Text.oneLine(core.message()), Runbook.DB_TABLE.text("env", "<env>"));
+      // Connected but no answer, no connection slots, shutting down: core's words and steps.
+      case TIMEOUT, SATURATED, SERVER_ERROR -> new Failure(kind, Status.DOWN, Text.oneLine(core.message()), core.hint());
+      default -> new Failure(ErrorKind.OTHER, Status.DOWN,
+          "Postgres error" + (state.isEmpty() ? "" : " " + state) + ": " + detail, Runbook.DB_OTHER.text());
     };
   }
 

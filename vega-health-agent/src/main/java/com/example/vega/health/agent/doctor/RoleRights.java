@@ -86,6 +86,9 @@ final class RoleRights {
             .actionNames(need.action()).resourceArns(need.resources())).evaluationResults();
       } catch (SdkException e) {
         Failure f = Failure.aws(e, "IAM", "iam:SimulatePrincipalPolicy");
+        // Nothing of the role was tested: the evidence says so, not "rights tested".
+        evidence.set(0, "rights not tested: task role " + roleArn + " (iam:SimulatePrincipalPolicy, by " + caller(ctx)
+            + ", could not be done: " + f.what() + ")");
         return new Hop(hop, Status.UNKNOWN, Hop.since(start), "no evidence for " + who + ": " + f.what(),
             noEvidenceHint, evidence);
       }

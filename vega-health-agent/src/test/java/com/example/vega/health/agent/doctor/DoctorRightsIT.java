@@ -61,18 +61,23 @@ class DoctorRightsIT {
   WireMockServer iam(String deniedAction) {
     WireMockServer iam = aws.fake("IAM");
     for (String action : new String[] {"s3:GetObject", "s3:PutObject", "ecs:RunTask", "iam:PassRole",
-        "sqs:SendMessage"}) {
+        "sqs:SendMessage", "ecs:StopTask"}) {
       String resource = switch (action) {
         case "s3:GetObject" -> "arn:aws:s3:::vega-test-source/*";
         case "s3:PutObject" -> "arn:aws:s3:::vega-test-artifacts/*";
         case "ecs:RunTask" -> "arn:aws:ecs:us-west-1:123456789012:task-definition/vega-v16-runner:1";
         case "sqs:SendMessage" -> "arn:aws:sqs:us-west-1:123456789012:vega-test-scans";
+        case "ecs:StopTask" -> "*";
         default -> RUNNER_ROLE;
       };
       String decision = action.equals(deniedAction) ? "implicitDeny" : "allowed";
       StringBuilder members = new StringBuilder(member(action, resource, decision));
       if (action.equals("iam:PassRole")) {
         members.append(member(action, RUNNER_EXEC, decision));
+      }
+      if (action.equals("ecs:StopTask")) {
+        // ecs-runtask simulates StopTask and DescribeTasks in one request.
+        members.append(member("ecs:DescribeTasks", resource, decision));
       }
       iam.stubFor(post(urlPathEqualTo("/")).withRequestBody(containing("Action=SimulatePrincipalPolicy"))
           .withRequestBody(containing("ActionNames.member.1=" + action.replace(":", "%3A")))
@@ -139,6 +144,8 @@ class DoctorRightsIT {
     assertThat(DoctorRun.text(h, "detail")).startsWith("no evidence for role vega-test-runner: ");
     assertThat(DoctorRun.text(h, "hint")).startsWith("no evidence for the task role " + RUNNER_ROLE
         + ": give the doctor iam:SimulatePrincipalPolicy on it");
+    assertThat(strings(h, "evidence").get(0)).startsWith("rights not tested: task role " + RUNNER_ROLE
+        + " (iam:SimulatePrincipalPolicy, by arn:aws:sts::123456789012:user/moto, could not be done: ");
   }
 
   @Test
@@ -222,9 +229,28 @@ class DoctorRightsIT {
   @Test
   void ecsRunTaskCheckNamesTheSimulatedWorkerRoleAndTheCaller() throws Exception {
     workerEcsMode();
+    iam("none");
     Map<String, Object> h = hop(DoctorRun.json(env, "--role", "worker"), "vega-worker → ecs-runtask");
+    assertThat(h).containsEntry("status", "UP");
+    assertThat(DoctorRun.text(h, "detail")).endsWith("allowed (IAM simulation)");
     assertThat(strings(h, "evidence")).containsExactly(
         "rights tested: as " + WORKER_ROLE + " (simulated)", CALLER);
+  }
+
+  @Test
+  void ecsRunTaskCheckWhoseSimulationIsDeniedIsUnknownAndTestedNothingOfTheWorkerRole() throws Exception {
+    workerEcsMode();
+    aws.fake("IAM").stubFor(post(urlPathEqualTo("/")).willReturn(aResponse().withStatus(403)
+        .withHeader("Content-Type", "text/xml")
+        .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized"
+            + " to perform: iam:SimulatePrincipalPolicy</Message></Error><RequestId>1</RequestId></ErrorResponse>")));
+    Map<String, Object> h = hop(DoctorRun.json(env, "--role", "worker"), "vega-worker → ecs-runtask");
+    assertThat(h).containsEntry("status", "UNKNOWN");
+    // moto answers the StopTask probe with a 500: still UNKNOWN, the probe's failure added.
+    assertThat(DoctorRun.text(h, "detail"))
+        .contains("not verified: iam:SimulatePrincipalPolicy is denied to the worker task role");
+    assertThat(strings(h, "evidence")).containsExactly(
+        "rights not tested: " + WORKER_ROLE + " (its IAM policy simulation could not be done)", CALLER);
   }
 
   @Test

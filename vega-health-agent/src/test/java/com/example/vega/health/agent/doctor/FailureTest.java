@@ -68,4 +68,32 @@ class FailureTest {
     assertThat(column.kind()).isEqualTo(ErrorKind.MIGRATION_MISSING);
     assertThat(column.what()).startsWith("a column is missing");
   }
+
+  @Test
+  void connectionExceptionWithoutANetworkCauseIsReadAsCoreReadsItNotAsATimeout() {
+    // Class 08 names no cause of its own: core has no rule for it, and neither has the doctor.
+    Failure broken = Failure.sql(new SQLException("An I/O error occurred while sending to the backend.", "08006",
+        new java.io.EOFException()), "db:5432");
+    assertThat(broken.kind()).isEqualTo(ErrorKind.OTHER);
+    assertThat(broken.what()).isEqualTo("Postgres error 08006: An I/O error occurred while sending to the backend.");
+    assertThat(broken.what() + broken.next()).doesNotContain("in time");
+
+    // With a network cause, the cause decides, as in core: a connect timeout, or connected and no answer.
+    Failure noTcp = Failure.sql(new SQLException("The connection attempt failed.", "08001",
+        new java.net.SocketTimeoutException("Connect timed out")), "db:5432");
+    assertThat(noTcp.kind()).isEqualTo(ErrorKind.CONNECT_TIMEOUT);
+    assertThat(noTcp.what()).isEqualTo("no connection to db:5432 in time");
+    Failure hung = Failure.sql(new SQLException("An I/O error occurred while sending to the backend.", "08006",
+        new java.net.SocketTimeoutException("Read timed out")), "db:5432");
+    assertThat(hung.kind()).isEqualTo(ErrorKind.TIMEOUT);
+    assertThat(hung.what()).isEqualTo("db:5432 accepted the connection but did not answer in time");
+  }
+
+  @Test
+  void sqlStateIsReadAlongTheCauseChainAsCoreReadsIt() {
+    Failure auth = Failure.sql(new SQLException("could not open a connection", null,
+        new SQLException("FATAL: password authentication failed for user \"vega\"", "28P01")), "db:5432");
+    assertThat(auth.kind()).isEqualTo(ErrorKind.AUTHENTICATION);
+    assertThat(auth.what()).isEqualTo("Postgres rejected the credentials for db:5432");
+  }
 }
