@@ -2,6 +2,8 @@ package com.example.vega.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.compat.shared.Await;
+import com.example.vega.compat.shared.TracedController;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
@@ -9,14 +11,9 @@ import com.example.vega.health.ErrorKind;
 import com.example.vega.health.testing.ZipkinServer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,8 +24,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A Boot 4 application that uses Boot's own OpenTelemetry ({@code spring-boot-starter-opentelemetry},
@@ -52,7 +47,6 @@ import org.springframework.web.bind.annotation.RestController;
     })
 class BootOpenTelemetryIT {
   private static final ZipkinServer ZIPKIN = startZipkin();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String TRACE_ID = "5bf92f3577b34da6a3ce929d0e0e4736";
 
   private static ZipkinServer startZipkin() {
@@ -91,23 +85,8 @@ class BootOpenTelemetryIT {
     }
 
     @Bean
-    Traced traced(OpenTelemetry openTelemetry) {
-      return new Traced(openTelemetry);
-    }
-  }
-
-  @RestController
-  static class Traced {
-    private final OpenTelemetry openTelemetry;
-
-    Traced(OpenTelemetry openTelemetry) {
-      this.openTelemetry = openTelemetry;
-    }
-
-    @GetMapping("/traced")
-    String traced() {
-      openTelemetry.getTracer("compat").spanBuilder("compat.work").startSpan().end();
-      return "ok";
+    TracedController traced(OpenTelemetry openTelemetry) {
+      return new TracedController(openTelemetry);
     }
   }
 
@@ -121,15 +100,12 @@ class BootOpenTelemetryIT {
   void vegaTracingRunsOnBootsOwnSdk() throws Exception {
     assertThat(openTelemetry).as("Boot's SDK, not one of Vega's").isInstanceOf(OpenTelemetrySdk.class);
 
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/traced"))
-        .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
-        .header("baggage", "vega.scan.id=scan-compat-1").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TracedController.call(port, TRACE_ID, "00f067aa0ba902b7", "scan-compat-1").statusCode()).isEqualTo(200);
 
-    List<ZipkinServer.StoredSpan> trace = await(() -> {
+    List<ZipkinServer.StoredSpan> trace = Await.until(() -> {
       try {
         List<ZipkinServer.StoredSpan> spans = ZIPKIN.trace(TRACE_ID);
-        return spans.stream().anyMatch(s -> s.name().equals("compat.work")) ? spans : null;
+        return spans.stream().anyMatch(s -> s.name().equals(TracedController.WORK_SPAN)) ? spans : null;
       } catch (java.io.IOException e) {
         return null; // not stored yet: Zipkin answers 404
       }
@@ -138,9 +114,9 @@ class BootOpenTelemetryIT {
         .anyMatch(s -> s.name().equals("get /traced") && s.kind().equals("SERVER")
             && "scan-compat-1".equals(s.tags().get("vega.scan.id")));
     assertThat(trace).as("the application's own span carries the scan id (ScanIdSpanProcessor on Boot's SDK)")
-        .anyMatch(s -> s.name().equals("compat.work") && "scan-compat-1".equals(s.tags().get("vega.scan.id")));
+        .anyMatch(s -> s.name().equals(TracedController.WORK_SPAN) && "scan-compat-1".equals(s.tags().get("vega.scan.id")));
 
-    List<String> failing = await(() -> {
+    List<String> failing = Await.until(() -> {
       List<String> ids = ZIPKIN.traceIds("vega.health.check.name", "compat-failing");
       return ids.size() >= 3 ? ids : null;
     });
@@ -148,17 +124,5 @@ class BootOpenTelemetryIT {
         && "DOWN".equals(s.tags().get("vega.health.check.status")));
     // By now the healthy check has run as often; only a run that changed its status is exported.
     assertThat(ZIPKIN.traceIds("vega.health.check.name", "compat-healthy")).hasSizeLessThanOrEqualTo(1);
-  }
-
-  private static <T> T await(Callable<T> poll) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      T t = poll.call();
-      if (t != null) {
-        return t;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not in Zipkin within 30 s");
   }
 }

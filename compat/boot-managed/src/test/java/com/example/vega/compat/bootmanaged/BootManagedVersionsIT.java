@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.CheckResult;
+import com.example.vega.compat.shared.Await;
+import com.example.vega.compat.shared.TracedController;
 import com.example.vega.health.testing.MotoServer;
 import io.netty.util.Version;
 import io.opentelemetry.api.OpenTelemetry;
@@ -19,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +34,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.util.VersionInfo;
@@ -128,23 +127,8 @@ class BootManagedVersionsIT {
     }
 
     @Bean
-    Traced traced(OpenTelemetry openTelemetry) {
-      return new Traced(openTelemetry);
-    }
-  }
-
-  @RestController
-  static class Traced {
-    private final OpenTelemetry openTelemetry;
-
-    Traced(OpenTelemetry openTelemetry) {
-      this.openTelemetry = openTelemetry;
-    }
-
-    @GetMapping("/traced")
-    String traced() {
-      openTelemetry.getTracer("compat").spanBuilder("compat.work").startSpan().end();
-      return "ok";
+    TracedController traced(OpenTelemetry openTelemetry) {
+      return new TracedController(openTelemetry);
     }
   }
 
@@ -166,7 +150,7 @@ class BootManagedVersionsIT {
     assertThat(openTelemetry).as("Boot's SDK").isInstanceOf(OpenTelemetrySdk.class);
 
     String probe = "http://127.0.0.1:" + PROBE_PORT + "/v1/healthz";
-    HttpResponse<String> ready = await(() -> {
+    HttpResponse<String> ready = Await.until(() -> {
       HttpResponse<String> r = get(probe + "/ready");
       return r.statusCode() == 200 ? r : null;
     });
@@ -178,22 +162,19 @@ class BootManagedVersionsIT {
     assertThat(detail.body()).as("the custom check, UP: S3 answered over the SDK's Netty client")
         .contains("\"componentId\":\"compat-bucket\",\"componentType\":\"component\",\"status\":\"pass\"");
 
-    HttpResponse<String> traced = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/traced"))
-        .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
-        .header("baggage", "vega.scan.id=scan-compat-2").build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(traced.statusCode()).isEqualTo(200);
-    List<SpanData> trace = await(() -> {
+    assertThat(TracedController.call(port, TRACE_ID, "00f067aa0ba902b7", "scan-compat-2").statusCode()).isEqualTo(200);
+    List<SpanData> trace = Await.until(() -> {
       List<SpanData> spans = SPANS.getFinishedSpanItems().stream()
           .filter(s -> s.getTraceId().equals(TRACE_ID)).toList();
-      return spans.stream().anyMatch(s -> s.getName().equals("compat.work")) ? spans : null;
+      return spans.stream().anyMatch(s -> s.getName().equals(TracedController.WORK_SPAN)) ? spans : null;
     });
     assertThat(trace).as("the caller's trace, continued by Vega's server span")
         .anyMatch(s -> s.getName().equals("GET /traced") && s.getKind() == SpanKind.SERVER
             && s.getParentSpanId().equals("00f067aa0ba902b7")
             && "scan-compat-2".equals(s.getAttributes().get(SCAN_ID)));
     assertThat(trace).as("the application's own span carries the scan id (Vega's processor on Boot's SDK)")
-        .anyMatch(s -> s.getName().equals("compat.work") && "scan-compat-2".equals(s.getAttributes().get(SCAN_ID)));
-    assertThat(await(() -> SPANS.getFinishedSpanItems().stream()
+        .anyMatch(s -> s.getName().equals(TracedController.WORK_SPAN) && "scan-compat-2".equals(s.getAttributes().get(SCAN_ID)));
+    assertThat(Await.until(() -> SPANS.getFinishedSpanItems().stream()
         .filter(s -> s.getName().equals("vega.health.check compat-bucket")).findFirst().orElse(null)))
         .as("the custom check's run, as a span").isNotNull();
   }
@@ -205,17 +186,5 @@ class BootManagedVersionsIT {
   private static HttpResponse<String> get(String url) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static <T> T await(Callable<T> poll) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      T t = poll.call();
-      if (t != null) {
-        return t;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not within 30 s");
   }
 }

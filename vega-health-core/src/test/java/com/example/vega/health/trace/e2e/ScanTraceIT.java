@@ -291,7 +291,7 @@ class ScanTraceIT {
     Context process = workerSqs.startProcess(m, queueUrl);
     Map<String, String> env;
     try (Scope s = process.makeCurrent()) {
-      // The scan token's hand-off secret (ScanTokenHandoff), as the example worker makes it.
+      // The scan token's hand-off secret (ScanTokenHandoff), traced here; the example worker makes no span for it.
       Span createSecret = workerClients.startAws(Context.current(), MotoServer.REGION, "SecretsManager", "CreateSecret");
       try (Scope c = createSecret.makeCurrent()) {
         secretsClient.createSecret(b -> b.name("vega/scan-token/" + scanId).secretString(UUID.randomUUID().toString()));
