@@ -41,7 +41,7 @@ public abstract class CallerBuilder<B extends CallerBuilder<B>> {
     // A client may name a region hints cannot (an emulator's "local"): hints then name the caller's.
     String r = region != null ? region
         : clientRegion != null && Caller.isRegion(clientRegion) ? clientRegion : caller.region();
-    return new Caller(caller.role(), caller.environment(), r, caller.cluster());
+    return new Caller(caller.role(), caller.environment(), r, caller.cluster(), caller.logsHint());
   }
 
   @SuppressWarnings("unchecked")

@@ -50,7 +50,6 @@ public final class PostgresCheck implements HealthCheck {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
   private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
-  private static final String NEUTRAL_LOGS = "the {service} logs";
 
   private final DataSource dataSource;
   private final @Nullable HikariPoolView pool;
@@ -69,7 +68,7 @@ public final class PostgresCheck implements HealthCheck {
     String url = pool != null ? pool.jdbcUrl() : null;
     this.results = new PostgresResults(target(url), pool,
         new SqlFailures.Target(target(url), null, b.role, b.environment,
-            b.logs.replace("{service}", b.role).replace("{environment}", b.environment)));
+            Caller.logs(b.logs, b.role, b.environment)));
   }
 
   private static String target(@Nullable String url) {
@@ -238,7 +237,7 @@ public final class PostgresCheck implements HealthCheck {
     private String migrationsColumn = "version";
     private String role = "service";
     private String environment = Caller.UNKNOWN_ENVIRONMENT;
-    private String logs = NEUTRAL_LOGS;
+    private String logs = Caller.NEUTRAL_LOGS;
     private MigrationRules migrationRules = MigrationRules.NEUTRAL;
 
     private Builder(DataSource dataSource) {
@@ -314,7 +313,7 @@ public final class PostgresCheck implements HealthCheck {
      * {@link MigrationRules#of}) and where its logs are ({@code VEGA_LOGS_HINT}, else the default).
      */
     public Builder houseRules(VegaSettings settings) {
-      return migrationRules(MigrationRules.of(settings)).logs(Setting.LOGS_HINT.read(settings).orElse(NEUTRAL_LOGS));
+      return migrationRules(MigrationRules.of(settings)).logs(Caller.logsHintOf(settings));
     }
 
     public PostgresCheck build() {

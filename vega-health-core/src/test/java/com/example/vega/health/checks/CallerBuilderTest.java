@@ -43,5 +43,18 @@ class CallerBuilderTest {
         .hasMessageContaining("environment");
     assertThatThrownBy(() -> CALLER.withCluster("a cluster; rm -rf")).isInstanceOf(IllegalArgumentException.class);
     assertThat(Caller.of(VegaRole.WORKER).serviceName()).isEqualTo("vega-worker");
+    assertThatThrownBy(() -> CALLER.withLogs("the logs\nat night")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VEGA_LOGS_HINT");
+  }
+
+  @Test
+  void whereTheLogsAreIsNeutralUnlessTheServiceSaysAndEveryCheckWordsItTheSameWay() {
+    assertThat(CALLER.logs()).isEqualTo("the vega-api logs");
+    assertThat(CALLER.logs("vega-worker")).isEqualTo("the vega-worker logs");
+    Caller house = CALLER.withLogs("the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)");
+    assertThat(house.logs("vega-worker")).isEqualTo("the vega-worker logs (aws logs tail /vega/prod/vega-worker --since 30m)");
+    assertThat(Caller.logsHintOf(java.util.Map.of("VEGA_LOGS_HINT", "CloudWatch group {service}")::get))
+        .isEqualTo("CloudWatch group {service}");
+    assertThat(Caller.logsHintOf(java.util.Map.<String, String>of()::get)).isEqualTo(Caller.NEUTRAL_LOGS);
   }
 }
