@@ -1,5 +1,6 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.Caller;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.Setting;
@@ -46,7 +47,7 @@ public final class RoleChecks {
   public static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
     List<String> problems = new ArrayList<>();
     List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
-    String env = Objects.requireNonNullElse(Setting.ENVIRONMENT.raw(s), "dev");
+    String env = Objects.requireNonNullElse(Setting.ENVIRONMENT.raw(s), Caller.UNKNOWN_ENVIRONMENT);
 
     DataSource dataSource = null;
     String dbUrl = Setting.DATABASE_URL.raw(s);

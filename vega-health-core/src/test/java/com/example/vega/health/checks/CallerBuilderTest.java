@@ -48,6 +48,13 @@ class CallerBuilderTest {
   }
 
   @Test
+  void aBuilderGivenNoCallerClaimsNoEnvironment() {
+    Caller who = SqsCheck.builder(AWS.sqs(), "https://sqs.us-west-1.amazonaws.com/123456789012/q").buildCaller(null);
+    assertThat(who.environment()).isEqualTo(Caller.UNKNOWN_ENVIRONMENT);
+    assertThat(who.logsHint()).isEqualTo(Caller.NEUTRAL_LOGS);
+  }
+
+  @Test
   void whereTheLogsAreIsNeutralUnlessTheServiceSaysAndEveryCheckWordsItTheSameWay() {
     assertThat(CALLER.logs()).isEqualTo("the vega-api logs");
     assertThat(CALLER.logs("vega-worker")).isEqualTo("the vega-worker logs");

@@ -183,6 +183,18 @@ class VegaHealthAutoConfigurationTest {
   }
 
   @Test
+  void withoutAnEnvironmentNoneIsClaimedAndTheConfigCheckNamesIt() {
+    runner.withPropertyValues("VEGA_ROLE=maintenance").run(ctx -> {
+      ResolvedSettings s = ctx.getBean(ResolvedSettings.class);
+      assertThat(s.environment()).isEqualTo("<env>");
+      assertThat(s.service().environment()).isEqualTo("<env>");
+      CheckRegistration config = ctx.getBean(HealthMonitor.class).snapshot().check("config").registration();
+      assertThat(config.check().check(com.example.vega.health.CheckContext.of(Duration.ofSeconds(1))).message())
+          .contains("VEGA_ENVIRONMENT");
+    });
+  }
+
+  @Test
   void propertiesWinOverVegaSettings() {
     runner.withPropertyValues("VEGA_ENVIRONMENT=staging", "vega.health.environment=prod",
             "spring.application.name=vega-api", "vega.health.service.version=1.4.2")
