@@ -217,15 +217,22 @@ public final class VegaHealthAutoConfiguration {
           .expectedMigrations(resolved.expectedMigrations())
           .houseRules(settings);
       VegaHealthProperties.Postgres p = properties.getPostgres();
+      // The properties win once set; left at their defaults, VEGA_MIGRATIONS_TABLE/_COLUMN (houseRules) hold.
+      if (!"schema_migrations".equals(p.getMigrationsTable()) || !"version".equals(p.getMigrationsColumn())) {
+        migrationsTable(b, p);
+      }
+      return b.build().registration(POSTGRES_POLICY);
+    }
+
+    private static void migrationsTable(PostgresCheck.Builder b, VegaHealthProperties.Postgres p) {
       try {
         b.migrationsTable(p.getMigrationsTable(), p.getMigrationsColumn());
       } catch (IllegalArgumentException e) {
-        boolean table = e.getMessage() != null && e.getMessage().startsWith("migrations table");
+        boolean table = e.getMessage() != null && e.getMessage().startsWith(Setting.MIGRATIONS_TABLE.key());
         throw new InvalidConfigurationPropertyValueException(
             "vega.health.postgres.migrations-" + (table ? "table" : "column"),
             table ? p.getMigrationsTable() : p.getMigrationsColumn(), "not a plain SQL identifier");
       }
-      return b.build().registration(POSTGRES_POLICY);
     }
   }
 

@@ -138,6 +138,10 @@ class VegaHealthAutoConfigurationTest {
         .withPropertyValues("vega.health.postgres.migrations-table=flyway_schema_history",
             "vega.health.postgres.migrations-column=script name")
         .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.postgres.migrations-column"));
+    // Boot binds VEGA_* variables too: a malformed VEGA_MIGRATIONS_TABLE stops startup naming it.
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("VEGA_MIGRATIONS_TABLE=flyway_schema_history; drop table scans")
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("VEGA_MIGRATIONS_TABLE is malformed"));
   }
 
   @Test
