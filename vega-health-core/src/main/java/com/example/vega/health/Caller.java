@@ -5,19 +5,23 @@ import java.util.regex.Pattern;
 
 /**
  * Who runs a check, for wording hints the way the runbook does: the task role whose IAM policy to
- * check, the environment and region for {@code aws logs tail /vega/<env>/<service>}, and the ECS
- * cluster the services run in.
+ * check, the environment, the region, the ECS cluster the services run in, and where a service's
+ * logs are ({@link #logs(String)}: every check's hints say it through this one place).
  *
  * @param role the short role name, e.g. {@code worker} (see {@link VegaRole#hintName()})
  * @param environment e.g. {@code dev}; {@code <env>} when unknown
  * @param region e.g. {@code us-west-1}; {@code <region>} when unknown
  * @param cluster the ECS cluster name or ARN; {@code <cluster>} when unknown
+ * @param logsHint where a service's logs are, as hints say it ({@link Setting#LOGS_HINT}'s shape):
+ *     {@code {service}} and {@code {environment}} stand for the two; default {@link #NEUTRAL_LOGS}
  */
-public record Caller(String role, String environment, String region, String cluster) {
+public record Caller(String role, String environment, String region, String cluster, String logsHint) {
   /** What hints say where a value is unknown. */
   public static final String UNKNOWN_ENVIRONMENT = "<env>";
   public static final String UNKNOWN_REGION = "<region>";
   public static final String UNKNOWN_CLUSTER = "<cluster>";
+  /** Where the logs are, unless a service says ({@code VEGA_LOGS_HINT}): names no log group or tool. */
+  public static final String NEUTRAL_LOGS = "the {service} logs";
 
   // A placeholder such as "<env>" stands where the value is not known.
   private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z]+>");
@@ -34,6 +38,7 @@ public record Caller(String role, String environment, String region, String clus
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(logsHint, "logsHint");
     if (!ROLE.matcher(role).matches() && !PLACEHOLDER.matcher(role).matches()) {
       throw new IllegalArgumentException("role must be a short lower-case name such as 'worker', was "
           + VegaSettings.shown(role));
@@ -41,6 +46,25 @@ public record Caller(String role, String environment, String region, String clus
     requireShape("environment", environment, Setting.ENVIRONMENT);
     requireShape("region", region, Setting.COGNITO_REGION);
     requireShape("cluster", cluster, Setting.ECS_CLUSTER);
+    logsHint = requireShape("logsHint", logsHint.strip(), Setting.LOGS_HINT);
+  }
+
+  /** A caller whose logs hints word neutrally ({@link #NEUTRAL_LOGS}). */
+  public Caller(String role, String environment, String region, String cluster) {
+    this(role, environment, region, cluster, NEUTRAL_LOGS);
+  }
+
+  /** {@code VEGA_LOGS_HINT} from {@code settings}, else {@link #NEUTRAL_LOGS} (a malformed one: the config check names it). */
+  public static String logsHintOf(VegaSettings settings) {
+    return Setting.LOGS_HINT.read(settings).orElse(NEUTRAL_LOGS);
+  }
+
+  /**
+   * Where {@code service}'s logs are in {@code environment}, worded by {@code logs} (e.g. {@code the
+   * {service} logs}): the one place that renders it, for this record and the postgres check.
+   */
+  public static String logs(String logs, String service, String environment) {
+    return logs.replace("{service}", service).replace("{environment}", environment);
   }
 
   /** Whether {@code region} is an AWS region's id as hints name it (the shape of VEGA_COGNITO_REGION). */
@@ -71,7 +95,12 @@ public record Caller(String role, String environment, String region, String clus
   }
 
   public Caller withCluster(String cluster) {
-    return new Caller(role, environment, region, cluster);
+    return new Caller(role, environment, region, cluster, logsHint);
+  }
+
+  /** This caller with the logs worded by {@code logsHint}, e.g. a service's {@code VEGA_LOGS_HINT}. */
+  public Caller withLogs(String logsHint) {
+    return new Caller(role, environment, region, cluster, logsHint);
   }
 
   /** Whether the region is known (not the {@code <region>} placeholder). */
@@ -94,13 +123,13 @@ public record Caller(String role, String environment, String region, String clus
     return "vega-" + role;
   }
 
-  /** {@code aws logs tail /vega/dev/vega-worker --region us-west-1 --since 30m}. */
-  public String logsTail(String service, String since) {
-    return "aws logs tail /vega/" + environment + "/" + service + " --region " + region + " --since " + since;
+  /** Where {@code service}'s logs are: {@code the vega-llm-proxy logs}, or as {@link #logsHint} words it. */
+  public String logs(String service) {
+    return logs(logsHint, service, environment);
   }
 
-  /** {@link #logsTail(String, String)} of this role's own service. */
-  public String logsTail(String since) {
-    return logsTail(serviceName(), since);
+  /** {@link #logs(String)} of this role's own service. */
+  public String logs() {
+    return logs(serviceName());
   }
 }

@@ -90,7 +90,6 @@ public enum Setting {
   // Comma-separated, oldest first, each exactly as the migrations column holds it (004_x.sql, V4__x.sql, 4).
   EXPECTED_MIGRATION("VEGA_EXPECTED_MIGRATION", Use.SERVICE, "[A-Za-z0-9][A-Za-z0-9._:/-]{0,254}", v -> true,
       "a migration as its table records it, e.g. 004_x.sql or Flyway's V4__x.sql (several: comma-separated)", true),
-
   // A service's own migration rules (checks.MigrationRules): the library's defaults name no tool,
   // no log group and require no column; the Vega services pass theirs in through these.
   MIGRATIONS_RUN_HINT("VEGA_MIGRATIONS_RUN_HINT", Use.SERVICE, "[^\\p{Cntrl}]{1,500}",
@@ -102,6 +101,11 @@ public enum Setting {
   MIGRATIONS_COLUMNS("VEGA_MIGRATIONS_COLUMNS", Use.SERVICE,
       "[^=,\\s]{1,200}=[A-Za-z_][A-Za-z0-9_]{0,62}\\.[A-Za-z_][A-Za-z0-9_]{0,62}", v -> true,
       "migration=table.column, comma-separated, e.g. 004_findings_columns.sql=findings.severity", true),
+  // Where the applied migrations are listed; PostgresCheck.Builder.migrationsTable holds code to the same rules.
+  MIGRATIONS_TABLE("VEGA_MIGRATIONS_TABLE", Use.SERVICE, Patterns.IDENTIFIER + "(\\." + Patterns.IDENTIFIER + ")?",
+      "a plain SQL identifier, optionally schema.table: schema_migrations (the default), flyway_schema_history"),
+  MIGRATIONS_COLUMN("VEGA_MIGRATIONS_COLUMN", Use.SERVICE, Patterns.IDENTIFIER,
+      "a plain SQL identifier: version (the default), Flyway's script or version, Liquibase's id"),
   LOGS_HINT("VEGA_LOGS_HINT", Use.SERVICE, "[^\\p{Cntrl}]{1,500}", "where this service's logs are, as a hint "
       + "says it, e.g. the {service} logs in CloudWatch ({service}: the service, {environment}: VEGA_ENVIRONMENT)"),
 
@@ -165,6 +169,7 @@ public enum Setting {
     static final String REGION = "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}";
     static final String ROLE_ARN = "arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}";
     static final String BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+    static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
   }
 
   private final String key;
@@ -331,15 +336,11 @@ public enum Setting {
   }
 
   private static boolean role(String value) {
-    VegaRole.of(value); // throws when it names no role
-    return true;
+    return VegaRole.of(value) != null; // throws when it names no role: accepts() takes that as "no"
   }
 
   private static boolean networks(String value) {
-    for (String network : value.split(",")) {
-      Cidr.parse(network); // throws naming the network it cannot read
-    }
-    return true;
+    return Arrays.stream(value.split(",")).allMatch(network -> Cidr.parse(network) != null); // or throws
   }
 
   @Override

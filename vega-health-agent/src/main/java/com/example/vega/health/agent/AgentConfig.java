@@ -1,5 +1,6 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.Caller;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
@@ -108,7 +109,7 @@ record AgentConfig(
         or(Setting.VERSION.raw(s), "unknown"),
         or(Setting.RELEASE_ID.raw(s), "unknown"),
         serviceId + " (vega-health-agent)",
-        or(Setting.ENVIRONMENT.raw(s), "dev"));
+        or(Setting.ENVIRONMENT.raw(s), Caller.UNKNOWN_ENVIRONMENT));
 
     InetSocketAddress address = port.isValid() && bind.isValid()
         ? new InetSocketAddress(bind.isPresent() ? IpLiteral.parse(bind.get()) : InetAddress.getLoopbackAddress(),

@@ -108,10 +108,15 @@ final class AgentRuntime implements AutoCloseable {
         if (db.password() != null) {
           secrets.add(db.password());
         }
-        checks.add(PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
-            .environment(config.service().environment()).houseRules(settings).build()
-            .registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
-                .timeout(Duration.ofSeconds(3)).critical(true).build()));
+        PostgresCheck.Builder b = PostgresCheck.builder(new AgentDataSource(db)).role(config.service().serviceId())
+            .environment(config.service().environment());
+        try {
+          b.houseRules(settings);
+        } catch (IllegalArgumentException e) {
+          problems.add(e.getMessage() + " (schema_migrations(version) is read)");
+        }
+        checks.add(b.build().registration(CheckPolicy.builder().interval(Duration.ofSeconds(15))
+            .timeout(Duration.ofSeconds(3)).critical(true).build()));
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       }

@@ -1,5 +1,6 @@
 package com.example.vega.health.agent;
 
+import com.example.vega.health.Caller;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.Setting;
@@ -46,7 +47,7 @@ public final class RoleChecks {
   public static Built forRole(VegaRole role, VegaSettings s, Supplier<AwsSdk> aws) {
     List<String> problems = new ArrayList<>();
     List<String> secrets = new ArrayList<>(VegaChecks.secretValues(s));
-    String env = Objects.requireNonNullElse(Setting.ENVIRONMENT.raw(s), "dev");
+    String env = Objects.requireNonNullElse(Setting.ENVIRONMENT.raw(s), Caller.UNKNOWN_ENVIRONMENT);
 
     DataSource dataSource = null;
     String dbUrl = Setting.DATABASE_URL.raw(s);
@@ -76,8 +77,12 @@ public final class RoleChecks {
     }
     boolean hasPostgres = checks.stream().anyMatch(c -> c.name().equals(PostgresCheck.NAME));
     if (dataSource != null && !hasPostgres) {
-      PostgresCheck.Builder b = PostgresCheck.builder(dataSource).role(role.serviceName()).environment(env)
-          .houseRules(s);
+      PostgresCheck.Builder b = PostgresCheck.builder(dataSource).role(role.serviceName()).environment(env);
+      try {
+        b.houseRules(s);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage() + " (schema_migrations(version) is read)");
+      }
       b.expectedMigrations(Setting.EXPECTED_MIGRATION.readList(s).orElse(List.of()));
       // Right after the settings: the runbook checks Postgres before the AWS dependencies.
       checks.add(Math.min(1, checks.size()), b.build().registration(CheckPolicy.builder()

@@ -63,5 +63,7 @@ class AgentConfigTest {
         "VEGA_ENVIRONMENT", "prod")));
     assertThat(c.service().version()).isEqualTo("1.4.2");
     assertThat(c.service().environment()).isEqualTo("prod");
+    AgentConfig none = AgentConfig.from(VegaSettings.of(Map.of("VEGA_ROLE", "runner")));
+    assertThat(none.service().environment()).as("no VEGA_ENVIRONMENT: not dev, unknown").isEqualTo("<env>");
   }
 }

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the builders of the AWS and LLM-proxy checks share: who calls, as hints name it (the task
  * role, the environment in log group names, the region, the ECS cluster), given whole as one
- * {@link Caller}. Until one is given, the caller is the builder's default role in {@code dev},
- * with region and cluster unknown.
+ * {@link Caller}. Until one is given, the caller is the builder's default role, with environment,
+ * region and cluster unknown ({@code <env>}, {@code <region>}, {@code <cluster>}) and the logs
+ * worded neutrally.
  *
  * <p>The region hints name is, in order: the one set with {@link #region}, the client's own, the
  * caller's, else {@code <region>}. The client's wins over the caller's because it is where the
@@ -21,7 +22,7 @@ public abstract class CallerBuilder<B extends CallerBuilder<B>> {
   private @Nullable String region;
 
   CallerBuilder(String defaultRole) {
-    this.caller = new Caller(defaultRole, "dev", Caller.UNKNOWN_REGION, Caller.UNKNOWN_CLUSTER);
+    this.caller = new Caller(defaultRole, Caller.UNKNOWN_ENVIRONMENT, Caller.UNKNOWN_REGION, Caller.UNKNOWN_CLUSTER);
   }
 
   /** Role, environment and cluster from {@code caller}; its region where nothing better is known. */
@@ -41,7 +42,7 @@ public abstract class CallerBuilder<B extends CallerBuilder<B>> {
     // A client may name a region hints cannot (an emulator's "local"): hints then name the caller's.
     String r = region != null ? region
         : clientRegion != null && Caller.isRegion(clientRegion) ? clientRegion : caller.region();
-    return new Caller(caller.role(), caller.environment(), r, caller.cluster());
+    return new Caller(caller.role(), caller.environment(), r, caller.cluster(), caller.logsHint());
   }
 
   @SuppressWarnings("unchecked")

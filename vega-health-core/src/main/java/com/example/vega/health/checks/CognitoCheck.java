@@ -168,7 +168,7 @@ public final class CognitoCheck implements HealthCheck {
     if (appClients == null || clientId == null) {
       return CheckResult.up(keys);
     }
-    Caller who = new Caller(role.hintName(), environment, region, Caller.UNKNOWN_CLUSTER);
+    Caller who = new Caller(role.hintName(), environment, region, Caller.UNKNOWN_CLUSTER, Caller.logsHintOf(settings));
     AppClientLookup.Outcome o = appClients.describe(ctx, pool, clientId, region, who);
     CheckResult problem = o.problem();
     return problem != null ? problem : CheckResult.up(keys + "; app client " + o.clientName() + " is in the pool");

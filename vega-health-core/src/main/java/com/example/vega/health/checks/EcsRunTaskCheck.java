@@ -177,8 +177,8 @@ public final class EcsRunTaskCheck implements HealthCheck {
               + "; missing " + names + ": " + who.iamHint());
     } else if (!unknown.isEmpty()) {
       result = CheckResult.unknown(state + "; " + String.join(", ", unknown) + " not verified: " + p.why(),
-          "give the check evidence: " + p.why() + "; meanwhile look for RunTask errors with "
-              + who.logsTail("vega-worker", "30m"));
+          "give the check evidence: " + p.why() + "; meanwhile look for RunTask errors in "
+              + who.logs());
     } else {
       result = CheckResult.up(state + "; " + String.join(", ", RunTaskPermissions.ACTIONS) + " allowed ("
           + p.how() + ")");

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -47,10 +46,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresCheck implements HealthCheck {
   public static final String NAME = "postgres";
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Executor DIRECT = Runnable::run;
   private enum Phase { IDLE, DIAGNOSE, ACQUIRE, QUERY, MIGRATIONS }
-  private static final String NEUTRAL_LOGS = "the {service} logs";
 
   private final DataSource dataSource;
   private final @Nullable HikariPoolView pool;
@@ -69,7 +66,7 @@ public final class PostgresCheck implements HealthCheck {
     String url = pool != null ? pool.jdbcUrl() : null;
     this.results = new PostgresResults(target(url), pool,
         new SqlFailures.Target(target(url), null, b.role, b.environment,
-            b.logs.replace("{service}", b.role).replace("{environment}", b.environment)));
+            Caller.logs(b.logs, b.role, b.environment)));
   }
 
   private static String target(@Nullable String url) {
@@ -89,10 +86,17 @@ public final class PostgresCheck implements HealthCheck {
    */
   static @Nullable CheckRegistration inProfile(Profile p, CheckPolicy policy) {
     DataSource ds = p.clients().dataSource();
-    return ds == null ? null : builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
-        .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of()))
-        .houseRules(p.settings()).build()
-        .registration(policy);
+    if (ds == null) {
+      return null;
+    }
+    Builder b = builder(ds).role(p.role().serviceName()).environment(p.caller().environment())
+        .expectedMigrations(Setting.EXPECTED_MIGRATION.readList(p.settings()).orElse(List.of()));
+    try {
+      b.houseRules(p.settings());
+    } catch (IllegalArgumentException ignored) {
+      // A malformed VEGA_MIGRATIONS_TABLE/_COLUMN: the config check names it; the database is still checked.
+    }
+    return b.build().registration(policy);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -240,7 +244,7 @@ public final class PostgresCheck implements HealthCheck {
     private String migrationsColumn = "version";
     private String role = "service";
     private String environment = Caller.UNKNOWN_ENVIRONMENT;
-    private String logs = NEUTRAL_LOGS;
+    private String logs = Caller.NEUTRAL_LOGS;
     private MigrationRules migrationRules = MigrationRules.NEUTRAL;
 
     private Builder(DataSource dataSource) {
@@ -266,18 +270,14 @@ public final class PostgresCheck implements HealthCheck {
     /**
      * Where the applied migrations are listed; default {@code schema_migrations(version)}. Flyway:
      * {@code ("flyway_schema_history", "script")}; Liquibase: {@code ("databasechangelog", "id")}.
+     * Held to the rules of {@code VEGA_MIGRATIONS_TABLE} and {@code VEGA_MIGRATIONS_COLUMN} (plain
+     * SQL identifiers), whose names a refusal carries.
      */
     public Builder migrationsTable(String table, String column) {
-      this.migrationsTable = identifier("migrations table", table);
-      this.migrationsColumn = identifier("migrations column", column);
+      String t = Setting.MIGRATIONS_TABLE.require(table);
+      this.migrationsColumn = Setting.MIGRATIONS_COLUMN.require(column);
+      this.migrationsTable = t;
       return this;
-    }
-
-    private static String identifier(String what, String name) {
-      if (!IDENTIFIER.matcher(name).matches()) {
-        throw new IllegalArgumentException(what + " '" + name + "' is not a plain SQL identifier");
-      }
-      return name;
     }
 
     /** The service name used in hints, e.g. {@code api}; default {@code service}. */
@@ -312,11 +312,19 @@ public final class PostgresCheck implements HealthCheck {
     }
 
     /**
-     * The house rules a service gives as settings: its {@link MigrationRules} ({@code VEGA_MIGRATIONS_*},
-     * {@link MigrationRules#of}) and where its logs are ({@code VEGA_LOGS_HINT}, else the default).
+     * The house rules a service gives as settings: its {@link MigrationRules} ({@code VEGA_MIGRATIONS_RUN_HINT},
+     * {@code _LOGS_HINT}, {@code _COLUMNS}: {@link MigrationRules#of}), where its logs are ({@code VEGA_LOGS_HINT},
+     * else the default) and its migrations table ({@code VEGA_MIGRATIONS_TABLE}, {@code VEGA_MIGRATIONS_COLUMN}).
+     *
+     * @throws IllegalArgumentException naming VEGA_MIGRATIONS_TABLE or VEGA_MIGRATIONS_COLUMN when it is not a plain
+     *     SQL identifier; the other rules are applied by then and the table is left as it was
      */
     public Builder houseRules(VegaSettings settings) {
-      return migrationRules(MigrationRules.of(settings)).logs(Setting.LOGS_HINT.read(settings).orElse(NEUTRAL_LOGS));
+      migrationRules(MigrationRules.of(settings)).logs(Caller.logsHintOf(settings));
+      String table = Setting.MIGRATIONS_TABLE.raw(settings);
+      String column = Setting.MIGRATIONS_COLUMN.raw(settings);
+      return table == null && column == null ? this
+          : migrationsTable(table != null ? table : migrationsTable, column != null ? column : migrationsColumn);
     }
 
     public PostgresCheck build() {

@@ -29,7 +29,7 @@ final class Profile {
     this.settings = settings;
     this.clients = clients;
     this.caller = new Caller(role.hintName(), Setting.ENVIRONMENT.read(settings).orElse(Caller.UNKNOWN_ENVIRONMENT),
-        region(settings), Setting.ECS_CLUSTER.read(settings).orElse(Caller.UNKNOWN_CLUSTER));
+        region(settings), Setting.ECS_CLUSTER.read(settings).orElse(Caller.UNKNOWN_CLUSTER), Caller.logsHintOf(settings));
   }
 
   VegaRole role() {
@@ -44,7 +44,7 @@ final class Profile {
     return clients;
   }
 
-  /** Who calls: the role, the environment, the region from AWS_REGION (if any), the cluster. */
+  /** Who calls: the role, the environment, the region from AWS_REGION (if any), the cluster, VEGA_LOGS_HINT. */
   Caller caller() {
     return caller;
   }

@@ -124,12 +124,12 @@ public final class ProviderKeyCheck implements HealthCheck {
     // The key is sent: a 401 or 403 is the provider refusing it; another 4xx or a 3xx means the URL is wrong.
     ErrorKind kind = code >= 300 && code < 400 ? ErrorKind.MISCONFIGURED
         : HttpFailures.kind(code, true, ErrorKind.MISCONFIGURED);
-    String logs = who.logsTail("vega-llm-proxy", "30m");
+    String logs = who.logs();
     CheckResult r = switch (kind) {
       case NONE -> CheckResult.up("the provider at " + origin + " accepts the API key in secret " + secretId);
       case AUTHENTICATION -> HttpFailures.result(kind, "the provider at " + origin + " rejected the API key in secret "
           + secretId + " (" + code + ")", "provider authentication error: the key is wrong, revoked or out of credit; "
-          + "put the current key (" + putValue() + ") and restart vega-llm-proxy; its logs: " + logs);
+          + "put the current key (" + putValue() + ") and restart " + who.serviceName() + "; see " + logs);
       case THROTTLED -> HttpFailures.result(kind, "the provider at " + origin + " is rate limiting (429)",
           "the key is accepted but rate limited: look for rate-limit errors in " + logs
               + "; the check tries again on its next run");

@@ -72,13 +72,13 @@ final class ProxyEndpoint {
 
   /** What the proxy's answer {@code code} of {@code kind} (not NONE) means. */
   CheckResult answered(ErrorKind kind, int code) {
-    String logs = who.logsTail("vega-llm-proxy", "30m");
+    String logs = who.logs("vega-llm-proxy");
     return switch (kind) {
       case AUTHENTICATION -> HttpFailures.result(kind, "the LLM proxy rejected the scan-scoped token (" + code + ")",
-          "the runner needs a valid scan-scoped proxy token; see why the proxy refused it: " + logs);
+          "the runner needs a valid scan-scoped proxy token; see why the proxy refused it in " + logs);
       case SERVER_ERROR -> HttpFailures.result(kind, "the LLM proxy answered " + code,
-          "check LLM proxy logs for provider authentication errors (" + logs
-              + ") and that the provider API key is correct in Secrets Manager");
+          "check " + logs + " for provider authentication errors and that the provider API key is correct "
+              + "in Secrets Manager");
       case THROTTLED -> HttpFailures.result(kind, "the LLM proxy is throttling (429)",
           "the proxy or the provider is rate limiting: the check tries again on its next run; if it "
               + "persists, look for rate-limit errors in " + logs);

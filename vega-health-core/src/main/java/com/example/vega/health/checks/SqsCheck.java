@@ -158,7 +158,7 @@ public final class SqsCheck implements HealthCheck {
   private String backlogHint() {
     return "messages are piling up — the worker is not consuming them: check the worker is running "
         + "(aws ecs describe-services --region " + who.region() + " --cluster " + who.cluster()
-        + " --services vega-worker), then " + who.logsTail("vega-worker", "30m")
+        + " --services vega-worker), then see " + who.logs("vega-worker")
         + "; check the IAM policy on the worker task role allows sqs:ReceiveMessage";
   }
 

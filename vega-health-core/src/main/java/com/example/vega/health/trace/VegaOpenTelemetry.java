@@ -1,5 +1,6 @@
 package com.example.vega.health.trace;
 
+import com.example.vega.health.Caller;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
@@ -149,7 +150,8 @@ public final class VegaOpenTelemetry {
     if (deployment == null || deployment.isBlank()) {
       deployment = environmentName;
     }
-    if (deployment != null && !deployment.isBlank()) {
+    // Not the <env> placeholder of a service whose environment nobody gave.
+    if (deployment != null && !deployment.isBlank() && !deployment.equals(Caller.UNKNOWN_ENVIRONMENT)) {
       a.put(DeploymentAttributes.DEPLOYMENT_ENVIRONMENT_NAME, deployment.trim());
     }
     a.put(ServiceAttributes.SERVICE_INSTANCE_ID, UUID.randomUUID().toString());

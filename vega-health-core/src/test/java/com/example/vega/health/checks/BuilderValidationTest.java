@@ -48,10 +48,15 @@ class BuilderValidationTest {
   void postgresRefusesAnIdentifierThatIsNotPlainAndABlankMigrationWhereTheyAreGiven() {
     PostgresCheck.Builder b = PostgresCheck.builder(new PGSimpleDataSource());
     assertThatThrownBy(() -> b.migrationsTable("schema_migrations; drop table scans", "version"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("migrations table")
-        .hasMessageContaining("is not a plain SQL identifier");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_MIGRATIONS_TABLE")
+        .hasMessageContaining("a plain SQL identifier");
     assertThatThrownBy(() -> b.migrationsTable("schema_migrations", "ver sion"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("migrations column");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VEGA_MIGRATIONS_COLUMN");
+    // The same rule for the settings, and the refusal names the one that is wrong.
+    assertThatThrownBy(() -> b.houseRules(java.util.Map.of("VEGA_MIGRATIONS_TABLE", "flyway_schema_history")::get)
+        .houseRules(java.util.Map.of("VEGA_MIGRATIONS_COLUMN", "script;")::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("VEGA_MIGRATIONS_COLUMN is malformed: expected a plain SQL identifier");
     assertThatThrownBy(() -> b.expectedMigrations(Arrays.asList("001_init.sql", " ")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be blank");
     assertThat(b.migrationsTable("flyway_schema_history", "script")

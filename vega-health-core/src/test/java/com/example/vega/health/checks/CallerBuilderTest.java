@@ -43,5 +43,25 @@ class CallerBuilderTest {
         .hasMessageContaining("environment");
     assertThatThrownBy(() -> CALLER.withCluster("a cluster; rm -rf")).isInstanceOf(IllegalArgumentException.class);
     assertThat(Caller.of(VegaRole.WORKER).serviceName()).isEqualTo("vega-worker");
+    assertThatThrownBy(() -> CALLER.withLogs("the logs\nat night")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VEGA_LOGS_HINT");
+  }
+
+  @Test
+  void aBuilderGivenNoCallerClaimsNoEnvironment() {
+    Caller who = SqsCheck.builder(AWS.sqs(), "https://sqs.us-west-1.amazonaws.com/123456789012/q").buildCaller(null);
+    assertThat(who.environment()).isEqualTo(Caller.UNKNOWN_ENVIRONMENT);
+    assertThat(who.logsHint()).isEqualTo(Caller.NEUTRAL_LOGS);
+  }
+
+  @Test
+  void whereTheLogsAreIsNeutralUnlessTheServiceSaysAndEveryCheckWordsItTheSameWay() {
+    assertThat(CALLER.logs()).isEqualTo("the vega-api logs");
+    assertThat(CALLER.logs("vega-worker")).isEqualTo("the vega-worker logs");
+    Caller house = CALLER.withLogs("the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)");
+    assertThat(house.logs("vega-worker")).isEqualTo("the vega-worker logs (aws logs tail /vega/prod/vega-worker --since 30m)");
+    assertThat(Caller.logsHintOf(java.util.Map.of("VEGA_LOGS_HINT", "CloudWatch group {service}")::get))
+        .isEqualTo("CloudWatch group {service}");
+    assertThat(Caller.logsHintOf(java.util.Map.<String, String>of()::get)).isEqualTo(Caller.NEUTRAL_LOGS);
   }
 }

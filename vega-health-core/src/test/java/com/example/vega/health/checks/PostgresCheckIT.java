@@ -544,6 +544,11 @@ class PostgresCheckIT {
       CheckResult next = PostgresCheck.builder(pool()).migrationsTable("flyway_schema_history", "script")
           .expectedMigrations(List.of("V5__next.sql")).build().check(CheckContext.of(Duration.ofSeconds(2)));
       assertThat(next.message()).isEqualTo("migration V5__next.sql not applied (4 applied in flyway_schema_history)");
+      // The same table named by settings, as the agent and the role profiles read them (houseRules).
+      CheckResult fromSettings = PostgresCheck.builder(pool()).expectedMigrations(List.of("V5__next.sql"))
+          .houseRules(Map.of("VEGA_MIGRATIONS_TABLE", "flyway_schema_history", "VEGA_MIGRATIONS_COLUMN", "script")::get)
+          .build().check(CheckContext.of(Duration.ofSeconds(2)));
+      assertThat(fromSettings.message()).isEqualTo(next.message());
       CheckResult byVersion = PostgresCheck.builder(pool()).migrationsTable("flyway_schema_history", "version")
           .expectedMigrations(com.example.vega.health.Setting.EXPECTED_MIGRATION.readList(k -> "4").orElse(List.of()))
           .build().check(CheckContext.of(Duration.ofSeconds(2)));

@@ -102,8 +102,12 @@ class ProviderKeyCheckTest {
         + SECRET + " (401)");
     assertThat(r.hint()).isEqualTo("provider authentication error: the key is wrong, revoked or out of credit; put the "
         + "current key (aws secretsmanager put-secret-value --secret-id " + SECRET + " --region us-west-1) and "
-        + "restart vega-llm-proxy; its logs: aws logs tail /vega/dev/vega-llm-proxy --region us-west-1 --since 30m");
+        + "restart vega-llm-proxy; see the vega-llm-proxy logs");
     keyAppearsNowhere(r);
+    // Where the logs are is the service's house rule (VEGA_LOGS_HINT), through the role profile.
+    settings.put("VEGA_LOGS_HINT", "the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)");
+    assertThat(run().hint()).endsWith("restart vega-llm-proxy; see the vega-llm-proxy logs "
+        + "(aws logs tail /vega/dev/vega-llm-proxy --since 30m)");
 
     secrets.putSecretValue(p -> p.secretId(SECRET).secretString(GOOD));
     assertThat(run().status()).isEqualTo(Status.UP);

@@ -61,7 +61,8 @@ class SqsCheckTest {
   @Test
   void growingBacklogIsScanStuckInQueuedThenDownThenRecoversWhenDrained() {
     String url = sqs.createQueue(c -> c.queueName("vega-scans")).queueUrl();
-    SqsCheck check = SqsCheck.builder(sqs, url).caller(new Caller("worker", "prod", Caller.UNKNOWN_REGION, "vega-prod"))
+    SqsCheck check = SqsCheck.builder(sqs, url).caller(new Caller("worker", "prod", Caller.UNKNOWN_REGION, "vega-prod",
+            "the {service} logs (aws logs tail /vega/{environment}/{service} --since 30m)"))
         .backlogSamples(3, 4).build();
 
     sqs.sendMessage(m -> m.queueUrl(url).messageBody("{\"scan\":1}"));
@@ -77,7 +78,7 @@ class SqsCheckTest {
     assertThat(degraded.hint())
         .contains("the worker is not consuming them")
         .contains("aws ecs describe-services --region us-west-1 --cluster vega-prod --services vega-worker")
-        .contains("aws logs tail /vega/prod/vega-worker --region us-west-1 --since 30m");
+        .contains("then see the vega-worker logs (aws logs tail /vega/prod/vega-worker --since 30m); check the IAM");
     sqs.sendMessage(m -> m.queueUrl(url).messageBody("{\"scan\":4}"));
     CheckResult down = run(check);
     assertThat(down.status()).isEqualTo(Status.DOWN);

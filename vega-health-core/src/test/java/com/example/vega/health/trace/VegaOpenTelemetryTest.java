@@ -30,6 +30,14 @@ class VegaOpenTelemetryTest {
   }
 
   @Test
+  void aServiceWhoseEnvironmentNobodyGaveClaimsNone() {
+    com.example.vega.health.ServiceInfo unknown = com.example.vega.health.ServiceInfo.of("orders");
+    assertThat(unknown.environment()).isEqualTo("<env>");
+    Attributes a = VegaOpenTelemetry.resourceAttributes(Map.of(), "unknown", unknown.environment());
+    assertThat(a.get(DeploymentAttributes.DEPLOYMENT_ENVIRONMENT_NAME)).isNull();
+  }
+
+  @Test
   void sdkResourceHasTheServiceInfoAndTheHealthRunProcessorWrapsTheExporter() {
     Map<String, String> env = new java.util.HashMap<>(NO_EXPORT);
     env.put("OTEL_TRACES_EXPORTER", "zipkin");

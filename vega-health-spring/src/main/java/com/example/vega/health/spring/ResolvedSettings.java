@@ -1,5 +1,6 @@
 package com.example.vega.health.spring;
 
+import com.example.vega.health.Caller;
 import com.example.vega.health.ServiceInfo;
 import com.example.vega.health.Setting;
 import com.example.vega.health.Validated;
@@ -53,7 +54,7 @@ record ResolvedSettings(
       throw new InvalidConfigurationPropertyValueException(first.key(), quoted(first), all.messages());
     }
     String roleName = role.value().get() == null ? null : VegaRole.of(role.value().get()).hintName();
-    String env = environment.value().orElse("dev");
+    String env = environment.value().orElse(Caller.UNKNOWN_ENVIRONMENT);
     VegaHealthProperties.Service s = props.getService();
     String id = firstNonBlank(s.getId(), applicationName, roleName == null ? null : VegaRole.of(roleName).serviceName());
     if (id == null) {

@@ -1,5 +1,6 @@
 package com.example.vega.health.spring;
 
+import com.example.vega.health.Caller;
 import com.example.vega.health.CheckPolicy;
 import com.example.vega.health.CheckRegistration;
 import com.example.vega.health.HealthMonitor;
@@ -145,9 +146,11 @@ public final class VegaHealthAutoConfiguration {
       return List.of();
     }
     VegaRole role = VegaRole.of(resolved.role());
-    // vega.health.environment counts like VEGA_ENVIRONMENT (production rules, hints).
+    // vega.health.environment counts like VEGA_ENVIRONMENT (production rules, hints); neither set:
+    // not set, so that the config check names it.
+    String env = Caller.UNKNOWN_ENVIRONMENT.equals(resolved.environment()) ? null : resolved.environment();
     VegaSettings withEnvironment = key -> Setting.ENVIRONMENT.key().equals(key) && settings.value(key) == null
-        ? resolved.environment() : settings.get(key);
+        ? env : settings.get(key);
     List<CheckRegistration> out = new ArrayList<>();
     for (CheckRegistration r : VegaChecks.forRole(role, withEnvironment, AwsClientBeans.clients(beans))) {
       // The JVM and the DataSource checks are beans of their own here, so properties can turn them off.
@@ -214,15 +217,22 @@ public final class VegaHealthAutoConfiguration {
           .expectedMigrations(resolved.expectedMigrations())
           .houseRules(settings);
       VegaHealthProperties.Postgres p = properties.getPostgres();
+      // The properties win once set; left at their defaults, VEGA_MIGRATIONS_TABLE/_COLUMN (houseRules) hold.
+      if (!"schema_migrations".equals(p.getMigrationsTable()) || !"version".equals(p.getMigrationsColumn())) {
+        migrationsTable(b, p);
+      }
+      return b.build().registration(POSTGRES_POLICY);
+    }
+
+    private static void migrationsTable(PostgresCheck.Builder b, VegaHealthProperties.Postgres p) {
       try {
         b.migrationsTable(p.getMigrationsTable(), p.getMigrationsColumn());
       } catch (IllegalArgumentException e) {
-        boolean table = e.getMessage() != null && e.getMessage().startsWith("migrations table");
+        boolean table = e.getMessage() != null && e.getMessage().startsWith(Setting.MIGRATIONS_TABLE.key());
         throw new InvalidConfigurationPropertyValueException(
             "vega.health.postgres.migrations-" + (table ? "table" : "column"),
             table ? p.getMigrationsTable() : p.getMigrationsColumn(), "not a plain SQL identifier");
       }
-      return b.build().registration(POSTGRES_POLICY);
     }
   }
 

@@ -61,7 +61,7 @@ class RoleChecksAutoConfigurationTest {
     ApplicationContextRunner api = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(VegaHealthAutoConfiguration.class))
         .withPropertyValues("vega.health.server.port=-1", "vega.health.role=api");
-    // Production-like (the default environment is dev): the api must prove its Cognito login.
+    // Production-like (no environment given: production rules): the api must prove its Cognito login.
     api.run(ctx -> assertThat(ctx.getBean(HealthMonitor.class).snapshot().checks())
         .extracting(CheckState::name).contains("cognito"));
     api.withPropertyValues("vega.health.environment=test")

@@ -138,6 +138,10 @@ class VegaHealthAutoConfigurationTest {
         .withPropertyValues("vega.health.postgres.migrations-table=flyway_schema_history",
             "vega.health.postgres.migrations-column=script name")
         .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("vega.health.postgres.migrations-column"));
+    // Boot binds VEGA_* variables too: a malformed VEGA_MIGRATIONS_TABLE stops startup naming it.
+    runner.withBean(DataSource.class, VegaHealthAutoConfigurationTest::unreachablePool)
+        .withPropertyValues("VEGA_MIGRATIONS_TABLE=flyway_schema_history; drop table scans")
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("VEGA_MIGRATIONS_TABLE is malformed"));
   }
 
   @Test
@@ -180,6 +184,18 @@ class VegaHealthAutoConfigurationTest {
           assertThat(s.service().serviceId()).isEqualTo("vega-worker");
           assertThat(s.expectedMigrations()).containsExactly("003_findings.sql", "004_findings_columns.sql");
         });
+  }
+
+  @Test
+  void withoutAnEnvironmentNoneIsClaimedAndTheConfigCheckNamesIt() {
+    runner.withPropertyValues("VEGA_ROLE=maintenance").run(ctx -> {
+      ResolvedSettings s = ctx.getBean(ResolvedSettings.class);
+      assertThat(s.environment()).isEqualTo("<env>");
+      assertThat(s.service().environment()).isEqualTo("<env>");
+      CheckRegistration config = ctx.getBean(HealthMonitor.class).snapshot().check("config").registration();
+      assertThat(config.check().check(com.example.vega.health.CheckContext.of(Duration.ofSeconds(1))).message())
+          .contains("VEGA_ENVIRONMENT");
+    });
   }
 
   @Test

@@ -149,6 +149,11 @@ final class AwsRun {
     AgentDataSource ds = new AgentDataSource(url);
     PostgresCheck.Builder b = PostgresCheck.builder(ds).role(VegaRole.MAINTENANCE.serviceName())
         .environment(ctx.environment);
+    try {
+      b.houseRules(ctx.settings); // the services' own: hints, required columns, migrations table
+    } catch (IllegalArgumentException e) {
+      return Hop.of(hop, Status.DOWN, 0, Failure.message(e), "set VEGA_MIGRATIONS_TABLE and VEGA_MIGRATIONS_COLUMN to the table and column the services read");
+    }
     // The one list setting, read as the services read it (comma-separated, oldest first).
     Validated<List<String>> expected = Setting.EXPECTED_MIGRATION.readList(ctx.settings);
     if (!expected.isValid()) {
@@ -166,7 +171,11 @@ final class AwsRun {
     if (r.status() != Status.DOWN || r.errorKind() == ErrorKind.MIGRATION_MISSING) {
       try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
         st.setQueryTimeout((int) Math.max(1, ctx.timeout.toSeconds()));
-        try (ResultSet rs = st.executeQuery("SELECT version FROM schema_migrations ORDER BY version DESC LIMIT 3")) {
+        // Valid by now (houseRules took them): plain SQL identifiers.
+        String table = Setting.MIGRATIONS_TABLE.read(ctx.settings).orElse("schema_migrations");
+        String column = Setting.MIGRATIONS_COLUMN.read(ctx.settings).orElse("version");
+        try (ResultSet rs = st.executeQuery("SELECT " + column + " FROM " + table + " ORDER BY " + column
+            + " DESC LIMIT 3")) {
           while (rs.next()) {
             latest.add("applied: " + Text.oneLine(rs.getString(1)));
           }

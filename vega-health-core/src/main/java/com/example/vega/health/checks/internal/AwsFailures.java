@@ -141,7 +141,7 @@ public final class AwsFailures {
         yield CheckResult.down(ErrorKind.OTHER,
             action + " failed: " + (code.isEmpty() ? e.getClass().getSimpleName() : code)
                 + (msg == null ? "" : ": " + Failures.firstLine(msg)),
-            "see the " + who.serviceName() + " logs: " + who.logsTail("30m"));
+            "see " + who.logs());
       }
     };
   }
