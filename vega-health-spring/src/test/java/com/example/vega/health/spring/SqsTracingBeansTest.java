@@ -2,6 +2,7 @@ package com.example.vega.health.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.vega.health.telemetry.HealthTelemetry;
 import com.example.vega.health.testing.MotoServer;
 import com.example.vega.health.trace.ScanTracing;
 import com.example.vega.health.trace.SqsCarrier;
@@ -70,7 +71,7 @@ class SqsTracingBeansTest {
           sqs.close();
           // Read before the context closes: closing it shuts the SDK bean down, and the exporter clears.
           // The monitor's own check runs may end spans in the same window (vega.health.check ...).
-          spans.getFinishedSpanItems().stream().filter(sp -> !sp.getName().startsWith("vega.health.check"))
+          spans.getFinishedSpanItems().stream().filter(sp -> !sp.getName().startsWith(HealthTelemetry.SPAN_PREFIX))
               .forEach(finished::add);
         });
 
